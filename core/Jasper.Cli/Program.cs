@@ -1,0 +1,3 @@
+using Jasper.Cli;
+
+return await JasperCommandLine.InvokeAsync(args, CliConsole.System).ConfigureAwait(false);

@@ -1,0 +1,88 @@
+using Jasper.Core.Checkpoints;
+using Jasper.Core.Numerics;
+using Jasper.Core.Onnx;
+using DataType = Jasper.Core.Onnx.Proto.TensorProto.Types.DataType;
+
+namespace Jasper.Core.Conversion;
+
+/// <summary>
+/// Streams checkpoint tensors into the graph: each is read, transposed for MatMul when it is a linear weight,
+/// converted to its stored precision and appended to the external data file before the next is read, so peak
+/// memory is about one tensor (the embedding table) rather than the model.
+/// </summary>
+internal sealed class CheckpointWeightWriter : IWeightSource
+{
+    // Vectors up to this size stay inside the graph file; everything larger goes to the data file.
+    private const int InlineLimitElements = 16 * 1024;
+
+    private readonly Checkpoint _checkpoint;
+    private readonly OnnxGraphBuilder _graph;
+    private readonly ExternalDataWriter _data;
+    private readonly Action<string>? _onTensor;
+
+    public CheckpointWeightWriter(Checkpoint checkpoint, OnnxGraphBuilder graph, ExternalDataWriter data, Action<string>? onTensor)
+    {
+        _checkpoint = checkpoint;
+        _graph = graph;
+        _data = data;
+        _onTensor = onTensor;
+    }
+
+    public bool Has(string name) => _checkpoint.Find(name) is not null;
+
+    public string Linear(string name, long outFeatures, long inFeatures, TensorDType dtype)
+    {
+        float[] weight = _checkpoint.ReadFloat32(name, outFeatures, inFeatures);
+        return Store(name, Transpose(weight, (int)outFeatures, (int)inFeatures), [inFeatures, outFeatures], dtype);
+    }
+
+    public string Vector(string name, long size) => Store(name, _checkpoint.ReadFloat32(name, size), [size], TensorDType.Float32);
+
+    public string Embedding(string name, long vocab, long hidden, TensorDType dtype) =>
+        Store(name, _checkpoint.ReadFloat32(name, vocab, hidden), [vocab, hidden], dtype);
+
+    private string Store(string name, float[] values, long[] dims, TensorDType dtype)
+    {
+        _onTensor?.Invoke(name);
+        DataType onnxType = dtype switch
+        {
+            TensorDType.Float32 => DataType.Float,
+            TensorDType.Float16 => DataType.Float16,
+            _ => throw new NotSupportedException($"Cannot store weights as {dtype}."),
+        };
+
+        if (values.Length <= InlineLimitElements)
+        {
+            var bytes = new byte[values.Length * dtype.SizeOf()];
+            FloatConversion.FromFloat32(values, dtype, bytes);
+            return _graph.InlineInitializer(name, onnxType, dims, bytes);
+        }
+
+        var (offset, length) = _data.Append(values, dtype);
+        return _graph.ExternalInitializer(name, onnxType, dims, _data.Location, offset, length);
+    }
+
+    // Cache-blocked transpose of a row-major [rows, cols] matrix.
+    private static float[] Transpose(float[] source, int rows, int cols)
+    {
+        const int Block = 64;
+        var result = new float[source.Length];
+        for (int r0 = 0; r0 < rows; r0 += Block)
+        {
+            for (int c0 = 0; c0 < cols; c0 += Block)
+            {
+                int rEnd = Math.Min(r0 + Block, rows);
+                int cEnd = Math.Min(c0 + Block, cols);
+                for (int r = r0; r < rEnd; r++)
+                {
+                    for (int c = c0; c < cEnd; c++)
+                    {
+                        result[((long)c * rows) + r] = source[((long)r * cols) + c];
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,19 @@
+using Jasper.Core.Numerics;
+
+namespace Jasper.Core.Conversion;
+
+/// <summary>Supplies the graph's weights as initializers, one tensor at a time.</summary>
+internal interface IWeightSource
+{
+    /// <summary>A <c>torch.nn.Linear</c> weight stored [out, in], as an initializer laid out [in, out] for MatMul.</summary>
+    string Linear(string name, long outFeatures, long inFeatures, TensorDType dtype);
+
+    /// <summary>A vector (norm weight or bias) as float32.</summary>
+    string Vector(string name, long size);
+
+    /// <summary>Whether the checkpoint has the tensor (optional biases).</summary>
+    bool Has(string name);
+
+    /// <summary>The embedding table [vocab, hidden].</summary>
+    string Embedding(string name, long vocab, long hidden, TensorDType dtype);
+}

@@ -1,0 +1,205 @@
+using Jasper.Core.Checkpoints;
+using Jasper.Core.Numerics;
+using Jasper.Core.Onnx;
+using DataType = Jasper.Core.Onnx.Proto.TensorProto.Types.DataType;
+
+namespace Jasper.Core.Conversion;
+
+/// <summary>
+/// The Jasper-Token-Compression forward pass as an ONNX graph (jasper-model.md, "Forward pass"):
+/// embeddings → jasper_mlp on every token → per-row adaptive average pooling → Qwen3 decoder (causal) →
+/// mean over the compressed positions → linear_1. L2 normalisation is left to the caller.
+/// </summary>
+/// <remarks>
+/// Compression is a run-time input: each row's pooling windows arrive as <c>pool_start</c>/<c>pool_end</c>
+/// [batch, positions]. Padded positions have empty windows (start = end); they pool to zero, sit after every real
+/// position (right padding), so causal attention never lets a real position see them, and they are excluded from
+/// the final mean. Nothing about the ratio is in the graph.
+/// </remarks>
+internal sealed class JasperGraph
+{
+    /// <summary>Graph input: token ids [batch, tokens], int64.</summary>
+    public const string InputIds = "input_ids";
+
+    /// <summary>Graph input: first token of each pooling window [batch, positions], int64.</summary>
+    public const string PoolStart = "pool_start";
+
+    /// <summary>Graph input: end (exclusive) of each pooling window [batch, positions], int64.</summary>
+    public const string PoolEnd = "pool_end";
+
+    /// <summary>Graph output: un-normalised sentence embeddings [batch, dimensions], float32.</summary>
+    public const string Embeddings = "embeddings";
+
+    /// <summary>ONNX operator set the graph uses; every operator in it has CPU, CUDA and DirectML kernels.</summary>
+    public const long OpsetVersion = 17;
+
+    private readonly OnnxGraphBuilder _g;
+    private readonly ModelConfig _config;
+    private readonly IWeightSource _weights;
+    private readonly TensorDType _computeType;
+    private readonly DataType _computeOnnxType;
+
+    private JasperGraph(OnnxGraphBuilder g, ModelConfig config, IWeightSource weights, ModelPrecision precision)
+    {
+        _g = g;
+        _config = config;
+        _weights = weights;
+        _computeType = precision == ModelPrecision.Fp16 ? TensorDType.Float16 : TensorDType.Float32;
+        _computeOnnxType = precision == ModelPrecision.Fp16 ? DataType.Float16 : DataType.Float;
+    }
+
+    /// <summary>Adds the whole forward pass to <paramref name="g"/>.</summary>
+    public static void Build(OnnxGraphBuilder g, ModelConfig config, int outputDimensions, IWeightSource weights, ModelPrecision precision) =>
+        new JasperGraph(g, config, weights, precision).Build(outputDimensions);
+
+    private void Build(int outputDimensions)
+    {
+        string ids = _g.Input(InputIds, DataType.Int64, "batch", "tokens");
+        string poolStart = _g.Input(PoolStart, DataType.Int64, "batch", "positions");
+        string poolEnd = _g.Input(PoolEnd, DataType.Int64, "batch", "positions");
+        _g.Output(Embeddings, DataType.Float, "batch", outputDimensions);
+
+        string embedded = _g.Gather(_weights.Embedding(JasperTensorNames.EmbedTokens, _config.VocabSize, _config.HiddenSize, _computeType), ids);
+        string tokens = ToFloat32(SwiGlu(JasperTensorNames.JasperMlp, embedded));
+        var (x, valid) = Compress(tokens, ids, poolStart, poolEnd);
+
+        var rotary = Rotary(poolStart);
+        string mask = CausalMask(poolStart);
+        for (int i = 0; i < _config.NumHiddenLayers; i++)
+        {
+            x = DecoderLayer(JasperTensorNames.Layer(i), x, rotary, mask);
+        }
+
+        x = RmsNorm(x, JasperTensorNames.FinalNorm, _config.HiddenSize);
+        string pooled = MaskedMean(x, valid);
+        string projected = _g.MatMul(pooled, _weights.Linear(JasperTensorNames.Linear1Weight, outputDimensions, _config.HiddenSize, TensorDType.Float32));
+        _g.Add(projected, _weights.Vector(JasperTensorNames.Linear1Bias, outputDimensions), output: Embeddings);
+    }
+
+    // Adaptive average pooling as a product with a 0/1 window matrix [batch, positions, tokens], then a division
+    // by the window sizes: the sums are float32 in every precision.
+    private (string Pooled, string Valid) Compress(string tokens, string ids, string poolStart, string poolEnd)
+    {
+        string tokenCount = _g.Dim(ids, 1);
+        string tokenIndex = _g.Range(_g.Int64(0), tokenCount, _g.Int64(1));
+        string inWindow = _g.And(
+            _g.GreaterOrEqual(tokenIndex, _g.Unsqueeze(poolStart, 2)),
+            _g.Less(tokenIndex, _g.Unsqueeze(poolEnd, 2)));
+        string sums = _g.MatMul(_g.Cast(inWindow, DataType.Float), tokens);
+        string widths = _g.Cast(_g.Sub(poolEnd, poolStart), DataType.Float);
+        string pooled = _g.Div(sums, _g.Unsqueeze(_g.Max(widths, _g.Float32(1f)), 2));
+        string valid = _g.Cast(_g.Greater(poolEnd, poolStart), DataType.Float);
+        return (pooled, valid);
+    }
+
+    private string DecoderLayer(JasperTensorNames.LayerNames names, string x, (string Cos, string Sin) rotary, string mask)
+    {
+        string attention = Attention(names, RmsNorm(x, names.InputNorm, _config.HiddenSize), rotary, mask);
+        x = _g.Add(x, attention);
+        string mlp = ToFloat32(SwiGlu(names.Mlp, ToCompute(RmsNorm(x, names.PostAttentionNorm, _config.HiddenSize))));
+        return _g.Add(x, mlp);
+    }
+
+    private string Attention(JasperTensorNames.LayerNames names, string normed, (string Cos, string Sin) rotary, string mask)
+    {
+        int heads = _config.NumAttentionHeads;
+        int kvHeads = _config.NumKeyValueHeads;
+        int headDim = _config.HeadDim;
+        string h = ToCompute(normed);
+
+        // Queries are scaled before the product so that float16 scores stay in range.
+        float scale = (float)(1.0 / Math.Sqrt(headDim));
+        string q = _g.Mul(HeadsWithRotary(names.QProj, names.QNorm, h, heads, rotary), _g.Float32(scale));
+        string k = HeadsWithRotary(names.KProj, names.KNorm, h, kvHeads, rotary);
+        string v = _g.Transpose(_g.Reshape(Projection(names.VProj, h, kvHeads * headDim), 0, 0, kvHeads, headDim), 0, 2, 1, 3);
+
+        // Grouped-query attention without copying keys: queries [b, kv, group, t, d] against keys [b, kv, 1, t, d].
+        int group = heads / kvHeads;
+        string q5 = ToCompute(_g.Reshape(q, 0, kvHeads, group, -1, headDim));
+        string k5 = ToCompute(_g.Unsqueeze(k, 2));
+        string v5 = _g.Unsqueeze(v, 2);
+        string scores = _g.Add(ToFloat32(_g.MatMul(q5, _g.Transpose(k5, 0, 1, 2, 4, 3))), mask);
+        string probabilities = ToCompute(_g.Softmax(scores, -1));
+        string context = _g.MatMul(probabilities, v5);
+        context = _g.Reshape(_g.Transpose(_g.Reshape(context, 0, heads, -1, headDim), 0, 2, 1, 3), 0, 0, heads * headDim);
+        return ToFloat32(_g.MatMul(context, _weights.Linear(names.OProj, _config.HiddenSize, heads * headDim, _computeType)));
+    }
+
+    // Projection → [b, heads, t, d] with the per-head RMSNorm applied before the rotary embedding (Qwen3).
+    private string HeadsWithRotary(string projection, string norm, string h, int heads, (string Cos, string Sin) rotary)
+    {
+        int headDim = _config.HeadDim;
+        string split = _g.Reshape(Projection(projection, h, heads * headDim), 0, 0, heads, headDim);
+        string normed = RmsNorm(ToFloat32(split), norm, headDim);
+        return Rotate(_g.Transpose(normed, 0, 2, 1, 3), rotary);
+    }
+
+    private string Projection(string name, string h, long outFeatures)
+    {
+        string y = _g.MatMul(h, _weights.Linear(name, outFeatures, _config.HiddenSize, _computeType));
+        string bias = JasperTensorNames.LayerNames.Bias(name);
+        return _config.AttentionBias && _weights.Has(bias) ? _g.Add(y, ToCompute(_weights.Vector(bias, outFeatures))) : y;
+    }
+
+    // x * cos + rotate_half(x) * sin, rotate_half(x) = [-x2, x1]; float32.
+    private string Rotate(string x, (string Cos, string Sin) rotary)
+    {
+        long half = _config.HeadDim / 2;
+        string x1 = _g.Slice(x, -1, 0, half);
+        string x2 = _g.Slice(x, -1, half, _config.HeadDim);
+        string rotated = _g.Concat(-1, _g.Neg(x2), x1);
+        return _g.Add(_g.Mul(x, rotary.Cos), _g.Mul(rotated, rotary.Sin));
+    }
+
+    // cos/sin [positions, head_dim] for positions 0..T-1, as Qwen3's rotary embedding computes them in float32.
+    private (string Cos, string Sin) Rotary(string poolStart)
+    {
+        int half = _config.HeadDim / 2;
+        var inverseFrequency = new float[half];
+        for (int i = 0; i < half; i++)
+        {
+            inverseFrequency[i] = (float)(1.0 / Math.Pow(_config.RopeTheta, 2.0 * i / _config.HeadDim));
+        }
+
+        string positions = _g.Cast(_g.Range(_g.Int64(0), _g.Dim(poolStart, 1), _g.Int64(1)), DataType.Float);
+        string frequencies = _g.Mul(_g.Unsqueeze(positions, 1), _g.Float32Tensor(inverseFrequency, [1, half]));
+        string angles = _g.Concat(-1, frequencies, frequencies);
+        return (_g.Cos(angles), _g.Sin(angles));
+    }
+
+    // Additive causal mask [positions, positions]: -inf above the diagonal.
+    private string CausalMask(string poolStart)
+    {
+        string index = _g.Range(_g.Int64(0), _g.Dim(poolStart, 1), _g.Int64(1));
+        string future = _g.Greater(_g.Unsqueeze(index, 0), _g.Unsqueeze(index, 1));
+        return _g.Where(future, _g.Float32(float.NegativeInfinity), _g.Float32(0f));
+    }
+
+    private string SwiGlu(JasperTensorNames.SwiGluNames names, string x)
+    {
+        long hidden = _config.HiddenSize;
+        long intermediate = _config.IntermediateSize;
+        string gate = _g.MatMul(x, _weights.Linear(names.Gate, intermediate, hidden, _computeType));
+        string up = _g.MatMul(x, _weights.Linear(names.Up, intermediate, hidden, _computeType));
+        string activated = _g.Mul(_g.Mul(gate, _g.Sigmoid(gate)), up);
+        return _g.MatMul(activated, _weights.Linear(names.Down, hidden, intermediate, _computeType));
+    }
+
+    // w * x / sqrt(mean(x²) + eps), float32 (the Pow/ReduceMean/Add/Sqrt/Div/Mul shape ONNX Runtime fuses).
+    private string RmsNorm(string x, string weightName, long size)
+    {
+        string variance = _g.ReduceMean(_g.Pow(x, _g.Float32(2f)), -1, keepDims: true);
+        string normed = _g.Div(x, _g.Sqrt(_g.Add(variance, _g.Float32((float)_config.RmsNormEps))));
+        return _g.Mul(normed, _weights.Vector(weightName, size));
+    }
+
+    private string MaskedMean(string x, string valid)
+    {
+        string sum = _g.ReduceSum(_g.Mul(x, _g.Unsqueeze(valid, 2)), 1, keepDims: false);
+        return _g.Div(sum, _g.ReduceSum(valid, 1, keepDims: true));
+    }
+
+    private string ToCompute(string x) => _computeType == TensorDType.Float32 ? x : _g.Cast(x, _computeOnnxType);
+
+    private string ToFloat32(string x) => _computeType == TensorDType.Float32 ? x : _g.Cast(x, DataType.Float);
+}

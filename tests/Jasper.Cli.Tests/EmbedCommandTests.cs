@@ -1,0 +1,138 @@
+using System.Text.Json;
+using Jasper.Core.Numerics;
+using Jasper.TestSupport;
+
+namespace Jasper.Cli.Tests;
+
+/// <summary>`jasper model convert` then `jasper embed`, checked against the PyTorch reference goldens.</summary>
+public sealed class EmbedCommandTests : IClassFixture<EmbedCommandTests.ConvertedModel>
+{
+    private readonly ConvertedModel _model;
+
+    public EmbedCommandTests(ConvertedModel model) => _model = model;
+
+    [Fact]
+    public async Task Embed_writes_reference_vectors_in_input_order_with_token_counts()
+    {
+        using var dir = new TempDirectory();
+        var cases = Goldens.ModelCases.Where((_, i) => i % 3 == 0).ToList();
+        File.WriteAllLines(dir.Combine("in.jsonl"), cases.Select((c, i) => JsonSerializer.Serialize(new { id = $"t{i}", text = c.Text, prompt_name = c.PromptName })));
+
+        var (code, _, error) = await CliRunner.RunAsync("embed", "--model", _model.Path, "--input", dir.Combine("in.jsonl"), "--output", dir.Combine("out.jsonl"), "--compression-ratio", "0.3333");
+
+        Assert.True(code == 0, error);
+        var lines = File.ReadAllLines(dir.Combine("out.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(cases.Count, lines.Count);
+        for (int i = 0; i < cases.Count; i++)
+        {
+            var expected = cases[i].Results.Single(r => r.Ratio == 0.3333);
+            Assert.Equal($"t{i}", lines[i].GetProperty("id").GetString());
+            Assert.Equal(cases[i].Ids.Length, lines[i].GetProperty("tokens").GetInt32());
+            Assert.Equal(expected.CompressedTokens, lines[i].GetProperty("compressed_tokens").GetInt32());
+            float[] vector = lines[i].GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+            Assert.True(VectorMath.Cosine(expected.Embedding, vector) >= 0.9999);
+        }
+    }
+
+    [Fact]
+    public async Task The_jasper_executable_streams_stdin_to_stdout()
+    {
+        string input = "{\"id\": 7, \"text\": \"hello\"}\n{\"id\": [1, 2], \"text\": \"世界\", \"compression_ratio\": 0.2}\n";
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(input, "embed", "--model", _model.Path, "--input", "-", "--output", "-");
+
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(7, lines[0].GetProperty("id").GetInt32());
+        Assert.Equal("[1,2]", lines[1].GetProperty("id").GetRawText());
+        Assert.Equal(128, lines[1].GetProperty("embedding").GetArrayLength());
+        Assert.Contains("tokens/s", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"id\": 1, \"text\": \"ok\"}\n{\"id\": 2, \"text\": \"ok\"\n", "line 2: not valid JSON")]
+    [InlineData("{\"id\": 1, \"text\": \"ok\"}\n\n[1, 2]\n", "line 3: expected a JSON object")]
+    [InlineData("{\"id\": 1, \"body\": \"ok\"}\n", "line 1: \"text\" must be a string")]
+    [InlineData("{\"id\": 1, \"text\": \"ok\", \"compression_ratio\": 3}\n", "line 1 (id 1): ")]
+    [InlineData("{\"id\": \"e\", \"text\": \"\"}\n", "line 1 (id \"e\"): An empty text")]
+    [InlineData("{\"id\": 1, \"text\": \"ok\", \"prompt_name\": \"passage\"}\n", "no prompt named 'passage'")]
+    public async Task A_malformed_line_is_an_error_naming_it_and_no_output_is_left(string input, string expected)
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Combine("in.jsonl"), input);
+
+        var (code, _, error) = await CliRunner.RunAsync("embed", "--model", _model.Path, "--input", dir.Combine("in.jsonl"), "--output", dir.Combine("out.jsonl"));
+
+        Assert.Equal(1, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dir.Path, "out.jsonl*"));
+    }
+
+    [Fact]
+    public async Task A_text_over_the_maximum_is_named_unless_truncate_is_given()
+    {
+        using var dir = new TempDirectory();
+        string text = string.Join(' ', Enumerable.Repeat("word", 300));
+        File.WriteAllText(dir.Combine("in.jsonl"), $"{{\"id\": 1, \"text\": \"short\"}}\n{{\"id\": \"long-one\", \"text\": \"{text}\"}}\n");
+        string[] args = ["embed", "--model", _model.Path, "--input", dir.Combine("in.jsonl"), "--output", dir.Combine("out.jsonl"), "--max-tokens", "100"];
+
+        var (code, _, error) = await CliRunner.RunAsync(args);
+        Assert.Equal(1, code);
+        Assert.Contains("line 2 (id \"long-one\")", error, StringComparison.Ordinal);
+        Assert.Contains("--truncate", error, StringComparison.Ordinal);
+
+        (code, _, error) = await CliRunner.RunAsync([.. args, "--truncate"]);
+        Assert.True(code == 0, error);
+        var second = JsonDocument.Parse(File.ReadAllLines(dir.Combine("out.jsonl"))[1]).RootElement;
+        Assert.Equal(100, second.GetProperty("tokens").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_explicit_missing_device_names_the_package()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Combine("in.jsonl"), "{\"id\": 1, \"text\": \"x\"}\n");
+        var (code, _, error) = await CliRunner.RunAsync("embed", "--model", _model.Path, "--input", dir.Combine("in.jsonl"), "--output", "-", "--device", "cuda");
+        Assert.Equal(1, code);
+        Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Model_info_prints_the_manifest()
+    {
+        var (code, output, _) = await CliRunner.RunAsync("model", "info", _model.Path);
+        Assert.Equal(0, code);
+        var manifest = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(128, manifest.GetProperty("dimensions").GetInt32());
+        Assert.Equal(80, manifest.GetProperty("compression").GetProperty("threshold").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_directory_that_is_not_a_model_is_a_clear_error()
+    {
+        using var dir = new TempDirectory();
+        var (code, _, error) = await CliRunner.RunAsync("model", "info", dir.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("not a Jasper model directory", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The tiny random checkpoint written and converted through the CLI itself, once for the class.</summary>
+    public sealed class ConvertedModel : IDisposable
+    {
+        private readonly TempDirectory _dir = new();
+
+        public ConvertedModel()
+        {
+            var random = CliRunner.RunAsync("model", "random", "--preset", "tiny", "--tokenizer", RepoPaths.QwenTokenizer, "--output", _dir.Combine("checkpoint"), "--shard-size-mb", "8").GetAwaiter().GetResult();
+            Assert.True(random.ExitCode == 0, random.Error);
+            var convert = CliRunner.RunAsync("model", "convert", "--source", _dir.Combine("checkpoint"), "--output", _dir.Combine("model")).GetAwaiter().GetResult();
+            Assert.True(convert.ExitCode == 0, convert.Error);
+            Assert.Contains("peak working set", convert.Out, StringComparison.Ordinal);
+        }
+
+        public string Path => _dir.Combine("model");
+
+        public void Dispose() => _dir.Dispose();
+    }
+}

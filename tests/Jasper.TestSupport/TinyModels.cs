@@ -1,0 +1,38 @@
+using Jasper.Core.Checkpoints;
+using Jasper.Core.Conversion;
+
+namespace Jasper.TestSupport;
+
+/// <summary>
+/// The tiny random checkpoint of the committed goldens (preset tiny, default seed, BF16), generated once per test
+/// run, and its fp32 and fp16 conversions.
+/// </summary>
+public static class TinyModels
+{
+    private static readonly Lazy<string> Root = new(() =>
+    {
+        string root = Path.Combine(Path.GetTempPath(), "jasper-tests", "tiny-" + Environment.ProcessId);
+        RandomCheckpoint.Write(RandomCheckpointOptions.ForPreset("tiny", RepoPaths.QwenTokenizer), Path.Combine(root, "checkpoint"));
+        foreach (var precision in new[] { ModelPrecision.Fp32, ModelPrecision.Fp16 })
+        {
+            ModelConverter.Convert(new ConvertOptions
+            {
+                SourceDirectory = Path.Combine(root, "checkpoint"),
+                OutputDirectory = Path.Combine(root, precision.ToName()),
+                Precision = precision,
+                Name = "jasper-tiny-random",
+            });
+        }
+
+        return root;
+    }, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The checkpoint directory in the published layout.</summary>
+    public static string Checkpoint => Path.Combine(Root.Value, "checkpoint");
+
+    /// <summary>The fp32 model directory.</summary>
+    public static string Fp32 => Path.Combine(Root.Value, "fp32");
+
+    /// <summary>The fp16 model directory.</summary>
+    public static string Fp16 => Path.Combine(Root.Value, "fp16");
+}
