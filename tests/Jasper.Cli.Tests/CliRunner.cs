@@ -15,7 +15,11 @@ internal static class CliRunner
     }
 
     /// <summary>Runs <c>dotnet jasper.dll ARGS</c> with <paramref name="stdin"/> piped in.</summary>
-    public static async Task<(int ExitCode, string Out, string Error)> RunProcessAsync(string stdin, params string[] args)
+    public static Task<(int ExitCode, string Out, string Error)> RunProcessAsync(string stdin, params string[] args) =>
+        RunProcessAsync(stdin, new Dictionary<string, string>(), args);
+
+    /// <summary>As above, with extra environment variables for the child process only.</summary>
+    public static async Task<(int ExitCode, string Out, string Error)> RunProcessAsync(string stdin, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -23,6 +27,11 @@ internal static class CliRunner
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "jasper.dll"));
         foreach (string arg in args)
         {

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Jasper.Core.Hub;
 using Jasper.Core.Inference;
 using Jasper.Core.Tokenization;
 using Microsoft.Extensions.Logging;
@@ -21,7 +22,10 @@ internal static class EmbedCommand
 
     public static Command Create(CliConsole console)
     {
-        var model = new Option<string>("--model") { Description = "Model directory (from `jasper model convert` or `jasper model pull`).", Required = true };
+        var model = new Option<string?>("--model")
+        {
+            Description = "Model directory (from `jasper model convert` or `jasper model pull`). Without it, the published model is pulled once into the cache at JASPER_HOME (default ~/.jasper).",
+        };
         var input = new Option<string>("--input") { Description = "JSON Lines file of {\"id\": ..., \"text\": ...}, or - for standard input.", Required = true };
         var output = new Option<string>("--output") { Description = "JSON Lines file to write, or - for standard output.", Required = true };
         var ratio = new Option<double?>("--compression-ratio") { Description = "Compression ratio in [0.01, 1] for lines that set none (default: the model's, 0.5)." };
@@ -47,14 +51,15 @@ internal static class EmbedCommand
                 options.BatchTokenBudget = budget;
             }
 
-            return ExecuteAsync(console, parse.GetRequiredValue(model), parse.GetRequiredValue(input), parse.GetRequiredValue(output), options, cancellationToken);
+            return ExecuteAsync(console, parse.GetValue(model), parse.GetRequiredValue(input), parse.GetRequiredValue(output), options, cancellationToken);
         }));
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(CliConsole console, string modelDirectory, string input, string output, JasperEncoderOptions options, CancellationToken cancellationToken)
+    private static async Task<int> ExecuteAsync(CliConsole console, string? modelDirectory, string input, string output, JasperEncoderOptions options, CancellationToken cancellationToken)
     {
-        using var loggerFactory = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        modelDirectory ??= await ModelCommands.CachedModelAsync(console, cancellationToken).ConfigureAwait(false);
+        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         using var encoder = JasperEncoder.Load(modelDirectory, options, loggerFactory);
         using var reader = input == "-" ? null : new StreamReader(input, Encoding.UTF8);
         int? total = input == "-" ? null : File.ReadLines(input).Count(l => !string.IsNullOrWhiteSpace(l));
@@ -64,8 +69,7 @@ internal static class EmbedCommand
         {
             await using (var stream = partial is null ? console.OpenStandardOutput() : File.Create(partial))
             {
-                var stats = await EmbedAllAsync(encoder, reader ?? console.In, stream, total, new ProgressLine(console), cancellationToken).ConfigureAwait(false);
-                await console.Error.WriteLineAsync(stats).ConfigureAwait(false);
+                await EmbedAllAsync(encoder, reader ?? console.In, stream, total, new ProgressLine(console), cancellationToken).ConfigureAwait(false);
             }
 
             if (partial is not null)
@@ -85,7 +89,7 @@ internal static class EmbedCommand
         }
     }
 
-    private static async Task<string> EmbedAllAsync(JasperEncoder encoder, TextReader reader, Stream output, int? total, ProgressLine progress, CancellationToken cancellationToken)
+    private static async Task EmbedAllAsync(JasperEncoder encoder, TextReader reader, Stream output, int? total, ProgressLine progress, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         long texts = 0;
@@ -103,9 +107,8 @@ internal static class EmbedCommand
 
         await FlushAsync().ConfigureAwait(false);
         double seconds = Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
-        progress.Complete(string.Create(CultureInfo.InvariantCulture, $"embedded {texts} texts"));
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{texts} texts, {tokens} tokens ({compressed} after compression) in {seconds:0.00} s: {tokens / seconds:0} tokens/s on {encoder.Provider.Provider.ToName()}");
+        progress.Complete(string.Create(CultureInfo.InvariantCulture,
+            $"{texts} texts, {tokens} tokens ({compressed} after compression) in {seconds:0.00} s: {tokens / seconds:0} tokens/s on {encoder.Provider.Provider.ToName()}"));
 
         async Task FlushAsync()
         {

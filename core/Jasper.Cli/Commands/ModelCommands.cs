@@ -60,8 +60,6 @@ internal static class ModelCommands
             using var hub = new HubClient(HubOptions.FromEnvironment());
             var progress = new ProgressLine(console);
             var watch = Stopwatch.StartNew();
-            var download = new Progress<DownloadProgress>(p => progress.Update(
-                $"downloading {p.File}: {ProgressLine.FormatBytes(p.BytesDone)}" + (p.BytesTotal is long t ? $" of {ProgressLine.FormatBytes(t)}" : string.Empty)));
             var manifest = await ModelPuller.PullAsync(
                 hub,
                 parse.GetRequiredValue(repo),
@@ -69,7 +67,7 @@ internal static class ModelCommands
                 parse.GetRequiredValue(output),
                 ModelPrecisions.Parse(parse.GetRequiredValue(precision)),
                 parse.GetValue(keep),
-                download,
+                DownloadReporter(progress),
                 ConversionReporter(progress),
                 cancellationToken).ConfigureAwait(false);
             ReportConversion(console, parse.GetRequiredValue(output), manifest, watch.Elapsed);
@@ -123,6 +121,20 @@ internal static class ModelCommands
         }));
         return command;
     }
+
+    /// <summary>The published model from the cache, pulled (with progress) on first use.</summary>
+    public static async Task<string> CachedModelAsync(CliConsole console, CancellationToken cancellationToken)
+    {
+        var cache = new ModelCache(ModelCache.DefaultRoot);
+        string path = cache.PathFor(ModelPuller.DefaultRepository, ModelPrecision.Fp32);
+        await console.Error.WriteLineAsync($"No --model given: using {path} (pulled from {ModelPuller.DefaultRepository} on first use).").ConfigureAwait(false);
+        using var hub = new HubClient(HubOptions.FromEnvironment());
+        var progress = new ProgressLine(console);
+        return await cache.GetOrPullAsync(hub, ModelPuller.DefaultRepository, ModelPrecision.Fp32, DownloadReporter(progress), ConversionReporter(progress), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Progress<DownloadProgress> DownloadReporter(ProgressLine progress) => new(p => progress.Update(
+        $"downloading {p.File}: {ProgressLine.FormatBytes(p.BytesDone)}" + (p.BytesTotal is long t ? $" of {ProgressLine.FormatBytes(t)}" : string.Empty)));
 
     private static Option<string> PrecisionOption()
     {

@@ -96,6 +96,26 @@ public sealed class Checkpoint
     /// <summary>Reads a whole tensor as float32, checking its shape.</summary>
     public float[] ReadFloat32(string publishedName, params long[] expectedShape)
     {
+        var info = GetWithShape(publishedName, expectedShape);
+        var values = new float[info.ElementCount];
+        ReadInto(info, values);
+        return values;
+    }
+
+    /// <summary>
+    /// Reads a whole tensor as float32 into the start of <paramref name="destination"/> (which must be large
+    /// enough), checking its shape, and returns the part written. Lets a caller reuse one buffer for many tensors.
+    /// </summary>
+    public Span<float> ReadFloat32(string publishedName, Span<float> destination, params long[] expectedShape)
+    {
+        var info = GetWithShape(publishedName, expectedShape);
+        var target = destination[..checked((int)info.ElementCount)];
+        ReadInto(info, target);
+        return target;
+    }
+
+    private SafeTensorInfo GetWithShape(string publishedName, long[] expectedShape)
+    {
         var info = Get(publishedName);
         if (expectedShape.Length > 0 && !info.Shape.SequenceEqual(expectedShape))
         {
@@ -103,9 +123,7 @@ public sealed class Checkpoint
                 $"Tensor '{info.Name}' has shape [{string.Join(", ", info.Shape)}]; config.json implies [{string.Join(", ", expectedShape)}].");
         }
 
-        var values = new float[info.ElementCount];
-        ReadInto(info, values);
-        return values;
+        return info;
     }
 
     private static void ReadInto(SafeTensorInfo info, Span<float> destination)

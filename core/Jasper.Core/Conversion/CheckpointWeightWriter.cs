@@ -7,8 +7,9 @@ namespace Jasper.Core.Conversion;
 
 /// <summary>
 /// Streams checkpoint tensors into the graph: each is read, transposed for MatMul when it is a linear weight,
-/// converted to its stored precision and appended to the external data file before the next is read, so peak
-/// memory is about one tensor (the embedding table) rather than the model.
+/// converted to its stored precision and appended to the external data file before the next is read. Two scratch
+/// buffers serve every tensor, so peak memory is about the largest tensor (the embedding table) rather than the
+/// model, and no garbage piles up between tensors.
 /// </summary>
 internal sealed class CheckpointWeightWriter : IWeightSource
 {
@@ -19,6 +20,8 @@ internal sealed class CheckpointWeightWriter : IWeightSource
     private readonly OnnxGraphBuilder _graph;
     private readonly ExternalDataWriter _data;
     private readonly Action<string>? _onTensor;
+    private float[] _values = [];
+    private float[] _transposed = [];
 
     public CheckpointWeightWriter(Checkpoint checkpoint, OnnxGraphBuilder graph, ExternalDataWriter data, Action<string>? onTensor)
     {
@@ -32,16 +35,31 @@ internal sealed class CheckpointWeightWriter : IWeightSource
 
     public string Linear(string name, long outFeatures, long inFeatures, TensorDType dtype)
     {
-        float[] weight = _checkpoint.ReadFloat32(name, outFeatures, inFeatures);
-        return Store(name, Transpose(weight, (int)outFeatures, (int)inFeatures), [inFeatures, outFeatures], dtype);
+        var weight = Read(name, outFeatures, inFeatures);
+        var transposed = Scratch(ref _transposed, weight.Length);
+        Transpose(weight, transposed, (int)outFeatures, (int)inFeatures);
+        return Store(name, transposed, [inFeatures, outFeatures], dtype);
     }
 
-    public string Vector(string name, long size) => Store(name, _checkpoint.ReadFloat32(name, size), [size], TensorDType.Float32);
+    public string Vector(string name, long size) => Store(name, Read(name, size), [size], TensorDType.Float32);
 
     public string Embedding(string name, long vocab, long hidden, TensorDType dtype) =>
-        Store(name, _checkpoint.ReadFloat32(name, vocab, hidden), [vocab, hidden], dtype);
+        Store(name, Read(name, vocab, hidden), [vocab, hidden], dtype);
 
-    private string Store(string name, float[] values, long[] dims, TensorDType dtype)
+    private static Span<float> Scratch(ref float[] buffer, long length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new float[length];
+        }
+
+        return buffer.AsSpan(0, checked((int)length));
+    }
+
+    private Span<float> Read(string name, params long[] shape) =>
+        _checkpoint.ReadFloat32(name, Scratch(ref _values, shape.Aggregate(1L, (a, b) => a * b)), shape);
+
+    private string Store(string name, ReadOnlySpan<float> values, long[] dims, TensorDType dtype)
     {
         _onTensor?.Invoke(name);
         DataType onnxType = dtype switch
@@ -62,11 +80,10 @@ internal sealed class CheckpointWeightWriter : IWeightSource
         return _graph.ExternalInitializer(name, onnxType, dims, _data.Location, offset, length);
     }
 
-    // Cache-blocked transpose of a row-major [rows, cols] matrix.
-    private static float[] Transpose(float[] source, int rows, int cols)
+    // Cache-blocked transpose of a row-major [rows, cols] matrix into [cols, rows].
+    private static void Transpose(ReadOnlySpan<float> source, Span<float> result, int rows, int cols)
     {
         const int Block = 64;
-        var result = new float[source.Length];
         for (int r0 = 0; r0 < rows; r0 += Block)
         {
             for (int c0 = 0; c0 < cols; c0 += Block)
@@ -77,12 +94,10 @@ internal sealed class CheckpointWeightWriter : IWeightSource
                 {
                     for (int c = c0; c < cEnd; c++)
                     {
-                        result[((long)c * rows) + r] = source[((long)r * cols) + c];
+                        result[(c * rows) + r] = source[(r * cols) + c]; // a linear weight is far below 2^31 elements
                     }
                 }
             }
         }
-
-        return result;
     }
 }

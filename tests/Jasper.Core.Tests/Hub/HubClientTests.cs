@@ -20,13 +20,13 @@ public sealed class HubClientTests
         using var client = new HubClient(new HubOptions { Endpoint = hub.Endpoint });
         var seen = new List<DownloadProgress>();
 
-        var manifest = await ModelPuller.PullAsync(client, FakeHub.Repository, "main", dir.Path, ModelPrecision.Fp32, keepCheckpoint: false,
+        var manifest = await ModelPuller.PullAsync(client, hub.Repository, "main", dir.Path, ModelPrecision.Fp32, keepCheckpoint: false,
             new SynchronousProgress<DownloadProgress>(seen.Add));
 
         Assert.Contains(hub.Requests, r => r.StartsWith("GET model.safetensors bytes=", StringComparison.Ordinal));
         Assert.DoesNotContain(hub.Requests, r => r.Contains("onnx/", StringComparison.Ordinal));
         Assert.Contains(seen, p => p.File == "model.safetensors" && p.BytesDone == p.BytesTotal);
-        Assert.Equal(FakeHub.Repository, manifest.Source.Checkpoint);
+        Assert.Equal(hub.Repository, manifest.Source.Checkpoint);
         Assert.Equal(FakeHub.Commit, manifest.Source.Revision);
         Assert.False(Directory.Exists(dir.Combine(ModelPuller.CheckpointSubdirectory)));
 
@@ -47,7 +47,7 @@ public sealed class HubClientTests
         await File.WriteAllBytesAsync(dir.Combine("model.safetensors.incomplete"), weights[..(weights.Length / 3)]);
         using var client = new HubClient(new HubOptions { Endpoint = hub.Endpoint });
 
-        await client.DownloadCheckpointAsync(FakeHub.Repository, "main", dir.Path);
+        await client.DownloadCheckpointAsync(hub.Repository, "main", dir.Path);
 
         Assert.Contains($"GET model.safetensors bytes={weights.Length / 3}-", hub.Requests);
         Assert.Equal(weights, await File.ReadAllBytesAsync(dir.Combine("model.safetensors")));
@@ -60,9 +60,9 @@ public sealed class HubClientTests
         await using var hub = await FakeHub.StartAsync(TinyModels.Checkpoint);
         using var dir = new TempDirectory();
         using var client = new HubClient(new HubOptions { Endpoint = hub.Endpoint });
-        await client.DownloadCheckpointAsync(FakeHub.Repository, "main", dir.Path);
+        await client.DownloadCheckpointAsync(hub.Repository, "main", dir.Path);
         int before = hub.Requests.Count;
-        await client.DownloadCheckpointAsync(FakeHub.Repository, "main", dir.Path);
+        await client.DownloadCheckpointAsync(hub.Repository, "main", dir.Path);
         Assert.Equal(before + 1, hub.Requests.Count); // only the listing
     }
 
@@ -74,7 +74,7 @@ public sealed class HubClientTests
         using var dir = new TempDirectory();
         using var client = new HubClient(new HubOptions { Endpoint = hub.Endpoint });
 
-        var error = await Assert.ThrowsAsync<HubException>(() => client.DownloadCheckpointAsync(FakeHub.Repository, "main", dir.Path));
+        var error = await Assert.ThrowsAsync<HubException>(() => client.DownloadCheckpointAsync(hub.Repository, "main", dir.Path));
 
         Assert.Contains("SHA-256", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(dir.Combine("model.safetensors")));
@@ -90,10 +90,10 @@ public sealed class HubClientTests
 
         Assert.Contains("not found", (await Assert.ThrowsAsync<HubException>(() => client.DownloadCheckpointAsync("nobody/nothing", "main", dir.Path))).Message, StringComparison.Ordinal);
         hub.RequireToken = true;
-        Assert.Contains("HF_TOKEN", (await Assert.ThrowsAsync<HubException>(() => client.DownloadCheckpointAsync(FakeHub.Repository, "main", dir.Path))).Message, StringComparison.Ordinal);
+        Assert.Contains("HF_TOKEN", (await Assert.ThrowsAsync<HubException>(() => client.DownloadCheckpointAsync(hub.Repository, "main", dir.Path))).Message, StringComparison.Ordinal);
 
         using var unreachable = new HubClient(new HubOptions { Endpoint = new Uri("http://127.0.0.1:9/") });
-        Assert.Contains("Cannot reach", (await Assert.ThrowsAsync<HubException>(() => unreachable.DownloadCheckpointAsync(FakeHub.Repository, "main", dir.Path))).Message, StringComparison.Ordinal);
+        Assert.Contains("Cannot reach", (await Assert.ThrowsAsync<HubException>(() => unreachable.DownloadCheckpointAsync(hub.Repository, "main", dir.Path))).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,25 +1,31 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Jasper.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace Jasper.Core.Tests.Hub;
+namespace Jasper.TestSupport;
 
 /// <summary>
 /// A Hugging Face hub on 127.0.0.1 serving one repository from a local checkpoint directory: the model listing
 /// (with LFS sizes and SHA-256 for weights) and file downloads with HTTP range support. It can drop a connection
 /// half-way through a file, or serve bytes that do not match the listed checksum.
 /// </summary>
-internal sealed class FakeHub : IAsyncDisposable
+public sealed class FakeHub : IAsyncDisposable
 {
-    public const string Repository = "test-org/jasper-tiny";
+    public const string DefaultRepository = "test-org/jasper-tiny";
     public const string Commit = "0123456789abcdef0123456789abcdef01234567";
 
     private readonly LocalHttpServer _server;
 
-    private FakeHub(LocalHttpServer server) => _server = server;
+    private FakeHub(LocalHttpServer server, string repository)
+    {
+        _server = server;
+        Repository = repository;
+    }
+
+    /// <summary>The one repository served.</summary>
+    public string Repository { get; }
 
     public Uri Endpoint => _server.BaseAddress;
 
@@ -35,7 +41,7 @@ internal sealed class FakeHub : IAsyncDisposable
     /// <summary>Answer every request with 401.</summary>
     public bool RequireToken { get; set; }
 
-    public static async Task<FakeHub> StartAsync(string checkpointDirectory)
+    public static async Task<FakeHub> StartAsync(string checkpointDirectory, string repository = DefaultRepository)
     {
         FakeHub? hub = null;
         var server = await LocalHttpServer.StartAsync(app =>
@@ -45,7 +51,7 @@ internal sealed class FakeHub : IAsyncDisposable
             app.MapGet("/{owner}/{name}/resolve/{revision}/{**path}", (HttpContext context, string owner, string name, string revision, string path) =>
                 hub!.ServeAsync(context, $"{owner}/{name}", revision, Path.Combine(checkpointDirectory, path), path));
         });
-        hub = new FakeHub(server);
+        hub = new FakeHub(server, repository);
         return hub;
     }
 

@@ -1,0 +1,44 @@
+using Jasper.Core.Conversion;
+using Jasper.Core.Models;
+
+namespace Jasper.Core.Hub;
+
+/// <summary>
+/// Models pulled on first use, kept under <c>JASPER_HOME</c> (default <c>~/.jasper</c>) as
+/// <c>models/{owner}--{name}/{precision}</c>, so commands run without <c>--model</c>.
+/// </summary>
+public sealed class ModelCache
+{
+    /// <summary>Creates a cache rooted at <paramref name="root"/>.</summary>
+    public ModelCache(string root) => Root = root;
+
+    /// <summary>The cache directory.</summary>
+    public string Root { get; }
+
+    /// <summary><c>JASPER_HOME</c>, else <c>.jasper</c> in the user's home.</summary>
+    public static string DefaultRoot => Environment.GetEnvironmentVariable("JASPER_HOME") is { Length: > 0 } home
+        ? home
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".jasper");
+
+    /// <summary>Where a repository's model of a precision lives (whether or not it is there yet).</summary>
+    public string PathFor(string repository, ModelPrecision precision) =>
+        Path.Combine(Root, "models", repository.Replace("/", "--", StringComparison.Ordinal), precision.ToName());
+
+    /// <summary>The cached model directory, pulling and converting it first when it is not complete.</summary>
+    public async Task<string> GetOrPullAsync(
+        HubClient hub,
+        string repository,
+        ModelPrecision precision,
+        IProgress<DownloadProgress>? downloadProgress = null,
+        IProgress<ConversionProgress>? conversionProgress = null,
+        CancellationToken cancellationToken = default)
+    {
+        string path = PathFor(repository, precision);
+        if (!File.Exists(Path.Combine(path, ModelManifest.FileName)))
+        {
+            await ModelPuller.PullAsync(hub, repository, "main", path, precision, keepCheckpoint: false, downloadProgress, conversionProgress, cancellationToken).ConfigureAwait(false);
+        }
+
+        return path;
+    }
+}
