@@ -12,6 +12,7 @@ public static class TinyModels
     private static readonly Lazy<string> Root = new(() =>
     {
         string root = Path.Combine(Path.GetTempPath(), "jasper-tests", "tiny-" + Environment.ProcessId);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(root);
         RandomCheckpoint.Write(RandomCheckpointOptions.ForPreset("tiny", RepoPaths.QwenTokenizer), Path.Combine(root, "checkpoint"));
         foreach (var precision in new[] { ModelPrecision.Fp32, ModelPrecision.Fp16 })
         {
@@ -26,6 +27,18 @@ public static class TinyModels
 
         return root;
     }, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Still in use at exit: the system's temp cleaning will remove it.
+        }
+    }
 
     /// <summary>The checkpoint directory in the published layout.</summary>
     public static string Checkpoint => Path.Combine(Root.Value, "checkpoint");

@@ -96,9 +96,7 @@ public static class ModelConverter
             Prompts = st.Prompts,
             DefaultPromptName = st.DefaultPromptName,
             Normalize = st.Normalize,
-            Architecture = new ArchitectureManifest(
-                c.HiddenSize, c.NumHiddenLayers, c.NumAttentionHeads, c.NumKeyValueHeads, c.HeadDim,
-                c.IntermediateSize, c.VocabSize, c.RopeTheta, c.RmsNormEps, c.MaxPositionEmbeddings),
+            Architecture = c,
             Graph = new GraphManifest(GraphFileName, DataFileName, JasperGraph.OpsetVersion,
                 [JasperGraph.InputIds, JasperGraph.PoolStart, JasperGraph.PoolEnd], JasperGraph.Embeddings),
             Tokenizer = tokenizer,

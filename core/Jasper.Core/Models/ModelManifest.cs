@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Jasper.Core.Checkpoints;
 
 namespace Jasper.Core.Models;
 
@@ -54,8 +55,8 @@ public sealed record ModelManifest
     /// <summary>Whether the published pipeline L2-normalises its output.</summary>
     public bool Normalize { get; init; } = true;
 
-    /// <summary>The architecture the graph was built for.</summary>
-    public required ArchitectureManifest Architecture { get; init; }
+    /// <summary>The architecture the graph was built for, as read from the checkpoint's config.json.</summary>
+    public required ModelConfig Architecture { get; init; }
 
     /// <summary>The ONNX graph.</summary>
     public required GraphManifest Graph { get; init; }
@@ -100,19 +101,6 @@ public sealed record ModelSource(string Checkpoint, string? Revision, IReadOnlyD
 /// <param name="Threshold">Texts of at most this many tokens are not compressed.</param>
 /// <param name="DefaultRatio">Ratio used when a caller gives none.</param>
 public sealed record CompressionManifest(int Threshold, double DefaultRatio);
-
-/// <summary>Dimensions read from config.json and the tensors.</summary>
-public sealed record ArchitectureManifest(
-    int HiddenSize,
-    int NumHiddenLayers,
-    int NumAttentionHeads,
-    int NumKeyValueHeads,
-    int HeadDim,
-    int IntermediateSize,
-    int VocabSize,
-    double RopeTheta,
-    double RmsNormEps,
-    int MaxPositionEmbeddings);
 
 /// <summary>The ONNX graph files and signature.</summary>
 /// <param name="File">Graph file name.</param>
