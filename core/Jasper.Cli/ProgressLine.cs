@@ -4,10 +4,12 @@ namespace Jasper.Cli;
 
 /// <summary>
 /// A progress line on standard error: redrawn in place on a terminal, a few lines in all when redirected, so
-/// that logs stay readable.
+/// that logs stay readable. Reports are written on the caller's thread (never posted to the thread pool as
+/// <see cref="Progress{T}"/> does), so none arrives after the command has finished.
 /// </summary>
 internal sealed class ProgressLine
 {
+    private readonly Lock _lock = new();
     private static readonly TimeSpan TerminalInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan RedirectedInterval = TimeSpan.FromSeconds(10);
 
@@ -19,6 +21,18 @@ internal sealed class ProgressLine
 
     /// <summary>Shows <paramref name="text"/> unless the last update was too recent (<paramref name="force"/> overrides).</summary>
     public void Update(string text, bool force = false)
+    {
+        lock (_lock)
+        {
+            Draw(text, force);
+        }
+    }
+
+    /// <summary>An <see cref="IProgress{T}"/> that formats each report onto this line synchronously.</summary>
+    public IProgress<T> For<T>(Func<T, string> format, Func<T, bool>? force = null) =>
+        new Reporter<T>(value => Update(format(value), force?.Invoke(value) ?? false));
+
+    private void Draw(string text, bool force)
     {
         var interval = _console.ErrorIsTerminal ? TerminalInterval : RedirectedInterval;
         if (!force && _drawn && _sinceLast.Elapsed < interval)
@@ -56,4 +70,9 @@ internal sealed class ProgressLine
         >= 1L << 10 => $"{bytes / (1L << 10):0.0} KiB",
         _ => $"{bytes:0} B",
     };
+
+    private sealed class Reporter<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
 }

