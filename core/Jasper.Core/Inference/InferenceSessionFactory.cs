@@ -30,7 +30,10 @@ internal static partial class InferenceSessionFactory
         catch (OnnxRuntimeException ex) when (selection.Provider != ExecutionProvider.Cpu)
         {
             throw new ExecutionProviderUnavailableException(
-                $"The {selection.Provider.ToName()} execution provider is in this build but failed to start: {ex.Message}", ex);
+                $"The {selection.Provider.ToName()} execution provider is in this build but failed to start: {ex.Message}. " +
+                (selection.Provider == ExecutionProvider.Cuda
+                    ? "Install the CUDA 12 runtime and cuDNN 9 (the libraries ONNX Runtime's CUDA provider loads), or use --device cpu."
+                    : "Check the GPU driver (DirectX 12), or use --device cpu."), ex);
         }
     }
 
