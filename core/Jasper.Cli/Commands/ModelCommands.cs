@@ -60,16 +60,16 @@ internal static class ModelCommands
             using var hub = new HubClient(HubOptions.FromEnvironment());
             var progress = new ProgressLine(console);
             var watch = Stopwatch.StartNew();
-            var manifest = await ModelPuller.PullAsync(
-                hub,
-                parse.GetRequiredValue(repo),
-                parse.GetRequiredValue(revision),
-                parse.GetRequiredValue(output),
-                ModelPrecisions.Parse(parse.GetRequiredValue(precision)),
-                parse.GetValue(keep),
-                DownloadReporter(progress),
-                ConversionReporter(progress),
-                cancellationToken).ConfigureAwait(false);
+            var manifest = await ModelPuller.PullAsync(hub, new ModelPullOptions
+            {
+                Repository = parse.GetRequiredValue(repo),
+                Revision = parse.GetRequiredValue(revision),
+                OutputDirectory = parse.GetRequiredValue(output),
+                Precision = ModelPrecisions.Parse(parse.GetRequiredValue(precision)),
+                KeepCheckpoint = parse.GetValue(keep),
+                DownloadProgress = DownloadReporter(progress),
+                ConversionProgress = ConversionReporter(progress),
+            }, cancellationToken).ConfigureAwait(false);
             ReportConversion(console, parse.GetRequiredValue(output), manifest, watch.Elapsed);
             return 0;
         }));
@@ -143,7 +143,8 @@ internal static class ModelCommands
         await console.Error.WriteLineAsync($"No --model given: using {path} (pulled from {ModelPuller.DefaultRepository} on first use).").ConfigureAwait(false);
         using var hub = new HubClient(HubOptions.FromEnvironment());
         var progress = new ProgressLine(console);
-        return await cache.GetOrPullAsync(hub, ModelPuller.DefaultRepository, ModelPrecision.Fp32, DownloadReporter(progress), ConversionReporter(progress), cancellationToken).ConfigureAwait(false);
+        var pull = new ModelPullOptions { OutputDirectory = path, DownloadProgress = DownloadReporter(progress), ConversionProgress = ConversionReporter(progress) };
+        return await cache.GetOrPullAsync(hub, pull, cancellationToken).ConfigureAwait(false);
     }
 
     private static IProgress<DownloadProgress> DownloadReporter(ProgressLine progress) => progress.For<DownloadProgress>(p =>

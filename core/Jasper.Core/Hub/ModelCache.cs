@@ -24,19 +24,17 @@ public sealed class ModelCache
     public string PathFor(string repository, ModelPrecision precision) =>
         Path.Combine(Root, "models", repository.Replace("/", "--", StringComparison.Ordinal), precision.ToName());
 
-    /// <summary>The cached model directory, pulling and converting it first when it is not complete.</summary>
-    public async Task<string> GetOrPullAsync(
-        HubClient hub,
-        string repository,
-        ModelPrecision precision,
-        IProgress<DownloadProgress>? downloadProgress = null,
-        IProgress<ConversionProgress>? conversionProgress = null,
-        CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The cached model directory for <paramref name="pull"/>'s repository and precision, pulling and converting it
+    /// first when it is not complete (<see cref="ModelPullOptions.OutputDirectory"/> is replaced by the cache path).
+    /// </summary>
+    public async Task<string> GetOrPullAsync(HubClient hub, ModelPullOptions pull, CancellationToken cancellationToken = default)
     {
-        string path = PathFor(repository, precision);
+        ArgumentNullException.ThrowIfNull(pull);
+        string path = PathFor(pull.Repository, pull.Precision);
         if (!File.Exists(Path.Combine(path, ModelManifest.FileName)))
         {
-            await ModelPuller.PullAsync(hub, repository, "main", path, precision, keepCheckpoint: false, downloadProgress, conversionProgress, cancellationToken).ConfigureAwait(false);
+            await ModelPuller.PullAsync(hub, pull with { OutputDirectory = path }, cancellationToken).ConfigureAwait(false);
         }
 
         return path;

@@ -13,29 +13,22 @@ public static class ModelPuller
     public const string CheckpointSubdirectory = "checkpoint";
 
     /// <summary>Downloads into <c>OUTPUT/checkpoint</c> (resuming a previous attempt) and converts into OUTPUT.</summary>
-    public static async Task<ModelManifest> PullAsync(
-        HubClient hub,
-        string repository,
-        string revision,
-        string outputDirectory,
-        ModelPrecision precision,
-        bool keepCheckpoint,
-        IProgress<DownloadProgress>? downloadProgress = null,
-        IProgress<ConversionProgress>? conversionProgress = null,
-        CancellationToken cancellationToken = default)
+    public static async Task<ModelManifest> PullAsync(HubClient hub, ModelPullOptions options, CancellationToken cancellationToken = default)
     {
-        string checkpoint = Path.Combine(outputDirectory, CheckpointSubdirectory);
-        string commit = await hub.DownloadCheckpointAsync(repository, revision, checkpoint, downloadProgress, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(hub);
+        ArgumentNullException.ThrowIfNull(options);
+        string checkpoint = Path.Combine(options.OutputDirectory, CheckpointSubdirectory);
+        string commit = await hub.DownloadCheckpointAsync(options.Repository, options.Revision, checkpoint, options.DownloadProgress, cancellationToken).ConfigureAwait(false);
         var manifest = ModelConverter.Convert(new ConvertOptions
         {
             SourceDirectory = checkpoint,
-            OutputDirectory = outputDirectory,
-            Precision = precision,
-            Name = repository.Split('/')[^1],
-            Origin = repository,
+            OutputDirectory = options.OutputDirectory,
+            Precision = options.Precision,
+            Name = options.Repository.Split('/')[^1],
+            Origin = options.Repository,
             Revision = commit,
-        }, conversionProgress, cancellationToken);
-        if (!keepCheckpoint)
+        }, options.ConversionProgress, cancellationToken);
+        if (!options.KeepCheckpoint)
         {
             Directory.Delete(checkpoint, recursive: true);
         }

@@ -20,8 +20,12 @@ public sealed class HubClientTests
         using var client = new HubClient(new HubOptions { Endpoint = hub.Endpoint });
         var seen = new List<DownloadProgress>();
 
-        var manifest = await ModelPuller.PullAsync(client, hub.Repository, "main", dir.Path, ModelPrecision.Fp32, keepCheckpoint: false,
-            new SynchronousProgress<DownloadProgress>(seen.Add));
+        var manifest = await ModelPuller.PullAsync(client, new ModelPullOptions
+        {
+            Repository = hub.Repository,
+            OutputDirectory = dir.Path,
+            DownloadProgress = new SynchronousProgress<DownloadProgress>(seen.Add),
+        });
 
         Assert.Contains(hub.Requests, r => r.StartsWith("GET model.safetensors bytes=", StringComparison.Ordinal));
         Assert.DoesNotContain(hub.Requests, r => r.Contains("onnx/", StringComparison.Ordinal));
