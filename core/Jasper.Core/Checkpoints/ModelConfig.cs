@@ -76,6 +76,13 @@ public sealed record ModelConfig
             throw new CheckpointFormatException($"{source}: rope_scaling is not supported (the published model has none).");
         }
 
+        bool slidingWindow = json["use_sliding_window"]?.GetValueKind() == JsonValueKind.True
+            || (json["layer_types"] is JsonArray types && types.Any(t => t?.GetValue<string>() != "full_attention"));
+        if (slidingWindow)
+        {
+            throw new CheckpointFormatException($"{source}: sliding-window attention is not supported (the published model attends over the full sequence).");
+        }
+
         int hidden = Required(json, "hidden_size", source);
         int heads = Required(json, "num_attention_heads", source);
         return new ModelConfig

@@ -120,6 +120,10 @@ public sealed class CheckpointTests
         using var dir = new TempDirectory();
         WriteConfig(dir.Path, new JsonObject { ["rope_scaling"] = new JsonObject { ["type"] = "yarn" } });
         Assert.Contains("rope_scaling", Assert.Throws<CheckpointFormatException>(() => ModelConfig.Load(dir.Combine("config.json"))).Message, StringComparison.Ordinal);
+        WriteConfig(dir.Path, new JsonObject { ["use_sliding_window"] = true });
+        Assert.Contains("sliding-window", Assert.Throws<CheckpointFormatException>(() => ModelConfig.Load(dir.Combine("config.json"))).Message, StringComparison.Ordinal);
+        WriteConfig(dir.Path, new JsonObject { ["use_sliding_window"] = false, ["layer_types"] = new JsonArray("full_attention", "full_attention") });
+        Assert.Equal(2, ModelConfig.Load(dir.Combine("config.json")).NumHiddenLayers);
         WriteConfig(dir.Path, new JsonObject { ["hidden_act"] = "gelu" });
         Assert.Contains("gelu", Assert.Throws<CheckpointFormatException>(() => ModelConfig.Load(dir.Combine("config.json"))).Message, StringComparison.Ordinal);
     }

@@ -31,7 +31,7 @@ public sealed class Fp16Tests(ITestOutputHelper output)
                 worst = Math.Min(worst, cosine);
             }
 
-            output.WriteLine($"fp16 vs fp32 at ratio {ratio}: worst cosine {worst:F6} over {cases.Count} texts, all values finite");
+            output.WriteLine($"fp16 vs fp32 at ratio {ratio}: worst cosine {worst:F8} over {cases.Count} texts, all values finite");
         }
     }
 
