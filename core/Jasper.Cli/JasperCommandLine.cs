@@ -17,6 +17,8 @@ internal static class JasperCommandLine
         {
             ModelCommands.Create(console),
             EmbedCommand.Create(console),
+            IngestCommand.Create(console),
+            SearchCommand.Create(console),
         };
         var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error };
         return root.Parse(args).InvokeAsync(configuration, cancellationToken);

@@ -4,10 +4,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Jasper.Core.Hub;
 using Jasper.Core.Inference;
 using Jasper.Core.Tokenization;
-using Microsoft.Extensions.Logging;
 
 namespace Jasper.Cli.Commands;
 
@@ -22,10 +20,7 @@ internal static class EmbedCommand
 
     public static Command Create(CliConsole console)
     {
-        var model = new Option<string?>("--model")
-        {
-            Description = "Model directory (from `jasper model convert` or `jasper model pull`). Without it, the published model is pulled once into the cache at JASPER_HOME (default ~/.jasper).",
-        };
+        var model = ModelCommands.ModelOption();
         var input = new Option<string>("--input") { Description = "JSON Lines file of {\"id\": ..., \"text\": ...}, or - for standard input.", Required = true };
         var output = new Option<string>("--output") { Description = "JSON Lines file to write, or - for standard output.", Required = true };
         var ratio = new Option<double?>("--compression-ratio") { Description = "Compression ratio in [0.01, 1] for lines that set none (default: the model's, 0.5)." };
@@ -58,9 +53,9 @@ internal static class EmbedCommand
 
     private static async Task<int> ExecuteAsync(CliConsole console, string? modelDirectory, string input, string output, JasperEncoderOptions options, CancellationToken cancellationToken)
     {
-        modelDirectory ??= await ModelCommands.CachedModelAsync(console, cancellationToken).ConfigureAwait(false);
-        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        using var encoder = JasperEncoder.Load(modelDirectory, options, loggerFactory);
+        string path = await ModelCommands.LocateAsync(console, modelDirectory, cancellationToken).ConfigureAwait(false);
+        using var loggerFactory = CliLogging.CreateFactory();
+        using var encoder = JasperEncoder.Load(path, options, loggerFactory);
         using var reader = input == "-" ? null : new StreamReader(input, Encoding.UTF8);
         int? total = input == "-" ? null : File.ReadLines(input).Count(l => !string.IsNullOrWhiteSpace(l));
         string? partial = output == "-" ? null : output + ".partial";

@@ -135,9 +135,17 @@ internal static class ModelCommands
         return command;
     }
 
-    /// <summary>The published model from the cache, pulled (with progress) on first use.</summary>
-    public static async Task<string> CachedModelAsync(CliConsole console, CancellationToken cancellationToken)
+    /// <summary>
+    /// The model directory a command runs on: <paramref name="model"/> when given, otherwise the published model from
+    /// the cache (JASPER_HOME), pulled with progress on first use.
+    /// </summary>
+    public static async Task<string> LocateAsync(CliConsole console, string? model, CancellationToken cancellationToken)
     {
+        if (model is not null)
+        {
+            return model;
+        }
+
         var cache = new ModelCache(ModelCache.DefaultRoot);
         string path = cache.PathFor(ModelPuller.DefaultRepository, ModelPrecision.Fp32);
         await console.Error.WriteLineAsync($"No --model given: using {path} (pulled from {ModelPuller.DefaultRepository} on first use).").ConfigureAwait(false);
@@ -146,6 +154,12 @@ internal static class ModelCommands
         var pull = new ModelPullOptions { OutputDirectory = path, DownloadProgress = DownloadReporter(progress), ConversionProgress = ConversionReporter(progress) };
         return await cache.GetOrPullAsync(hub, pull, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The <c>--model</c> option shared by the commands that embed.</summary>
+    public static Option<string?> ModelOption() => new("--model")
+    {
+        Description = "Model directory (from `jasper model convert` or `jasper model pull`). Without it, the published model is pulled once into the cache at JASPER_HOME (default ~/.jasper).",
+    };
 
     private static IProgress<DownloadProgress> DownloadReporter(ProgressLine progress) => progress.For<DownloadProgress>(p =>
         $"downloading {p.File}: {ProgressLine.FormatBytes(p.BytesDone)}" + (p.BytesTotal is long t ? $" of {ProgressLine.FormatBytes(t)}" : string.Empty));

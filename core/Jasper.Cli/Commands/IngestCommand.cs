@@ -1,0 +1,141 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Jasper.Core.Inference;
+using Jasper.Core.Ingestion;
+using Jasper.Core.Sinks;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Jasper.Cli.Commands;
+
+/// <summary>
+/// <c>jasper ingest PATH... --out DIR</c>: every file under the paths through the ingestion pipeline into a local
+/// directory of JSON Lines vector records, with a progress bar and a summary. Exit code 0 when every document
+/// succeeded (or was unchanged), 2 when some failed, 1 when none could be processed.
+/// </summary>
+internal static class IngestCommand
+{
+    public const int SomeFailed = 2;
+
+    public static Command Create(CliConsole console)
+    {
+        var paths = new Argument<string[]>("PATH") { Description = "Files or directories (searched recursively; hidden files skipped).", Arity = ArgumentArity.OneOrMore };
+        var model = ModelCommands.ModelOption();
+        var output = new Option<string>("--out") { Description = "Directory for the vector records ({document_id}.jsonl per document).", Required = true };
+        var priority = new Option<string>("--priority") { Description = "high, normal or low: picks the compression ratio.", DefaultValueFactory = _ => "normal" };
+        priority.AcceptOnlyFromAmong("high", "normal", "low");
+        var ratio = new Option<double?>("--compression-ratio") { Description = "An explicit ratio for every chunk, overriding the priority (0.1 to 1)." };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or directml.", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong("auto", "cpu", "cuda", "directml");
+        var command = new Command("ingest", "Extract, chunk, compress and embed documents into a local vector directory.") { paths, model, output, priority, ratio, device };
+        command.SetAction((parse, cancellationToken) => JasperCommandLine.RunAsync(console, async () =>
+        {
+            string modelPath = await ModelCommands.LocateAsync(console, parse.GetValue(model), cancellationToken).ConfigureAwait(false);
+            using var loggerFactory = CliLogging.CreateFactory(LogLevel.Warning);
+            using var encoder = JasperEncoder.Load(modelPath, new JasperEncoderOptions { Device = ExecutionProviders.Parse(parse.GetRequiredValue(device)) }, loggerFactory);
+            string outputDirectory = Path.GetFullPath(parse.GetRequiredValue(output));
+            var pipeline = new IngestionPipeline(encoder, new LocalDirectorySink(outputDirectory));
+            var documents = Enumerate(parse.GetRequiredValue(paths), outputDirectory, out var missing);
+            var settings = (Priority: IngestPriorities.Parse(parse.GetRequiredValue(priority)), Ratio: parse.GetValue(ratio));
+            var reports = await RunAsync(console, pipeline, documents, settings, cancellationToken).ConfigureAwait(false);
+            reports.AddRange(missing);
+            return Summarize(console, reports);
+        }));
+        return command;
+    }
+
+    private static List<string> Enumerate(string[] paths, string outputDirectory, out List<DocumentReport> missing)
+    {
+        var files = new List<string>();
+        missing = [];
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System, IgnoreInaccessible = true };
+        foreach (string path in paths)
+        {
+            if (File.Exists(path))
+            {
+                files.Add(Path.GetFullPath(path));
+            }
+            else if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.EnumerateFiles(path, "*", options).Select(Path.GetFullPath)
+                    .Where(f => !f.StartsWith(outputDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                    .Order(StringComparer.Ordinal));
+            }
+            else
+            {
+                string full = Path.GetFullPath(path);
+                missing.Add(new DocumentReport { DocumentId = DocumentIds.FromSource(full), Source = full, Status = DocumentStatus.Failed, Error = "not found: no such file or directory" });
+            }
+        }
+
+        return files;
+    }
+
+    private static async Task<List<DocumentReport>> RunAsync(CliConsole console, IngestionPipeline pipeline, List<string> files, (IngestPriority Priority, double? Ratio) settings, CancellationToken cancellationToken)
+    {
+        var reports = new List<DocumentReport>();
+        var ansi = SpectreConsoles.Create(console.Error, console.ErrorIsTerminal);
+        await ansi.Progress().AutoClear(false).StartAsync(async context =>
+        {
+            var task = context.AddTask("ingesting", maxValue: Math.Max(1, files.Count));
+            foreach (string file in files)
+            {
+                task.Description = Markup.Escape(Path.GetFileName(file));
+                var source = DocumentSource.FromFile(file) with { Priority = settings.Priority, CompressionRatio = settings.Ratio };
+                reports.Add(await pipeline.IngestAsync(source, cancellationToken).ConfigureAwait(false));
+                task.Increment(1);
+            }
+
+            task.Description = "ingested";
+        }).ConfigureAwait(false);
+        return reports;
+    }
+
+    private static int Summarize(CliConsole console, List<DocumentReport> reports)
+    {
+        var ansi = SpectreConsoles.Create(console.Out, terminal: false);
+        var done = reports.Where(r => r.Status == DocumentStatus.Succeeded).ToList();
+        var failed = reports.Where(r => r.Status == DocumentStatus.Failed).ToList();
+        int unchanged = reports.Count(r => r.Status == DocumentStatus.Unchanged);
+        long tokens = done.Sum(r => r.Tokens);
+        int chunks = done.Sum(r => r.Chunks);
+        double seconds = Math.Max(1e-9, reports.Sum(r => r.Elapsed.TotalSeconds));
+        double meanRatio = chunks == 0 ? 1.0 : done.Sum(r => r.MeanRatio * r.Chunks) / chunks;
+
+        double documentsPerSecond = (done.Count + unchanged) / seconds;
+        var table = new Table().AddColumns("ingest", "total");
+        foreach (var (name, value) in new (string, string)[]
+        {
+            ("documents", Text(reports.Count)),
+            ("ingested", Text(done.Count)),
+            ("unchanged", Text(unchanged)),
+            ("failed", Text(failed.Count)),
+            ("chunks", Text(chunks)),
+            ("tokens", Text(tokens)),
+            ("compressed tokens", Text(done.Sum(r => r.CompressedTokens))),
+            ("mean ratio", Text(meanRatio, "0.000")),
+            ("tokens/s", Text(tokens / seconds, "0")),
+            ("documents/s", Text(documentsPerSecond, "0.00")),
+        })
+        {
+            table.AddRow(name, value);
+        }
+
+        ansi.Write(table);
+        if (failed.Count > 0)
+        {
+            var failures = new Table().AddColumns("failed document", "reason");
+            foreach (var report in failed)
+            {
+                failures.AddRow(Markup.Escape(report.Source), Markup.Escape(report.Error ?? "unknown"));
+            }
+
+            ansi.Write(failures);
+        }
+
+        return failed.Count == 0 && reports.Count > 0 ? 0 : failed.Count == reports.Count ? 1 : SomeFailed;
+    }
+
+    private static string Text(double value, string format = "0") => value.ToString(format, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,15 @@
+namespace Jasper.Core.Extraction;
+
+/// <summary>A document that cannot be ingested, with a named reason; it never stops the other documents.</summary>
+public sealed class DocumentException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public DocumentException(DocumentErrorKind kind, string message, Exception? innerException = null)
+        : base(message, innerException) => Kind = kind;
+
+    /// <summary>The reason, by name.</summary>
+    public DocumentErrorKind Kind { get; }
+
+    /// <summary>"unsupported: binary content (PNG image)" and the like.</summary>
+    public string Reason => $"{Kind.ToString().ToLowerInvariant()}: {Message}";
+}

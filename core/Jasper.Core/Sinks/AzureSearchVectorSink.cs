@@ -1,0 +1,201 @@
+using System.Text.Json;
+using Azure.Search.Documents;
+using Azure.Search.Documents.Indexes;
+using Azure.Search.Documents.Indexes.Models;
+using Azure.Search.Documents.Models;
+using Jasper.Core.Extraction;
+using Jasper.Core.Vectors;
+
+namespace Jasper.Core.Sinks;
+
+/// <summary>
+/// Vector records in an Azure AI Search index. The index is created or updated on first use: the record's fields
+/// (metadata filterable) plus <c>document_version</c>, and <c>embedding</c> as a vector field searched by HNSW with
+/// cosine similarity. Records upload with MergeOrUpload in batches under both the 1,000-document and the 16 MB
+/// request limits; chunks the service refuses for a transient reason are retried, and the rest fail the document
+/// by name. Commit deletes the document's chunks of other versions, so a document that shrinks leaves none behind.
+/// </summary>
+public sealed class AzureSearchVectorSink : IVectorSink
+{
+    /// <summary>Name of the vector search profile.</summary>
+    public const string VectorProfile = "jasper-hnsw-cosine";
+
+    private const string VersionField = "document_version";
+    private static readonly int[] TransientStatuses = [409, 422, 429, 503];
+
+    private readonly SearchIndexClient _indexClient;
+    private readonly SearchClient _client;
+    private readonly string _indexName;
+    private readonly int _dimensions;
+    private readonly AzureSearchSinkOptions _options;
+    private readonly Lazy<Task> _indexReady;
+
+    /// <summary>Creates the sink for an index of <paramref name="dimensions"/>-wide vectors.</summary>
+    public AzureSearchVectorSink(SearchIndexClient indexClient, string indexName, int dimensions, AzureSearchSinkOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(indexClient);
+        _indexClient = indexClient;
+        _indexName = indexName;
+        _dimensions = dimensions;
+        _options = options ?? new AzureSearchSinkOptions();
+        _client = indexClient.GetSearchClient(indexName);
+        _indexReady = new Lazy<Task>(() => _indexClient.CreateOrUpdateIndexAsync(BuildIndex(_indexName, _dimensions)));
+    }
+
+    /// <summary>The index definition: every record field, the version, and the vector field.</summary>
+    public static SearchIndex BuildIndex(string name, int dimensions) => new(name)
+    {
+        Fields =
+        {
+            new SimpleField("id", SearchFieldDataType.String) { IsKey = true, IsFilterable = true },
+            new SimpleField("document_id", SearchFieldDataType.String) { IsFilterable = true },
+            new SimpleField(VersionField, SearchFieldDataType.String) { IsFilterable = true },
+            new SimpleField("source", SearchFieldDataType.String) { IsFilterable = true, IsFacetable = true },
+            new SimpleField("chunk_index", SearchFieldDataType.Int32) { IsFilterable = true, IsSortable = true },
+            new SimpleField("char_start", SearchFieldDataType.Int64) { IsFilterable = true },
+            new SimpleField("char_end", SearchFieldDataType.Int64) { IsFilterable = true },
+            new SearchableField("text"),
+            new SimpleField("tokens", SearchFieldDataType.Int32) { IsFilterable = true },
+            new SimpleField("compressed_tokens", SearchFieldDataType.Int32) { IsFilterable = true },
+            new SimpleField("compression_ratio", SearchFieldDataType.Double) { IsFilterable = true, IsFacetable = true },
+            new SimpleField("priority", SearchFieldDataType.String) { IsFilterable = true, IsFacetable = true },
+            new SimpleField("model", SearchFieldDataType.String) { IsFilterable = true },
+            new SimpleField("dimensions", SearchFieldDataType.Int32) { IsFilterable = true },
+            new VectorSearchField("embedding", dimensions, VectorProfile),
+        },
+        VectorSearch = new VectorSearch
+        {
+            Profiles = { new VectorSearchProfile(VectorProfile, "hnsw") },
+            Algorithms = { new HnswAlgorithmConfiguration("hnsw") { Parameters = new HnswParameters { Metric = VectorSearchAlgorithmMetric.Cosine } } },
+        },
+    };
+
+    /// <inheritdoc />
+    /// <remarks>The index does not track committed versions; writing an unchanged document again overwrites it with the same values.</remarks>
+    public Task<string?> GetCommittedVersionAsync(string documentId, CancellationToken cancellationToken = default) => Task.FromResult<string?>(null);
+
+    /// <inheritdoc />
+    public async Task<IVectorSinkWriter> OpenDocumentAsync(DocumentDescriptor document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        await _indexReady.Value.ConfigureAwait(false);
+        return new Writer(this, document);
+    }
+
+    private static SearchDocument ToSearchDocument(VectorRecord r, string version) => new()
+    {
+        ["id"] = r.Id,
+        ["document_id"] = r.DocumentId,
+        [VersionField] = version,
+        ["source"] = r.Source,
+        ["chunk_index"] = r.ChunkIndex,
+        ["char_start"] = r.CharStart,
+        ["char_end"] = r.CharEnd,
+        ["text"] = r.Text,
+        ["tokens"] = r.Tokens,
+        ["compressed_tokens"] = r.CompressedTokens,
+        ["compression_ratio"] = r.CompressionRatio,
+        ["priority"] = r.Priority,
+        ["model"] = r.Model,
+        ["dimensions"] = r.Dimensions,
+        ["embedding"] = r.Embedding,
+    };
+
+    // Uploads documents in batches under both limits, retrying transient refusals; returns the keys refused for good.
+    private async Task<List<string>> IndexAsync(IReadOnlyList<SearchDocument> documents, Func<IEnumerable<SearchDocument>, IndexDocumentsBatch<SearchDocument>> batch, CancellationToken cancellationToken)
+    {
+        var refused = new List<string>();
+        foreach (var group in Batches(documents))
+        {
+            var pending = group;
+            for (int attempt = 0; pending.Count > 0; attempt++)
+            {
+                var response = await _client.IndexDocumentsAsync(batch(pending), new IndexDocumentsOptions { ThrowOnAnyError = false }, cancellationToken).ConfigureAwait(false);
+                var failed = response.Value.Results.Where(r => !r.Succeeded).ToList();
+                var retry = failed.Where(r => TransientStatuses.Contains(r.Status)).Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+                refused.AddRange(failed.Where(r => !retry.Contains(r.Key) || attempt >= _options.MaxRetries).Select(r => $"{r.Key} ({r.Status}: {r.ErrorMessage})"));
+                if (attempt >= _options.MaxRetries)
+                {
+                    break;
+                }
+
+                pending = pending.Where(d => retry.Contains((string)d["id"])).ToList();
+                if (pending.Count > 0)
+                {
+                    await Task.Delay(_options.RetryDelay * (1 << attempt), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return refused;
+    }
+
+    private IEnumerable<List<SearchDocument>> Batches(IReadOnlyList<SearchDocument> documents)
+    {
+        var batch = new List<SearchDocument>();
+        long bytes = 0;
+        foreach (var document in documents)
+        {
+            long size = JsonSerializer.SerializeToUtf8Bytes(document).Length + 64; // + the action and separators
+            if (batch.Count > 0 && (batch.Count == _options.MaxBatchDocuments || bytes + size > _options.MaxBatchBytes))
+            {
+                yield return batch;
+                batch = [];
+                bytes = 0;
+            }
+
+            batch.Add(document);
+            bytes += size;
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    private sealed class Writer(AzureSearchVectorSink sink, DocumentDescriptor document) : IVectorSinkWriter
+    {
+        private readonly List<SearchDocument> _pending = [];
+
+        public async Task WriteAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default)
+        {
+            _pending.AddRange(records.Select(r => ToSearchDocument(r, document.Version)));
+            if (_pending.Count >= sink._options.MaxBatchDocuments)
+            {
+                await FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task CommitAsync(int chunkCount, CancellationToken cancellationToken = default)
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            var stale = new List<SearchDocument>();
+            var options = new SearchOptions { Filter = $"document_id eq '{document.DocumentId}' and {VersionField} ne '{document.Version}'", Size = 1000 };
+            options.Select.Add("id");
+            var results = await sink._client.SearchAsync<SearchDocument>("*", options, cancellationToken).ConfigureAwait(false);
+            await foreach (var result in results.Value.GetResultsAsync().ConfigureAwait(false))
+            {
+                stale.Add(new SearchDocument { ["id"] = result.Document["id"] });
+            }
+
+            var refused = await sink.IndexAsync(stale, IndexDocumentsBatch.Delete, cancellationToken).ConfigureAwait(false);
+            if (refused.Count > 0)
+            {
+                throw new DocumentException(DocumentErrorKind.Failed, $"{refused.Count} stale chunks could not be deleted from index '{sink._indexName}': {string.Join("; ", refused.Take(5))}");
+            }
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            var refused = await sink.IndexAsync(_pending, IndexDocumentsBatch.MergeOrUpload, cancellationToken).ConfigureAwait(false);
+            _pending.Clear();
+            if (refused.Count > 0)
+            {
+                throw new DocumentException(DocumentErrorKind.Failed, $"{refused.Count} chunks could not be indexed in '{sink._indexName}': {string.Join("; ", refused.Take(5))}");
+            }
+        }
+    }
+}
