@@ -88,7 +88,7 @@ public sealed class IngestCommandTests
             Dimensions = 4,
             Embedding = [1, 0, 0, 0],
         };
-        File.WriteAllBytes(dir.Combine("index", "a.jsonl"), VectorRecordSerializer.ToJsonLine(record));
+        File.WriteAllBytes(dir.Combine("index", "a.jsonl"), VectorRecordSerializer.ToJsonLine(record).ToArray());
         var result = await CliRunner.RunAsync("search", "query", "--index", dir.Combine("index"), "--model", TinyModels.Fp32);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("4-dimensional vectors from model 'other-model'", result.Error, StringComparison.Ordinal);

@@ -1,10 +1,10 @@
-using System.Buffers;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Jasper.Core.Inference;
+using Jasper.Core.Serialization;
 using Jasper.Core.Tokenization;
 
 namespace Jasper.Cli.Commands;
@@ -146,8 +146,7 @@ internal static class EmbedCommand
 
     private static async Task WriteAsync(Stream output, JsonElement id, TextEmbedding result, CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>(result.Vector.Length * 12);
-        using (var json = new Utf8JsonWriter(buffer))
+        var line = JsonLines.Line(json =>
         {
             json.WriteStartObject();
             json.WritePropertyName("id");
@@ -162,9 +161,7 @@ internal static class EmbedCommand
             json.WriteNumber("tokens", result.Tokens);
             json.WriteNumber("compressed_tokens", result.CompressedTokens);
             json.WriteEndObject();
-        }
-
-        await output.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-        output.WriteByte((byte)'\n');
+        }, result.Vector.Length * 12);
+        await output.WriteAsync(line, cancellationToken).ConfigureAwait(false);
     }
 }

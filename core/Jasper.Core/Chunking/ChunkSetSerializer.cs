@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Jasper.Core.Serialization;
 
 namespace Jasper.Core.Chunking;
 
@@ -13,8 +14,7 @@ public static class ChunkSetSerializer
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(chunk);
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        var line = JsonLines.Line(json =>
         {
             json.WriteStartObject();
             json.WriteNumber("index", chunk.Index);
@@ -23,10 +23,8 @@ public static class ChunkSetSerializer
             json.WriteNumber("tokens", chunk.Tokens);
             json.WriteString("text", chunk.Text);
             json.WriteEndObject();
-        }
-
-        buffer.WriteByte((byte)'\n');
-        await output.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken).ConfigureAwait(false);
+        }, 128 + (chunk.Text.Length * 2));
+        await output.WriteAsync(line, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads the chunks of a chunk set in order.</summary>

@@ -1,5 +1,4 @@
 using System.IO.Packaging;
-using System.Runtime.CompilerServices;
 using System.Text;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
@@ -8,29 +7,18 @@ using DocumentFormat.OpenXml.Wordprocessing;
 namespace Jasper.Core.Extraction;
 
 /// <summary>Word documents through the Open XML SDK: each paragraph (table cells included) as a block; Title and Heading styles as headings.</summary>
-public sealed class DocxExtractor : IDocumentExtractor
+public sealed class DocxExtractor : BufferedDocumentExtractor
 {
     /// <inheritdoc />
-    public FileFormat Format => FileFormat.Docx;
+    public override FileFormat Format => FileFormat.Docx;
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<TextBlock> ExtractAsync(Stream content, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        using var memory = new MemoryStream();
-        await content.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
-        memory.Position = 0;
-        foreach (var block in Extract(memory))
-        {
-            yield return block;
-        }
-    }
-
-    private static IReadOnlyList<TextBlock> Extract(Stream stream)
+    protected override IReadOnlyList<TextBlock> Extract(MemoryStream content)
     {
         var builder = new BlockBuilder();
         try
         {
-            using var document = WordprocessingDocument.Open(stream, isEditable: false);
+            using var document = WordprocessingDocument.Open(content, isEditable: false);
             var body = document.MainDocumentPart?.Document?.Body
                 ?? throw new DocumentException(DocumentErrorKind.Corrupt, "the .docx has no document body");
             foreach (var paragraph in body.Descendants<Paragraph>())

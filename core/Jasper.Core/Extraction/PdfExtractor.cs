@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
@@ -6,28 +5,18 @@ using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
 namespace Jasper.Core.Extraction;
 
 /// <summary>PDF through PdfPig: each page's text in content order, split into paragraphs at blank lines.</summary>
-public sealed class PdfExtractor : IDocumentExtractor
+public sealed class PdfExtractor : BufferedDocumentExtractor
 {
     /// <inheritdoc />
-    public FileFormat Format => FileFormat.Pdf;
+    public override FileFormat Format => FileFormat.Pdf;
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<TextBlock> ExtractAsync(Stream content, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        using var memory = new MemoryStream();
-        await content.CopyToAsync(memory, cancellationToken).ConfigureAwait(false);
-        foreach (var block in Extract(memory.ToArray()))
-        {
-            yield return block;
-        }
-    }
-
-    private static IReadOnlyList<TextBlock> Extract(byte[] bytes)
+    protected override IReadOnlyList<TextBlock> Extract(MemoryStream content)
     {
         var builder = new BlockBuilder();
         try
         {
-            using var document = PdfDocument.Open(bytes, new ParsingOptions { UseLenientParsing = false });
+            using var document = PdfDocument.Open(content.ToArray(), new ParsingOptions { UseLenientParsing = false });
             foreach (var page in document.GetPages())
             {
                 string text = ContentOrderTextExtractor.GetText(page).Replace("\r\n", "\n", StringComparison.Ordinal);

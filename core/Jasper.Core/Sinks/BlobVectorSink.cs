@@ -70,7 +70,7 @@ public sealed class BlobVectorSink : IVectorSink
             using var content = new MemoryStream();
             foreach (var record in records)
             {
-                content.Write(VectorRecordSerializer.ToJsonLine(record));
+                content.Write(VectorRecordSerializer.ToJsonLine(record).Span);
             }
 
             content.Position = 0;

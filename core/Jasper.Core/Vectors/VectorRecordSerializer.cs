@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
+using Jasper.Core.Serialization;
 
 namespace Jasper.Core.Vectors;
 
@@ -11,11 +11,10 @@ namespace Jasper.Core.Vectors;
 public static class VectorRecordSerializer
 {
     /// <summary>One record as a UTF-8 JSON line, newline included.</summary>
-    public static byte[] ToJsonLine(VectorRecord record)
+    public static ReadOnlyMemory<byte> ToJsonLine(VectorRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var buffer = new ArrayBufferWriter<byte>(1024 + (record.Embedding.Length * 6) + (record.Text.Length * 2));
-        using (var json = new Utf8JsonWriter(buffer))
+        return JsonLines.Line(json =>
         {
             json.WriteStartObject();
             json.WriteString("id", record.Id);
@@ -33,10 +32,7 @@ public static class VectorRecordSerializer
             json.WriteNumber("dimensions", record.Dimensions);
             json.WriteBase64String("embedding", EncodeEmbedding(record.Embedding));
             json.WriteEndObject();
-        }
-
-        buffer.Write("\n"u8);
-        return buffer.WrittenSpan.ToArray();
+        }, 1024 + (record.Embedding.Length * 6) + (record.Text.Length * 2));
     }
 
     /// <summary>Parses one line written by <see cref="ToJsonLine"/>.</summary>

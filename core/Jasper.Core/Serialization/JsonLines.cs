@@ -1,0 +1,22 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace Jasper.Core.Serialization;
+
+/// <summary>One JSON object per line: the format of vector records, chunk sets and <c>jasper embed</c> output.</summary>
+public static class JsonLines
+{
+    /// <summary>The UTF-8 line (newline included) that <paramref name="writeObject"/> writes as one JSON value.</summary>
+    public static ReadOnlyMemory<byte> Line(Action<Utf8JsonWriter> writeObject, int capacity = 256)
+    {
+        ArgumentNullException.ThrowIfNull(writeObject);
+        var buffer = new ArrayBufferWriter<byte>(capacity);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            writeObject(json);
+        }
+
+        buffer.Write("\n"u8);
+        return buffer.WrittenMemory;
+    }
+}
