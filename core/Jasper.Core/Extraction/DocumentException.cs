@@ -11,5 +11,8 @@ public sealed class DocumentException : Exception
     public DocumentErrorKind Kind { get; }
 
     /// <summary>"unsupported: binary content (PNG image)" and the like.</summary>
-    public string Reason => $"{Kind.ToString().ToLowerInvariant()}: {Message}";
+    public string Reason => $"{KindName(Kind)}: {Message}";
+
+    /// <summary>The kind as reports spell it: empty, unsupported, corrupt, encoding, too-large, failed.</summary>
+    public static string KindName(DocumentErrorKind kind) => kind == DocumentErrorKind.TooLarge ? "too-large" : kind.ToString().ToLowerInvariant();
 }

@@ -119,6 +119,7 @@ public sealed class DocumentExtractorTests : IDisposable
         string path = _dir.Combine("report.pdf");
         var error = await Assert.ThrowsAsync<DocumentException>(() => small.DetectAsync(Open(path), "report.pdf", new FileInfo(path).Length));
         Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
+        Assert.StartsWith("too-large: ", error.Reason, StringComparison.Ordinal);
     }
 
     private static Func<CancellationToken, Task<Stream>> Open(string path) => _ => Task.FromResult<Stream>(File.OpenRead(path));
