@@ -27,14 +27,16 @@ public sealed class CompressionPolicy
         _steps = new[] { options.High, options.Normal, options.Low, options.Minimum }.Distinct().OrderDescending().ToArray();
     }
 
-    /// <summary>The ratio for one chunk.</summary>
-    public CompressionDecision Decide(int chunkTokens, long documentTokens, IngestPriority priority, double? overrideRatio = null)
-    {
-        if (chunkTokens <= _threshold)
-        {
-            return new(1.0, $"{chunkTokens} tokens is at or under the threshold of {_threshold}: not compressed");
-        }
+    /// <summary>The ratio for one chunk of a document.</summary>
+    public CompressionDecision Decide(int chunkTokens, long documentTokens, IngestPriority priority, double? overrideRatio = null) =>
+        Decide(chunkTokens, DocumentRatio(documentTokens, priority, overrideRatio));
 
+    /// <summary>
+    /// The ratio a document's chunks get: the explicit one when given, else its priority's, one step lower for a
+    /// large document. <see cref="Decide(int, CompressionDecision)"/> then spares the short chunks.
+    /// </summary>
+    public CompressionDecision DocumentRatio(long documentTokens, IngestPriority priority, double? overrideRatio = null)
+    {
         if (overrideRatio is double explicitRatio)
         {
             return explicitRatio >= _options.Minimum && explicitRatio <= 1.0
@@ -57,5 +59,14 @@ public sealed class CompressionPolicy
         }
 
         return new(ratio, $"{priority.ToName()} priority");
+    }
+
+    /// <summary>A chunk's ratio given its document's: chunks at or under the threshold are not compressed.</summary>
+    public CompressionDecision Decide(int chunkTokens, CompressionDecision documentRatio)
+    {
+        ArgumentNullException.ThrowIfNull(documentRatio);
+        return chunkTokens <= _threshold
+            ? new(1.0, $"{chunkTokens} tokens is at or under the threshold of {_threshold}: not compressed")
+            : documentRatio;
     }
 }

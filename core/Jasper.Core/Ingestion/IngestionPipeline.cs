@@ -13,10 +13,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Jasper.Core.Ingestion;
 
 /// <summary>
-/// Turns documents into vector records: extract → chunk (spooled to disk) → plan each chunk's ratio → encode in
-/// token-budgeted batches → sink. Memory is bounded by the batch, not the document. A document whose version
-/// (content and settings) the sink already holds is skipped; any failure is reported on that document alone.
-/// Safe to share: documents may be ingested concurrently.
+/// Turns documents into vector records in two stages that can run in one process (<see cref="IngestAsync"/>) or
+/// apart (the functions): <see cref="PlanAsync"/> extracts and chunks a document and fixes its version and ratio;
+/// <see cref="EmbedPartAsync"/> embeds a run of its chunks into the sink. Memory is bounded by a batch, not the
+/// document. A document whose version (content and settings) the sink already holds is skipped. Safe to share:
+/// documents may be ingested concurrently.
 /// </summary>
 public sealed partial class IngestionPipeline
 {
@@ -50,77 +51,129 @@ public sealed partial class IngestionPipeline
         _settingsFingerprint = Fingerprint();
     }
 
-    /// <summary>Ingests one document; never throws for a bad document (see <see cref="DocumentReport.Error"/>).</summary>
+    /// <summary>The sink records go to.</summary>
+    public IVectorSink Sink => _sink;
+
+    /// <summary>Ingests one document in this process; never throws for a bad document (see <see cref="DocumentReport.Error"/>).</summary>
     public async Task<DocumentReport> IngestAsync(DocumentSource document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
         var watch = Stopwatch.StartNew();
         var report = new DocumentReport { DocumentId = document.DocumentId, Source = document.Source, Status = DocumentStatus.Failed };
+        DocumentPlan? plan = null;
         try
         {
-            string version = await VersionAsync(document, cancellationToken).ConfigureAwait(false);
-            if (await _sink.GetCommittedVersionAsync(document.DocumentId, cancellationToken).ConfigureAwait(false) == version)
+            await using var spool = new ChunkSpool(_options.SpoolDirectory);
+            plan = await PlanAsync(document, spool.WriteAsync, cancellationToken).ConfigureAwait(false);
+            report = report with { Format = plan.Format };
+            if (plan.Unchanged)
             {
                 return report with { Status = DocumentStatus.Unchanged, Elapsed = watch.Elapsed };
             }
 
-            var format = await _extractor.DetectAsync(document.Open, document.Name, document.Length, cancellationToken).ConfigureAwait(false);
-            report = report with { Format = format };
-            await using var spool = new ChunkSpool(_options.SpoolDirectory);
-            await foreach (var chunk in _chunker.ChunkAsync(_extractor.ExtractAsync(document.Open, format, cancellationToken), cancellationToken).ConfigureAwait(false))
+            var total = PartReport.Empty;
+            await foreach (var group in spool.ReadGroupsAsync(_options.EncodeGroupSize, cancellationToken).ConfigureAwait(false))
             {
-                await spool.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                total = total.Add(await EmbedPartAsync(plan, group, cancellationToken).ConfigureAwait(false));
             }
 
-            if (spool.Count == 0)
+            await _sink.CommitAsync(plan.Document, plan.Chunks, cancellationToken).ConfigureAwait(false);
+            report = report with
             {
-                throw new DocumentException(DocumentErrorKind.Empty, "the document has no text to embed");
-            }
-
-            report = await EmbedAsync(document, version, spool, report, cancellationToken).ConfigureAwait(false);
-            report = report with { Status = DocumentStatus.Succeeded, Elapsed = watch.Elapsed };
+                Status = DocumentStatus.Succeeded,
+                Chunks = total.Chunks,
+                Tokens = total.Tokens,
+                CompressedTokens = total.CompressedTokens,
+                MeanRatio = total.RatioSum / total.Chunks,
+                Elapsed = watch.Elapsed,
+            };
             LogDocument(_logger, document.Source, report.Chunks, report.Tokens, report.CompressedTokens, report.MeanRatio, watch.Elapsed.TotalSeconds);
             return report;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            string reason = ex is DocumentException document1 ? document1.Reason : $"failed: {ex.Message}";
+            string reason = ex is DocumentException known ? known.Reason : $"failed: {ex.Message}";
             LogFailure(_logger, document.Source, reason);
+            if (plan is { Unchanged: false })
+            {
+                await AbandonQuietlyAsync(plan.Document).ConfigureAwait(false);
+            }
+
             return report with { Status = DocumentStatus.Failed, Error = reason, Elapsed = watch.Elapsed };
         }
     }
 
-    private async Task<DocumentReport> EmbedAsync(DocumentSource document, string version, ChunkSpool spool, DocumentReport report, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fixes a document's version and, unless the sink already holds it, extracts and chunks it, handing each chunk
+    /// to <paramref name="onChunk"/> (a spool, a work blob) and deciding the ratio its chunks get. Failures are
+    /// <see cref="DocumentException"/>s.
+    /// </summary>
+    public async Task<DocumentPlan> PlanAsync(DocumentSource document, Func<TextChunk, CancellationToken, Task> onChunk, CancellationToken cancellationToken = default)
     {
-        string? prompt = _encoder.Model.Manifest.Prompts.ContainsKey(DocumentPrompt) ? DocumentPrompt : null;
-        long tokens = 0;
-        long compressed = 0;
-        double ratios = 0;
-        await using (var writer = await _sink.OpenDocumentAsync(new DocumentDescriptor(document.DocumentId, document.Source, version), cancellationToken).ConfigureAwait(false))
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(onChunk);
+        string version = await VersionAsync(document, cancellationToken).ConfigureAwait(false);
+        var descriptor = new DocumentDescriptor(document.DocumentId, document.Source, version);
+        var plan = new DocumentPlan { Document = descriptor, Priority = document.Priority, Ratio = new CompressionDecision(1.0, "unchanged") };
+        if (await _sink.GetCommittedVersionAsync(document.DocumentId, cancellationToken).ConfigureAwait(false) == version)
         {
-            await foreach (var group in spool.ReadGroupsAsync(_options.EncodeGroupSize, cancellationToken).ConfigureAwait(false))
-            {
-                var prepared = group.Select(chunk => _encoder.Prepare(new EmbeddingInput(
-                    chunk.Text, _policy.Decide(chunk.Tokens, spool.Tokens, document.Priority, document.CompressionRatio).Ratio, prompt))).ToList();
-                var embeddings = await _encoder.EmbedAsync(prepared, cancellationToken).ConfigureAwait(false);
-                var records = group.Select((chunk, i) => ToRecord(document, chunk, embeddings[i])).ToList();
-                await writer.WriteAsync(records, cancellationToken).ConfigureAwait(false);
-                tokens += records.Sum(r => (long)r.Tokens);
-                compressed += records.Sum(r => (long)r.CompressedTokens);
-                ratios += records.Sum(r => r.CompressionRatio);
-            }
-
-            await writer.CommitAsync(spool.Count, cancellationToken).ConfigureAwait(false);
+            return plan with { Unchanged = true };
         }
 
-        return report with { Chunks = spool.Count, Tokens = tokens, CompressedTokens = compressed, MeanRatio = ratios / spool.Count };
+        var format = await _extractor.DetectAsync(document.Open, document.Name, document.Length, cancellationToken).ConfigureAwait(false);
+        int chunks = 0;
+        long tokens = 0;
+        await foreach (var chunk in _chunker.ChunkAsync(_extractor.ExtractAsync(document.Open, format, cancellationToken), cancellationToken).ConfigureAwait(false))
+        {
+            await onChunk(chunk, cancellationToken).ConfigureAwait(false);
+            chunks++;
+            tokens += chunk.Tokens;
+        }
+
+        if (chunks == 0)
+        {
+            throw new DocumentException(DocumentErrorKind.Empty, "the document has no text to embed");
+        }
+
+        return plan with
+        {
+            Format = format,
+            Chunks = chunks,
+            Tokens = tokens,
+            Ratio = _policy.DocumentRatio(tokens, document.Priority, document.CompressionRatio),
+        };
     }
 
-    private VectorRecord ToRecord(DocumentSource document, TextChunk chunk, TextEmbedding embedding) => new()
+    /// <summary>Embeds consecutive chunks of a planned document and writes them to the sink as one part (idempotent).</summary>
+    public async Task<PartReport> EmbedPartAsync(DocumentPlan plan, IReadOnlyList<TextChunk> chunks, CancellationToken cancellationToken = default)
     {
-        Id = VectorRecord.IdFor(document.DocumentId, chunk.Index),
-        DocumentId = document.DocumentId,
-        Source = document.Source,
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(chunks);
+        string? prompt = _encoder.Model.Manifest.Prompts.ContainsKey(DocumentPrompt) ? DocumentPrompt : null;
+        var prepared = chunks.Select(chunk => _encoder.Prepare(new EmbeddingInput(chunk.Text, _policy.Decide(chunk.Tokens, plan.Ratio).Ratio, prompt))).ToList();
+        var embeddings = await _encoder.EmbedAsync(prepared, cancellationToken).ConfigureAwait(false);
+        var records = chunks.Select((chunk, i) => ToRecord(plan, chunk, embeddings[i])).ToList();
+        await _sink.WritePartAsync(plan.Document, records, cancellationToken).ConfigureAwait(false);
+        return new PartReport(records.Count, records.Sum(r => (long)r.Tokens), records.Sum(r => (long)r.CompressedTokens), records.Sum(r => r.CompressionRatio));
+    }
+
+    private async Task AbandonQuietlyAsync(DocumentDescriptor document)
+    {
+        try
+        {
+            await _sink.AbandonAsync(document).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or Azure.RequestFailedException or DocumentException)
+        {
+            LogFailure(_logger, document.Source, $"could not remove the abandoned version: {ex.Message}");
+        }
+    }
+
+    private VectorRecord ToRecord(DocumentPlan plan, TextChunk chunk, TextEmbedding embedding) => new()
+    {
+        Id = VectorRecord.IdFor(plan.Document.DocumentId, chunk.Index),
+        DocumentId = plan.Document.DocumentId,
+        Source = plan.Document.Source,
         ChunkIndex = chunk.Index,
         CharStart = chunk.CharStart,
         CharEnd = chunk.CharEnd,
@@ -128,7 +181,7 @@ public sealed partial class IngestionPipeline
         Tokens = embedding.Tokens,
         CompressedTokens = embedding.CompressedTokens,
         CompressionRatio = embedding.CompressionRatio,
-        Priority = document.Priority.ToName(),
+        Priority = plan.Priority.ToName(),
         Model = _encoder.Model.Manifest.Name,
         Dimensions = embedding.Vector.Length,
         Embedding = embedding.Vector,

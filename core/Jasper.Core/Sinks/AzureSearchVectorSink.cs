@@ -13,7 +13,8 @@ namespace Jasper.Core.Sinks;
 /// (metadata filterable) plus <c>document_version</c>, and <c>embedding</c> as a vector field searched by HNSW with
 /// cosine similarity. Records upload with MergeOrUpload in batches under both the 1,000-document and the 16 MB
 /// request limits; chunks the service refuses for a transient reason are retried, and the rest fail the document
-/// by name. Commit deletes the document's chunks of other versions, so a document that shrinks leaves none behind.
+/// by name. Commit deletes the document's chunks of other versions, so a document that shrinks leaves none behind;
+/// a part's records are searchable as soon as it is written (the index has no staging area).
 /// </summary>
 public sealed class AzureSearchVectorSink : IVectorSink
 {
@@ -75,11 +76,48 @@ public sealed class AzureSearchVectorSink : IVectorSink
     public Task<string?> GetCommittedVersionAsync(string documentId, CancellationToken cancellationToken = default) => Task.FromResult<string?>(null);
 
     /// <inheritdoc />
-    public async Task<IVectorSinkWriter> OpenDocumentAsync(DocumentDescriptor document, CancellationToken cancellationToken = default)
+    public async Task WritePartAsync(DocumentDescriptor document, IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(records);
+        await _indexReady.Value.ConfigureAwait(false);
+        var refused = await IndexAsync(records.Select(r => ToSearchDocument(r, document.Version)).ToList(), IndexDocumentsBatch.MergeOrUpload, cancellationToken).ConfigureAwait(false);
+        if (refused.Count > 0)
+        {
+            throw new DocumentException(DocumentErrorKind.Failed, $"{refused.Count} chunks could not be indexed in '{_indexName}': {string.Join("; ", refused.Take(5))}");
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Records are searchable as soon as their part is written; commit removes the other versions.</remarks>
+    public Task CommitAsync(DocumentDescriptor document, int chunkCount, CancellationToken cancellationToken = default) =>
+        DeleteWhereAsync(document, $"document_id eq '{Escape(document.DocumentId)}' and {VersionField} ne '{Escape(document.Version)}'", cancellationToken);
+
+    /// <inheritdoc />
+    public Task AbandonAsync(DocumentDescriptor document, CancellationToken cancellationToken = default) =>
+        DeleteWhereAsync(document, $"document_id eq '{Escape(document.DocumentId)}' and {VersionField} eq '{Escape(document.Version)}'", cancellationToken);
+
+    // OData string literals double their single quotes.
+    private static string Escape(string value) => value.Replace("'", "''", StringComparison.Ordinal);
+
+    private async Task DeleteWhereAsync(DocumentDescriptor document, string filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
         await _indexReady.Value.ConfigureAwait(false);
-        return new Writer(this, document);
+        var matches = new List<SearchDocument>();
+        var options = new SearchOptions { Filter = filter, Size = 1000 };
+        options.Select.Add("id");
+        var results = await _client.SearchAsync<SearchDocument>("*", options, cancellationToken).ConfigureAwait(false);
+        await foreach (var result in results.Value.GetResultsAsync().ConfigureAwait(false))
+        {
+            matches.Add(new SearchDocument { ["id"] = result.Document["id"] });
+        }
+
+        var refused = await IndexAsync(matches, IndexDocumentsBatch.Delete, cancellationToken).ConfigureAwait(false);
+        if (refused.Count > 0)
+        {
+            throw new DocumentException(DocumentErrorKind.Failed, $"{refused.Count} chunks of other versions could not be deleted from index '{_indexName}': {string.Join("; ", refused.Take(5))}");
+        }
     }
 
     private static SearchDocument ToSearchDocument(VectorRecord r, string version) => new()
@@ -151,51 +189,6 @@ public sealed class AzureSearchVectorSink : IVectorSink
         if (batch.Count > 0)
         {
             yield return batch;
-        }
-    }
-
-    private sealed class Writer(AzureSearchVectorSink sink, DocumentDescriptor document) : IVectorSinkWriter
-    {
-        private readonly List<SearchDocument> _pending = [];
-
-        public async Task WriteAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default)
-        {
-            _pending.AddRange(records.Select(r => ToSearchDocument(r, document.Version)));
-            if (_pending.Count >= sink._options.MaxBatchDocuments)
-            {
-                await FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        public async Task CommitAsync(int chunkCount, CancellationToken cancellationToken = default)
-        {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
-            var stale = new List<SearchDocument>();
-            var options = new SearchOptions { Filter = $"document_id eq '{document.DocumentId}' and {VersionField} ne '{document.Version}'", Size = 1000 };
-            options.Select.Add("id");
-            var results = await sink._client.SearchAsync<SearchDocument>("*", options, cancellationToken).ConfigureAwait(false);
-            await foreach (var result in results.Value.GetResultsAsync().ConfigureAwait(false))
-            {
-                stale.Add(new SearchDocument { ["id"] = result.Document["id"] });
-            }
-
-            var refused = await sink.IndexAsync(stale, IndexDocumentsBatch.Delete, cancellationToken).ConfigureAwait(false);
-            if (refused.Count > 0)
-            {
-                throw new DocumentException(DocumentErrorKind.Failed, $"{refused.Count} stale chunks could not be deleted from index '{sink._indexName}': {string.Join("; ", refused.Take(5))}");
-            }
-        }
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-        private async Task FlushAsync(CancellationToken cancellationToken)
-        {
-            var refused = await sink.IndexAsync(_pending, IndexDocumentsBatch.MergeOrUpload, cancellationToken).ConfigureAwait(false);
-            _pending.Clear();
-            if (refused.Count > 0)
-            {
-                throw new DocumentException(DocumentErrorKind.Failed, $"{refused.Count} chunks could not be indexed in '{sink._indexName}': {string.Join("; ", refused.Take(5))}");
-            }
         }
     }
 }

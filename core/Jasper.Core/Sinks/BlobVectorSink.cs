@@ -9,7 +9,7 @@ namespace Jasper.Core.Sinks;
 /// Vector records in Azure Blob Storage: JSON Lines parts under <c>{document_id}/{version}/part-{first chunk}.jsonl</c>
 /// in the container (by convention <c>vectors</c>), and <c>{document_id}/document.json</c> naming the committed
 /// version. Commit writes the state, then deletes every blob of the document that belongs to another version.
-/// Parts are named by content position, so writing the same version again overwrites rather than duplicates.
+/// Parts are named by position, so writing a part again overwrites rather than duplicates, whoever writes it.
 /// </summary>
 public sealed class BlobVectorSink : IVectorSink
 {
@@ -48,66 +48,57 @@ public sealed class BlobVectorSink : IVectorSink
     }
 
     /// <inheritdoc />
-    public async Task<IVectorSinkWriter> OpenDocumentAsync(DocumentDescriptor document, CancellationToken cancellationToken = default)
+    public async Task WritePartAsync(DocumentDescriptor document, IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        await _created.Value.ConfigureAwait(false);
+        using var content = new MemoryStream();
+        foreach (var record in records)
+        {
+            content.Write(VectorRecordSerializer.ToJsonLine(record).Span);
+        }
+
+        content.Position = 0;
+        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" } };
+        await _container.GetBlobClient(PartBlob(document.DocumentId, document.Version, records[0].ChunkIndex)).UploadAsync(content, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task CommitAsync(DocumentDescriptor document, int chunkCount, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
         await _created.Value.ConfigureAwait(false);
-        return new Writer(this, document);
+        var state = new DocumentState(document.DocumentId, document.Source, document.Version, chunkCount);
+        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
+        await _container.GetBlobClient(StateBlob(document.DocumentId)).UploadAsync(new BinaryData(state.ToJson()), options, cancellationToken).ConfigureAwait(false);
+        await DeleteAsync(document.DocumentId, name => !name.StartsWith(VersionPrefix(document), StringComparison.Ordinal) && name != StateBlob(document.DocumentId), cancellationToken).ConfigureAwait(false);
     }
 
-    private sealed class Writer(BlobVectorSink sink, DocumentDescriptor document) : IVectorSinkWriter
+    /// <inheritdoc />
+    public async Task AbandonAsync(DocumentDescriptor document, CancellationToken cancellationToken = default)
     {
-        private readonly List<string> _written = [];
-        private bool _committed;
-
-        public async Task WriteAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default)
+        ArgumentNullException.ThrowIfNull(document);
+        if (await GetCommittedVersionAsync(document.DocumentId, cancellationToken).ConfigureAwait(false) != document.Version)
         {
-            if (records.Count == 0)
-            {
-                return;
-            }
-
-            using var content = new MemoryStream();
-            foreach (var record in records)
-            {
-                content.Write(VectorRecordSerializer.ToJsonLine(record).Span);
-            }
-
-            content.Position = 0;
-            string name = PartBlob(document.DocumentId, document.Version, records[0].ChunkIndex);
-            var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" } };
-            await sink._container.GetBlobClient(name).UploadAsync(content, options, cancellationToken).ConfigureAwait(false);
-            _written.Add(name);
+            await DeleteAsync(document.DocumentId, name => name.StartsWith(VersionPrefix(document), StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
         }
+    }
 
-        public async Task CommitAsync(int chunkCount, CancellationToken cancellationToken = default)
+    private static string VersionPrefix(DocumentDescriptor document) => $"{document.DocumentId}/{document.Version}/";
+
+    private async Task DeleteAsync(string documentId, Func<string, bool> delete, CancellationToken cancellationToken)
+    {
+        await foreach (var blob in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, documentId + "/", cancellationToken).ConfigureAwait(false))
         {
-            var state = new DocumentState(document.DocumentId, document.Source, document.Version, chunkCount);
-            var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
-            await sink._container.GetBlobClient(StateBlob(document.DocumentId)).UploadAsync(new BinaryData(state.ToJson()), options, cancellationToken).ConfigureAwait(false);
-            _committed = true;
-
-            string current = $"{document.DocumentId}/{document.Version}/";
-            await foreach (var blob in sink._container.GetBlobsAsync(BlobTraits.None, BlobStates.None, document.DocumentId + "/", cancellationToken).ConfigureAwait(false))
+            if (delete(blob.Name))
             {
-                if (!blob.Name.StartsWith(current, StringComparison.Ordinal) && blob.Name != StateBlob(document.DocumentId))
-                {
-                    await sink._container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-
-        // An abandoned version leaves nothing behind, unless it is the one already committed.
-        public async ValueTask DisposeAsync()
-        {
-            if (_committed || _written.Count == 0 || await sink.GetCommittedVersionAsync(document.DocumentId).ConfigureAwait(false) == document.Version)
-            {
-                return;
-            }
-
-            foreach (string name in _written)
-            {
-                await sink._container.DeleteBlobIfExistsAsync(name).ConfigureAwait(false);
+                await _container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -3,25 +3,22 @@ using Jasper.Core.Vectors;
 namespace Jasper.Core.Sinks;
 
 /// <summary>
-/// Where vector records go. Writing is per document: records become visible as one version when the writer is
-/// committed, which also removes the chunks of any earlier version (so a document that shrinks leaves nothing
-/// stale); a writer disposed without a commit leaves the previous version as it was.
+/// Where vector records go. A document's records arrive as parts (runs of consecutive chunks, possibly from
+/// different workers and more than once) of one version; they become visible together when the version is
+/// committed, which also removes every record of other versions, so a document that shrinks leaves nothing stale.
+/// Every operation is idempotent, so at-least-once delivery never duplicates anything.
 /// </summary>
 public interface IVectorSink
 {
     /// <summary>The version of the document the sink holds, when it can tell; null when it holds none or cannot say.</summary>
     Task<string?> GetCommittedVersionAsync(string documentId, CancellationToken cancellationToken = default);
 
-    /// <summary>Starts writing a version of a document.</summary>
-    Task<IVectorSinkWriter> OpenDocumentAsync(DocumentDescriptor document, CancellationToken cancellationToken = default);
-}
+    /// <summary>Stores one part of a version; writing the same part again overwrites it.</summary>
+    Task WritePartAsync(DocumentDescriptor document, IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default);
 
-/// <summary>Receives one version of one document's records.</summary>
-public interface IVectorSinkWriter : IAsyncDisposable
-{
-    /// <summary>Writes a batch of records (in chunk order; batches follow each other).</summary>
-    Task WriteAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default);
+    /// <summary>Makes the version current (its parts hold <paramref name="chunkCount"/> records) and removes other versions.</summary>
+    Task CommitAsync(DocumentDescriptor document, int chunkCount, CancellationToken cancellationToken = default);
 
-    /// <summary>Makes this version current and removes the records of other versions.</summary>
-    Task CommitAsync(int chunkCount, CancellationToken cancellationToken = default);
+    /// <summary>Removes the parts of a version that will not be committed (never the committed version).</summary>
+    Task AbandonAsync(DocumentDescriptor document, CancellationToken cancellationToken = default);
 }

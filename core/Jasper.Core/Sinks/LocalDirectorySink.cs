@@ -3,13 +3,14 @@ using Jasper.Core.Vectors;
 namespace Jasper.Core.Sinks;
 
 /// <summary>
-/// Vector records as JSON Lines in a local directory: <c>{document_id}.jsonl</c> per document, written under
-/// <c>.jasper/</c> first and moved into place on commit (so a document's file always holds one whole version),
-/// with the committed version in <c>.jasper/{document_id}.json</c>.
+/// Vector records as JSON Lines in a local directory: <c>{document_id}.jsonl</c> per document. Parts wait in
+/// <c>.jasper/{document_id}/{version}/</c>; commit joins them in chunk order into a temporary file that replaces the
+/// document's file in one move, so the file always holds one whole version. The committed version is kept in
+/// <c>.jasper/{document_id}.json</c>.
 /// </summary>
 public sealed class LocalDirectorySink : IVectorSink
 {
-    /// <summary>Subdirectory for state and files being written.</summary>
+    /// <summary>Subdirectory for state and parts.</summary>
     public const string StateDirectoryName = ".jasper";
 
     private readonly string _directory;
@@ -39,55 +40,76 @@ public sealed class LocalDirectorySink : IVectorSink
     }
 
     /// <inheritdoc />
-    public Task<IVectorSinkWriter> OpenDocumentAsync(DocumentDescriptor document, CancellationToken cancellationToken = default)
+    public async Task WritePartAsync(DocumentDescriptor document, IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
-        return Task.FromResult<IVectorSinkWriter>(new Writer(this, document));
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        string directory = PartsDirectory(document);
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, $"part-{records[0].ChunkIndex:D6}.jsonl");
+        string temporary = path + ".tmp";
+        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        {
+            foreach (var record in records)
+            {
+                await stream.WriteAsync(VectorRecordSerializer.ToJsonLine(record), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <inheritdoc />
+    public async Task CommitAsync(DocumentDescriptor document, int chunkCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        string directory = PartsDirectory(document);
+        string joined = Path.Combine(StateDirectory, $"{document.DocumentId}.{document.Version}.jsonl.tmp");
+        await using (var output = new FileStream(joined, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        {
+            var parts = Directory.Exists(directory) ? Directory.GetFiles(directory, "part-*.jsonl").Order(StringComparer.Ordinal) : Enumerable.Empty<string>();
+            foreach (string part in parts)
+            {
+                await using var input = File.OpenRead(part);
+                await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        File.Move(joined, RecordsPath(document.DocumentId), overwrite: true);
+        var state = new DocumentState(document.DocumentId, document.Source, document.Version, chunkCount);
+        await File.WriteAllBytesAsync(StatePath(document.DocumentId), state.ToJson(), cancellationToken).ConfigureAwait(false);
+        string documentParts = Path.Combine(StateDirectory, document.DocumentId);
+        if (Directory.Exists(documentParts))
+        {
+            Directory.Delete(documentParts, recursive: true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task AbandonAsync(DocumentDescriptor document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        string directory = PartsDirectory(document);
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        string documentParts = Path.GetDirectoryName(directory)!;
+        if (Directory.Exists(documentParts) && !Directory.EnumerateFileSystemEntries(documentParts).Any())
+        {
+            Directory.Delete(documentParts);
+        }
+
+        return Task.CompletedTask;
     }
 
     private string StatePath(string documentId) => Path.Combine(StateDirectory, documentId + ".json");
 
-    private sealed class Writer(LocalDirectorySink sink, DocumentDescriptor document) : IVectorSinkWriter
-    {
-        private readonly string _partial = Path.Combine(sink.StateDirectory, $"{document.DocumentId}.{Guid.NewGuid():N}.partial");
-        private FileStream? _stream;
-        private bool _committed;
-
-        public async Task WriteAsync(IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default)
-        {
-            _stream ??= new FileStream(_partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            foreach (var record in records)
-            {
-                await _stream.WriteAsync(VectorRecordSerializer.ToJsonLine(record), cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        public async Task CommitAsync(int chunkCount, CancellationToken cancellationToken = default)
-        {
-            if (_stream is null)
-            {
-                await WriteAsync([], cancellationToken).ConfigureAwait(false);
-            }
-
-            await _stream!.FlushAsync(cancellationToken).ConfigureAwait(false);
-            await _stream.DisposeAsync().ConfigureAwait(false);
-            File.Move(_partial, sink.RecordsPath(document.DocumentId), overwrite: true);
-            var state = new DocumentState(document.DocumentId, document.Source, document.Version, chunkCount);
-            await File.WriteAllBytesAsync(sink.StatePath(document.DocumentId), state.ToJson(), cancellationToken).ConfigureAwait(false);
-            _committed = true;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_stream is not null)
-            {
-                await _stream.DisposeAsync().ConfigureAwait(false);
-            }
-
-            if (!_committed)
-            {
-                File.Delete(_partial);
-            }
-        }
-    }
+    private string PartsDirectory(DocumentDescriptor document) => Path.Combine(StateDirectory, document.DocumentId, document.Version);
 }

@@ -48,10 +48,9 @@ public sealed class BlobVectorSinkTests : IClassFixture<AzuriteFixture>
         var container = await NewContainerAsync();
         var sink = new BlobVectorSink(container);
         await SinkRecords.WriteVersionAsync(sink, SinkRecords.Document("v1"), SinkRecords.Make(SinkRecords.Document("v1"), 2));
-        await using (var writer = await sink.OpenDocumentAsync(SinkRecords.Document("v2")))
-        {
-            await writer.WriteAsync(SinkRecords.Make(SinkRecords.Document("v2"), 5));
-        }
+        await SinkRecords.WritePartsAsync(sink, SinkRecords.Document("v2"), SinkRecords.Make(SinkRecords.Document("v2"), 5));
+        await sink.AbandonAsync(SinkRecords.Document("v2"));
+        await sink.AbandonAsync(SinkRecords.Document("v1")); // the committed version is never abandoned
 
         Assert.Equal(["doc1/document.json", "doc1/v1/part-000000.jsonl"], await NamesAsync(container));
         Assert.Equal("v1", await sink.GetCommittedVersionAsync("doc1"));

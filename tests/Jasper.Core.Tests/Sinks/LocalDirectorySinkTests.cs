@@ -44,18 +44,32 @@ public sealed class LocalDirectorySinkTests
     }
 
     [Fact]
-    public async Task An_abandoned_write_leaves_the_committed_version_untouched()
+    public async Task Parts_written_out_of_order_and_twice_join_in_chunk_order_once()
+    {
+        using var dir = new TempDirectory();
+        var sink = new LocalDirectorySink(dir.Path);
+        var document = SinkRecords.Document("v1");
+        var records = SinkRecords.Make(document, 7);
+        foreach (var part in records.Chunk(3).Reverse().Concat(records.Chunk(3)))
+        {
+            await sink.WritePartAsync(document, part);
+        }
+
+        await sink.CommitAsync(document, records.Count);
+        Assert.Equal(records.Select(r => r.Id), File.ReadAllLines(sink.RecordsPath("doc1")).Select(l => VectorRecordSerializer.Parse(l).Id));
+    }
+
+    [Fact]
+    public async Task An_abandoned_version_leaves_the_committed_one_untouched()
     {
         using var dir = new TempDirectory();
         var sink = new LocalDirectorySink(dir.Path);
         await SinkRecords.WriteVersionAsync(sink, SinkRecords.Document("v1"), SinkRecords.Make(SinkRecords.Document("v1"), 3));
-        await using (var writer = await sink.OpenDocumentAsync(SinkRecords.Document("v2")))
-        {
-            await writer.WriteAsync(SinkRecords.Make(SinkRecords.Document("v2"), 5));
-        }
+        await SinkRecords.WritePartsAsync(sink, SinkRecords.Document("v2"), SinkRecords.Make(SinkRecords.Document("v2"), 5));
+        await sink.AbandonAsync(SinkRecords.Document("v2"));
 
         Assert.Equal("v1", await sink.GetCommittedVersionAsync("doc1"));
         Assert.Equal(3, File.ReadAllLines(sink.RecordsPath("doc1")).Length);
-        Assert.Empty(Directory.GetFiles(dir.Combine(LocalDirectorySink.StateDirectoryName), "*.partial"));
+        Assert.False(Directory.Exists(dir.Combine(LocalDirectorySink.StateDirectoryName, "doc1")));
     }
 }

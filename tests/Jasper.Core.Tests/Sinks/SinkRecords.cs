@@ -27,15 +27,19 @@ internal static class SinkRecords
             Embedding = Enumerable.Range(0, dimensions).Select(d => (float)Math.Sin(i + d)).ToArray(),
         }).ToList();
 
-    /// <summary>Writes a version in batches of <paramref name="batch"/> and commits it.</summary>
+    /// <summary>Writes a version in parts of <paramref name="batch"/> records and commits it.</summary>
     public static async Task WriteVersionAsync(IVectorSink sink, DocumentDescriptor document, List<VectorRecord> records, int batch = 3)
     {
-        await using var writer = await sink.OpenDocumentAsync(document);
+        await WritePartsAsync(sink, document, records, batch);
+        await sink.CommitAsync(document, records.Count);
+    }
+
+    /// <summary>Writes a version's parts without committing it.</summary>
+    public static async Task WritePartsAsync(IVectorSink sink, DocumentDescriptor document, List<VectorRecord> records, int batch = 3)
+    {
         foreach (var group in records.Chunk(batch))
         {
-            await writer.WriteAsync(group);
+            await sink.WritePartAsync(document, group);
         }
-
-        await writer.CommitAsync(records.Count);
     }
 }
