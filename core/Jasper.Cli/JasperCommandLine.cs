@@ -19,6 +19,7 @@ internal static class JasperCommandLine
             EmbedCommand.Create(console),
             IngestCommand.Create(console),
             SearchCommand.Create(console),
+            ServeCommand.Create(console),
         };
         var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error };
         return root.Parse(args).InvokeAsync(configuration, cancellationToken);

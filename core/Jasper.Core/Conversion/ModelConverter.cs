@@ -61,6 +61,8 @@ public static class ModelConverter
 
         var tokenizer = CopyTokenizer(options.SourceDirectory, output);
         var manifest = BuildManifest(options, checkpoint, dimensions, tokenizer);
+        string[] files = [GraphFileName, DataFileName, tokenizer.File, .. tokenizer.ConfigFile is string tokenizerConfig ? [tokenizerConfig] : Array.Empty<string>()];
+        manifest = manifest with { Files = files.ToDictionary(f => f, f => Sha256(Path.Combine(output, f))) };
         manifest.Save(manifestPath);
         return manifest;
     }
@@ -105,13 +107,13 @@ public static class ModelConverter
         };
     }
 
-    private static Dictionary<string, string> WeightFileHashes(Checkpoint checkpoint)
+    private static Dictionary<string, string> WeightFileHashes(Checkpoint checkpoint) =>
+        Directory.EnumerateFiles(checkpoint.Directory, "*.safetensors").Order(StringComparer.Ordinal).ToDictionary(f => Path.GetFileName(f), Sha256);
+
+    /// <summary>Lower-case hex SHA-256 of a file.</summary>
+    public static string Sha256(string path)
     {
-        var files = Directory.EnumerateFiles(checkpoint.Directory, "*.safetensors").Order(StringComparer.Ordinal);
-        return files.ToDictionary(f => Path.GetFileName(f), f =>
-        {
-            using var stream = File.OpenRead(f);
-            return System.Convert.ToHexStringLower(SHA256.HashData(stream));
-        });
+        using var stream = File.OpenRead(path);
+        return System.Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

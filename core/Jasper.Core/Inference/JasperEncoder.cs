@@ -180,18 +180,21 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         foreach (int[] batch in batches)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            float[][] vectors = RunBatch(batch.Select(i => texts[i]).ToArray(), cancellationToken);
+            var (vectors, norms) = RunBatch(batch.Select(i => texts[i]).ToArray(), cancellationToken);
             for (int row = 0; row < batch.Length; row++)
             {
                 var text = texts[batch[row]];
-                results[batch[row]] = new TextEmbedding(vectors[row], text.Tokens.Ids.Length, text.Plan.CompressedLength, text.Plan.Ratio, text.Tokens.Truncated);
+                results[batch[row]] = new TextEmbedding(vectors[row], text.Tokens.Ids.Length, text.Plan.CompressedLength, text.Plan.Ratio, text.Tokens.Truncated)
+                {
+                    Norm = norms[row],
+                };
             }
         }
 
         return results;
     }
 
-    private float[][] RunBatch(PreparedText[] rows, CancellationToken cancellationToken)
+    private (float[][] Vectors, float[] Norms) RunBatch(PreparedText[] rows, CancellationToken cancellationToken)
     {
         var inputs = BatchInputs.Create(rows, Tokenizer.PadTokenId);
         using var inputIds = OrtValue.CreateTensorValueFromMemory(inputs.InputIds, [rows.Length, inputs.Tokens]);
@@ -208,16 +211,14 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
             ReadOnlySpan<float> data = outputs[0].GetTensorDataAsSpan<float>();
             int width = data.Length / rows.Length;
             var vectors = new float[rows.Length][];
+            var norms = new float[rows.Length];
             for (int row = 0; row < rows.Length; row++)
             {
                 vectors[row] = data.Slice(row * width, width).ToArray();
-                if (Model.Manifest.Normalize)
-                {
-                    VectorMath.NormalizeInPlace(vectors[row]);
-                }
+                norms[row] = Model.Manifest.Normalize ? VectorMath.NormalizeInPlace(vectors[row]) : 1f;
             }
 
-            return vectors;
+            return (vectors, norms);
         }
         finally
         {

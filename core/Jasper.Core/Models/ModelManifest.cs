@@ -67,6 +67,9 @@ public sealed record ModelManifest
     /// <summary>What running the graph requires.</summary>
     public required ExecutionManifest Execution { get; init; }
 
+    /// <summary>SHA-256 of every file of the model directory (the manifest excepted), to verify copies.</summary>
+    public IReadOnlyDictionary<string, string>? Files { get; init; }
+
     /// <summary>Reads a manifest file.</summary>
     public static ModelManifest Load(string path)
     {

@@ -5,14 +5,16 @@ namespace Jasper.Core.Numerics;
 /// <summary>Vector operations on embeddings.</summary>
 public static class VectorMath
 {
-    /// <summary>Scales <paramref name="vector"/> to unit L2 norm in place (a zero vector stays zero).</summary>
-    public static void NormalizeInPlace(Span<float> vector)
+    /// <summary>Scales <paramref name="vector"/> to unit L2 norm in place (a zero vector stays zero); returns the norm it had.</summary>
+    public static float NormalizeInPlace(Span<float> vector)
     {
         float norm = TensorPrimitives.Norm(vector);
         if (norm > 0)
         {
             TensorPrimitives.Divide(vector, norm, vector);
         }
+
+        return norm;
     }
 
     /// <summary>The first <paramref name="dimensions"/> values, renormalised (OpenAI's <c>dimensions</c> semantics).</summary>

@@ -1,0 +1,97 @@
+using Jasper.Core.Api;
+using Jasper.Core.Serving;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Jasper.Cli.Serving;
+
+/// <summary>
+/// The embedding API on Kestrel: the routes of the Functions app (<c>/api/v1/embeddings</c>, <c>/api/embed</c>,
+/// <c>/api/health</c>, <c>/api/info</c>) served by the same <see cref="EmbeddingApi"/>, for local use and load tests.
+/// </summary>
+internal sealed class EmbeddingServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private EmbeddingServer(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    /// <summary>Where it listens (the first address), ending with a slash.</summary>
+    public Uri Address { get; }
+
+    /// <summary>The model host.</summary>
+    public ModelHost Host => _app.Services.GetRequiredService<ModelHost>();
+
+    /// <summary>Starts listening; the model loads in the background meanwhile.</summary>
+    public static async Task<EmbeddingServer> StartAsync(ServeOptions options, LogLevel logLevel = LogLevel.Warning)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel);
+        builder.Services.AddSingleton(sp => new ModelHost(options.HostOptions(), loggerFactory: sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => new EmbeddingApi(sp.GetRequiredService<ModelHost>(), options.Limits, options.Policy, sp.GetRequiredService<ILogger<EmbeddingApi>>()));
+        var app = builder.Build();
+        Map(app, options.ApiKey);
+        app.Services.GetRequiredService<ModelHost>().Start();
+        await app.StartAsync().ConfigureAwait(false);
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new EmbeddingServer(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    /// <summary>Runs until the process is asked to stop.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static void Map(WebApplication app, string? apiKey)
+    {
+        var api = app.Services.GetRequiredService<EmbeddingApi>();
+        var routes = app.MapGroup("/api");
+        routes.MapPost("/v1/embeddings", Authorized(apiKey, context => api.OpenAIEmbeddingsAsync(context.Request.Body, context.RequestAborted)));
+        routes.MapPost("/embed", Authorized(apiKey, context => api.NativeEmbedAsync(context.Request.Body, context.RequestAborted)));
+        routes.MapGet("/info", Authorized(apiKey, _ => Task.FromResult(api.Info())));
+        routes.MapGet("/health", context => Write(context.Response, api.Health()));
+    }
+
+    // The health route stays open: load balancers probe it without keys.
+    private static RequestDelegate Authorized(string? apiKey, Func<HttpContext, Task<ApiResponse>> handle) => context => HandleAsync(context, apiKey, handle);
+
+    private static async Task HandleAsync(HttpContext context, string? apiKey, Func<HttpContext, Task<ApiResponse>> handle)
+    {
+        if (apiKey is not null && !HasKey(context.Request, apiKey))
+        {
+            await Write(context.Response, EmbeddingApi.Error(new ApiException(401, "Missing or incorrect API key: send 'Authorization: Bearer KEY' or 'api-key: KEY'.", code: "invalid_api_key"))).ConfigureAwait(false);
+            return;
+        }
+
+        await Write(context.Response, await handle(context).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    private static bool HasKey(HttpRequest request, string apiKey) =>
+        request.Headers.Authorization.ToString() == $"Bearer {apiKey}" || request.Headers["api-key"].ToString() == apiKey;
+
+    private static async Task Write(HttpResponse response, ApiResponse result)
+    {
+        response.StatusCode = result.StatusCode;
+        response.ContentType = ApiResponse.ContentType;
+        foreach (var (name, value) in result.Headers)
+        {
+            response.Headers[name] = value;
+        }
+
+        await response.Body.WriteAsync(result.Body).ConfigureAwait(false);
+    }
+}

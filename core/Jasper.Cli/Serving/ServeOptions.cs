@@ -1,0 +1,39 @@
+using Jasper.Core.Api;
+using Jasper.Core.Inference;
+using Jasper.Core.Ingestion;
+using Jasper.Core.Serving;
+
+namespace Jasper.Cli.Serving;
+
+/// <summary>What <c>jasper serve</c> runs.</summary>
+internal sealed record ServeOptions
+{
+    /// <summary>The model directory.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>Addresses to listen on (<c>http://127.0.0.1:0</c> picks a free port).</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:8080";
+
+    /// <summary>When set, requests need <c>Authorization: Bearer KEY</c> or <c>api-key: KEY</c>.</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>Coalesce concurrent requests.</summary>
+    public bool DynamicBatching { get; init; } = true;
+
+    /// <summary>Execution provider.</summary>
+    public ExecutionProvider Device { get; init; } = ExecutionProvider.Auto;
+
+    /// <summary>API limits.</summary>
+    public EmbeddingApiOptions Limits { get; init; } = new();
+
+    /// <summary>The model host's options for these settings.</summary>
+    public ModelHostOptions HostOptions() => new()
+    {
+        Path = Model,
+        Encoder = new JasperEncoderOptions { Device = Device },
+        Batching = new DynamicBatchingOptions { Enabled = DynamicBatching },
+    };
+
+    /// <summary>The ratios priorities map to.</summary>
+    public CompressionPolicyOptions Policy { get; init; } = new();
+}

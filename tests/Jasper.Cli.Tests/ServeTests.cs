@@ -1,0 +1,201 @@
+using System.ClientModel;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Jasper.Cli.Serving;
+using Jasper.Core.Inference;
+using Jasper.Core.Numerics;
+using Jasper.TestSupport;
+using OpenAI;
+using OpenAI.Embeddings;
+
+namespace Jasper.Cli.Tests;
+
+/// <summary>`jasper serve` on a real Kestrel server, called by the official OpenAI .NET SDK and by raw HTTP.</summary>
+public sealed class ServeTests : IClassFixture<ServeTests.Server>
+{
+    private const string Key = "test-key";
+    private readonly Server _server;
+
+    public ServeTests(Server server) => _server = server;
+
+    [Fact]
+    public async Task The_OpenAI_SDK_gets_the_same_vectors_as_the_encoder_in_base64_and_with_dimensions()
+    {
+        var texts = Goldens.ModelCases.Take(5).Select(c => c.Text).ToList();
+        using var encoder = JasperEncoder.Load(TinyModels.Fp32);
+        var expected = await encoder.EmbedAsync(texts.Select(t => new EmbeddingInput(t)).ToList());
+
+        var client = new EmbeddingClient("jasper", new ApiKeyCredential(Key), new OpenAIClientOptions { Endpoint = new Uri(_server.Instance.Address, "api/v1") });
+        var full = (await client.GenerateEmbeddingsAsync(texts)).Value; // the .NET SDK asks for base64
+        var small = (await client.GenerateEmbeddingsAsync(texts, new EmbeddingGenerationOptions { Dimensions = 32 })).Value;
+
+        for (int i = 0; i < texts.Count; i++)
+        {
+            Assert.True(VectorMath.Cosine(expected[i].Vector, full[i].ToFloats().Span) >= 0.99999);
+            float[] truncated = small[i].ToFloats().ToArray();
+            Assert.Equal(32, truncated.Length);
+            Assert.Equal(1.0, Math.Sqrt(truncated.Sum(v => (double)v * v)), 5);
+            Assert.True(VectorMath.Cosine(expected[i].Vector.AsSpan(0, 32), truncated) > 0.99999);
+        }
+
+        Assert.Equal(expected.Sum(e => e.Tokens), full.Usage.InputTokenCount);
+    }
+
+    [Fact]
+    public async Task Float_responses_match_base64_ones()
+    {
+        using var http = Client();
+        var asFloat = await PostAsync(http, "api/v1/embeddings", """{"input": ["one text", "another"], "encoding_format": "float"}""");
+        var asBase64 = await PostAsync(http, "api/v1/embeddings", """{"input": ["one text", "another"], "encoding_format": "base64"}""");
+        Assert.Equal(HttpStatusCode.OK, asFloat.Status);
+        for (int i = 0; i < 2; i++)
+        {
+            float[] floats = asFloat.Json.GetProperty("data")[i].GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+            byte[] bytes = asBase64.Json.GetProperty("data")[i].GetProperty("embedding").GetBytesFromBase64();
+            Assert.Equal(floats, Enumerable.Range(0, floats.Length).Select(k => BitConverter.ToSingle(bytes, k * 4)));
+        }
+    }
+
+    [Fact]
+    public async Task Sixty_four_concurrent_SDK_requests_all_get_their_own_vectors()
+    {
+        var client = new EmbeddingClient("jasper", new ApiKeyCredential(Key), new OpenAIClientOptions { Endpoint = new Uri(_server.Instance.Address, "api/v1") });
+        var texts = Enumerable.Range(0, 64).Select(i => $"query number {i} about token compression").ToList();
+        var responses = await Task.WhenAll(texts.Select(t => client.GenerateEmbeddingAsync(t)));
+        using var encoder = JasperEncoder.Load(TinyModels.Fp32);
+        var expected = await encoder.EmbedAsync(texts.Select(t => new EmbeddingInput(t)).ToList());
+        for (int i = 0; i < texts.Count; i++)
+        {
+            Assert.True(VectorMath.Cosine(expected[i].Vector, responses[i].Value.ToFloats().Span) >= 0.99999, $"request {i}");
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"input\": \"x\"", 400, "invalid_json", null)]
+    [InlineData("[1, 2]", 400, "invalid_json", null)]
+    [InlineData("{}", 400, null, "input")]
+    [InlineData("{\"input\": \"\"}", 400, "empty_input", "input")]
+    [InlineData("{\"input\": []}", 400, null, "input")]
+    [InlineData("{\"input\": 42}", 400, null, "input")]
+    [InlineData("{\"input\": [\"a\", 3]}", 400, "token_ids_not_supported", "input")]
+    [InlineData("{\"input\": [[1, 2, 3]]}", 400, "token_ids_not_supported", "input")]
+    [InlineData("{\"input\": \"a\", \"encoding_format\": \"int8\"}", 400, null, "encoding_format")]
+    [InlineData("{\"input\": \"a\", \"dimensions\": 0}", 400, null, "dimensions")]
+    [InlineData("{\"input\": \"a\", \"dimensions\": 4096}", 400, null, "dimensions")]
+    [InlineData("{\"input\": \"a\", \"model\": 5}", 400, null, "model")]
+    [InlineData("{\"input\": \"a\", \"priority\": \"high\"}", 400, "unknown_parameter", "priority")]
+    public async Task Malformed_requests_get_OpenAI_shaped_errors(string body, int status, string? code, string? param)
+    {
+        using var http = Client();
+        var response = await PostAsync(http, "api/v1/embeddings", body);
+        Assert.Equal(status, (int)response.Status);
+        var error = response.Json.GetProperty("error");
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.Equal(param, error.GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task Limits_on_inputs_tokens_and_payload_are_clear_errors()
+    {
+        using var http = Client();
+        var tooMany = await PostAsync(http, "api/v1/embeddings", JsonSerializer.Serialize(new { input = Enumerable.Repeat("a", 2049) }));
+        Assert.Equal("too_many_inputs", tooMany.Json.GetProperty("error").GetProperty("code").GetString());
+
+        var tooLong = await PostAsync(http, "api/v1/embeddings", JsonSerializer.Serialize(new { input = string.Join(' ', Enumerable.Repeat("word", 1500)) }));
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.Status);
+        Assert.Equal("context_length_exceeded", tooLong.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("input[0]", tooLong.Json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        var tooBig = await PostAsync(http, "api/v1/embeddings", JsonSerializer.Serialize(new { input = new string('x', 17 * 1024 * 1024) }));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooBig.Status);
+        Assert.Equal("payload_too_large", tooBig.Json.GetProperty("error").GetProperty("code").GetString());
+
+        var tooManyTokens = await PostAsync(http, "api/v1/embeddings", JsonSerializer.Serialize(new { input = Enumerable.Repeat(string.Join(' ', Enumerable.Repeat("word", 1000)), 400) }));
+        Assert.Equal("max_tokens_per_request", tooManyTokens.Json.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task The_native_route_takes_prompt_priority_ratio_and_normalize()
+    {
+        using var http = Client();
+        string text = string.Join(' ', Enumerable.Repeat("compression", 200));
+        var low = await PostAsync(http, "api/embed", JsonSerializer.Serialize(new { input = new[] { text }, priority = "low", prompt_name = "document" }));
+        var raw = await PostAsync(http, "api/embed", JsonSerializer.Serialize(new { input = text, compression_ratio = 0.5, normalize = false }));
+
+        var item = low.Json.GetProperty("data")[0];
+        Assert.Equal(0.2, item.GetProperty("compression_ratio").GetDouble());
+        Assert.Equal(80 + (int)((item.GetProperty("tokens").GetInt32() - 80) * 0.2), item.GetProperty("compressed_tokens").GetInt32());
+        float[] rawVector = raw.Json.GetProperty("data")[0].GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        Assert.NotEqual(1.0, Math.Sqrt(rawVector.Sum(v => (double)v * v)), 3);
+
+        var badPrompt = await PostAsync(http, "api/embed", """{"input": "x", "prompt_name": "passage"}""");
+        Assert.Equal("prompt_name", badPrompt.Json.GetProperty("error").GetProperty("param").GetString());
+        var badRatio = await PostAsync(http, "api/embed", """{"input": "x", "compression_ratio": 0.01}""");
+        Assert.Equal("compression_ratio", badRatio.Json.GetProperty("error").GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task Keys_are_required_except_for_health_and_info_describes_the_model()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _server.Instance.Address };
+        var refused = await PostAsync(anonymous, "api/v1/embeddings", """{"input": "x"}""");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.Status);
+        Assert.Equal("invalid_api_key", refused.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("api/health")).StatusCode);
+
+        using var http = Client();
+        using var info = JsonDocument.Parse(await http.GetStringAsync("api/info"));
+        Assert.Equal(128, info.RootElement.GetProperty("dimensions").GetInt32());
+        Assert.Equal(2048, info.RootElement.GetProperty("limits").GetProperty("max_inputs").GetInt32());
+        Assert.Equal("cpu", info.RootElement.GetProperty("provider").GetString());
+    }
+
+    [Fact]
+    public async Task While_the_model_loads_embedding_routes_answer_503_with_retry_after()
+    {
+        using var dir = new TempDirectory();
+        await using var loading = await EmbeddingServer.StartAsync(new ServeOptions { Model = dir.Path, Urls = "http://127.0.0.1:0" });
+        using var http = new HttpClient { BaseAddress = loading.Address };
+        await Task.Delay(200); // the empty directory fails to load: the state is Failed, still 503 with a reason
+
+        var health = await http.GetAsync("api/health");
+        var embed = await PostAsync(http, "api/v1/embeddings", """{"input": "x"}""");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.NotNull(health.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, embed.Status);
+        Assert.Equal("model_unavailable", embed.Json.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("not a Jasper model directory", embed.Json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    private HttpClient Client()
+    {
+        var http = new HttpClient { BaseAddress = _server.Instance.Address };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Key);
+        return http;
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Json)> PostAsync(HttpClient http, string path, string body)
+    {
+        using var response = await http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (response.StatusCode, json.RootElement.Clone());
+    }
+
+    /// <summary>One server for the class, on a free port, with an API key.</summary>
+    public sealed class Server : IDisposable
+    {
+        public Server()
+        {
+            Instance = EmbeddingServer.StartAsync(new ServeOptions { Model = TinyModels.Fp32, Urls = "http://127.0.0.1:0", ApiKey = Key }).GetAwaiter().GetResult();
+            Instance.Host.WaitReadyAsync().GetAwaiter().GetResult();
+        }
+
+        internal EmbeddingServer Instance { get; }
+
+        public void Dispose() => Instance.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+}
