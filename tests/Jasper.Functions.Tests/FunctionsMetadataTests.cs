@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using Jasper.Core.Distribution;
+using Jasper.TestSupport;
+
+namespace Jasper.Functions.Tests;
+
+/// <summary>The bindings the Functions SDK generated for the build (functions.metadata), and host.json.</summary>
+public sealed class FunctionsMetadataTests
+{
+    private static readonly Lazy<Dictionary<string, JsonObject>> Functions = new(() =>
+    {
+        // The test runs from tests/Jasper.Functions.Tests/bin/{Configuration}/net10.0/.
+        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        string path = Path.Combine(RepoPaths.Root, "functions", "Jasper.Functions", "bin", configuration, "net10.0", "functions.metadata");
+        return JsonNode.Parse(File.ReadAllText(path))!.AsArray().Select(f => f!.AsObject()).ToDictionary(f => f["name"]!.GetValue<string>());
+    });
+
+    [Fact]
+    public void BlobIngest_is_an_event_grid_blob_trigger_on_documents()
+    {
+        var binding = Trigger("BlobIngest");
+        Assert.Equal("blobTrigger", binding["type"]!.GetValue<string>());
+        Assert.Equal("documents/{name}", binding["path"]!.GetValue<string>());
+        Assert.Equal("EventGrid", binding["source"]!.GetValue<string>());
+        Assert.Equal("AzureWebJobsStorage", binding["connection"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("EmbedHigh", WorkQueues.High)]
+    [InlineData("EmbedNormal", WorkQueues.Normal)]
+    [InlineData("EmbedLow", WorkQueues.Low)]
+    public void Each_priority_queue_has_its_trigger(string function, string queue)
+    {
+        var binding = Trigger(function);
+        Assert.Equal("queueTrigger", binding["type"]!.GetValue<string>());
+        Assert.Equal(queue, binding["queueName"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("OpenAIEmbeddings", "v1/embeddings", "post", "Function")]
+    [InlineData("Embed", "embed", "post", "Function")]
+    [InlineData("Info", "info", "get", "Function")]
+    [InlineData("Health", "health", "get", "Anonymous")]
+    public void The_http_routes_are_declared(string function, string route, string method, string authLevel)
+    {
+        var binding = Trigger(function);
+        Assert.Equal("httpTrigger", binding["type"]!.GetValue<string>());
+        Assert.Equal(route, binding["route"]!.GetValue<string>());
+        Assert.Equal([method], binding["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Equal(authLevel, binding["authLevel"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Host_json_retries_as_often_as_the_worker_expects_and_decodes_base64()
+    {
+        var queues = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!["extensions"]!["queues"]!;
+        Assert.Equal(new DistributionOptions().MaxDequeueCount, queues["maxDequeueCount"]!.GetValue<int>());
+        Assert.Equal("base64", queues["messageEncoding"]!.GetValue<string>());
+        Assert.Equal(1, queues["batchSize"]!.GetValue<int>()); // the encoder uses every core: one message at a time
+    }
+
+    private static JsonObject Trigger(string function) =>
+        Functions.Value[function]["bindings"]!.AsArray().Select(b => b!.AsObject()).Single(b => b["type"]!.GetValue<string>().EndsWith("Trigger", StringComparison.Ordinal));
+}

@@ -1,0 +1,280 @@
+using System.Collections.Concurrent;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using Jasper.Core.Distribution;
+using Jasper.Core.Hosting;
+using Jasper.Core.Ingestion;
+using Jasper.Core.Serving;
+using Jasper.Core.Vectors;
+using Jasper.TestSupport;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jasper.Functions.Tests;
+
+/// <summary>
+/// The function classes called directly (Core Tools cannot run here) against Azurite started by the tests: an upload
+/// goes through BlobIngest, its work items really sit on the queues, EmbedWorker drains them with the runtime's
+/// retry behaviour simulated, and the vectors, the status and the completion event are checked.
+/// </summary>
+public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLifetime
+{
+    private readonly AzuriteFixture _azurite;
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    private ServiceProvider _services = null!;
+
+    public IngestionFlowTests(AzuriteFixture azurite) => _azurite = azurite;
+
+    private RecordingPublisher Events => (RecordingPublisher)_services.GetRequiredService<IDocumentEventPublisher>();
+
+    private StorageAccount Storage => _services.GetRequiredService<StorageAccount>();
+
+    public async Task InitializeAsync()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = _azurite.Emulator.ConnectionString,
+            ["Jasper:Model:Path"] = TinyModels.Fp32,
+            ["Jasper:Distribution:PartSize"] = "3",
+            ["Jasper:Distribution:WorkContainer"] = "work" + _run,
+            ["Jasper:Distribution:VectorsContainer"] = "vectors" + _run,
+            ["Jasper:Distribution:StatusTable"] = "status" + _run,
+        }).Build();
+        _services = new ServiceCollection().AddLogging().AddJasper(configuration).AddSingleton<IDocumentEventPublisher, RecordingPublisher>().BuildServiceProvider();
+        foreach (string queue in new[] { WorkQueues.High, WorkQueues.Normal, WorkQueues.Low })
+        {
+            foreach (string name in new[] { queue, WorkQueues.Poison(queue) })
+            {
+                var client = Storage.Queues.GetQueueClient(name);
+                await client.CreateIfNotExistsAsync();
+                await client.ClearMessagesAsync();
+            }
+        }
+
+        await _services.GetRequiredService<ModelHost>().WaitReadyAsync();
+    }
+
+    public async Task DisposeAsync() => await _services.DisposeAsync();
+
+    [Fact]
+    public async Task An_upload_is_chunked_queued_embedded_and_completed_once()
+    {
+        var blob = await UploadAsync("guide.txt", Paragraphs(12), new Dictionary<string, string> { ["priority"] = "high" });
+
+        await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
+
+        var status = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Queued, status.State);
+        Assert.True(status.Parts > 1);
+        Assert.Equal(status.Parts, (await Queue(WorkQueues.High).PeekMessagesAsync(32)).Value.Length);
+        Assert.Empty((await Queue(WorkQueues.Normal).PeekMessagesAsync(32)).Value);
+
+        await DrainAsync(WorkQueues.High);
+
+        status = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Complete, status.State);
+        var records = await RecordsAsync(status);
+        Assert.Equal(status.Chunks, records.Count);
+        Assert.Equal(Enumerable.Range(0, status.Chunks), records.Select(r => r.ChunkIndex));
+        Assert.All(records, r => Assert.Equal("high", r.Priority));
+        Assert.All(records, r => Assert.Equal(blob.Uri.AbsoluteUri, r.Source));
+        var announced = Assert.Single(Events.Published);
+        Assert.Equal(status.Chunks, announced.Chunks);
+        Assert.Empty(await NamesAsync(Work(), status.DocumentId + "/"));
+    }
+
+    [Fact]
+    public async Task Re_delivered_messages_duplicate_nothing()
+    {
+        var blob = await UploadAsync("again.txt", Paragraphs(8));
+        await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
+        var messages = (await Queue(WorkQueues.Normal).PeekMessagesAsync(32)).Value.Select(m => m.MessageText).ToList();
+
+        await ProcessAsync(WorkQueues.Normal, messages[0], 1); // delivered twice before the document completes
+        await DrainAsync(WorkQueues.Normal);
+        var status = await StatusAsync(blob);
+        var blobs = await NamesAsync(Vectors(), status.DocumentId + "/");
+        foreach (string message in messages)
+        {
+            await ProcessAsync(WorkQueues.Normal, message, 2); // and again after it completed
+        }
+
+        Assert.Equal(DocumentProgressState.Complete, (await StatusAsync(blob)).State);
+        Assert.Equal(blobs, await NamesAsync(Vectors(), status.DocumentId + "/"));
+        Assert.Equal(status.Chunks, (await RecordsAsync(status)).Count);
+        Assert.Single(Events.Published);
+    }
+
+    [Fact]
+    public async Task A_part_that_keeps_failing_ends_in_the_poison_queue_with_the_reason_in_the_status()
+    {
+        var blob = await UploadAsync("doomed.txt", Paragraphs(4));
+        await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
+        var status = await StatusAsync(blob);
+        foreach (string name in await NamesAsync(Work(), status.DocumentId + "/"))
+        {
+            await Work().DeleteBlobAsync(name); // the chunk sets vanish: every delivery fails
+        }
+
+        int failures = await DrainAsync(WorkQueues.Normal);
+
+        status = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Failed, status.State);
+        Assert.Contains("failed 5 times", status.Error, StringComparison.Ordinal);
+        Assert.Equal(status.Parts * 4, failures); // four retried deliveries per part, the fifth poisons
+        Assert.Equal(status.Parts, (await Queue(WorkQueues.Poison(WorkQueues.Normal)).PeekMessagesAsync(32)).Value.Length);
+        Assert.Empty(Events.Published);
+    }
+
+    [Fact]
+    public async Task A_malformed_message_goes_straight_to_the_poison_queue()
+    {
+        await ProcessAsync(WorkQueues.Low, "{\"not\": \"a work item\"}", 1);
+        var poisoned = Assert.Single((await Queue(WorkQueues.Poison(WorkQueues.Low)).PeekMessagesAsync(32)).Value);
+        Assert.Equal("{\"not\": \"a work item\"}", poisoned.MessageText);
+    }
+
+    [Theory]
+    [InlineData("image.png", "priority", "normal", "unsupported: binary content (PNG image)")]
+    [InlineData("notes.txt", "priority", "urgent", "priority='urgent' must be high, normal or low")]
+    [InlineData("notes.txt", "compression_ratio", "lots", "compression_ratio='lots'")]
+    public async Task Documents_that_cannot_be_ingested_are_recorded_as_failed_and_queue_nothing(string name, string key, string value, string reason)
+    {
+        byte[] content = name.EndsWith(".png", StringComparison.Ordinal) ? [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3] : "some text"u8.ToArray();
+        var blob = await UploadAsync(name, content, new Dictionary<string, string> { [key] = value });
+
+        await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
+
+        var status = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Failed, status.State);
+        Assert.Contains(reason, status.Error, StringComparison.Ordinal);
+        foreach (string queue in new[] { WorkQueues.High, WorkQueues.Normal, WorkQueues.Low })
+        {
+            Assert.Empty((await Queue(queue).PeekMessagesAsync(32)).Value);
+        }
+    }
+
+    [Fact]
+    public async Task The_same_upload_again_is_unchanged_and_a_shrunk_one_replaces_its_vectors()
+    {
+        var blob = await UploadAsync("changing.txt", Paragraphs(10));
+        await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
+        await DrainAsync(WorkQueues.Normal);
+        var first = await StatusAsync(blob);
+
+        await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
+        Assert.Equal(DocumentProgressState.Unchanged, (await StatusAsync(blob)).State);
+        Assert.Empty((await Queue(WorkQueues.Normal).PeekMessagesAsync(32)).Value);
+
+        await blob.UploadAsync(new BinaryData("Only one short paragraph now."), overwrite: true);
+        await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
+        await DrainAsync(WorkQueues.Normal);
+
+        var second = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Complete, second.State);
+        Assert.NotEqual(first.Version, second.Version);
+        var records = await RecordsAsync(second);
+        Assert.Equal("Only one short paragraph now.", Assert.Single(records).Text);
+        Assert.DoesNotContain(await NamesAsync(Vectors(), first.DocumentId + "/"), n => n.Contains(first.Version!, StringComparison.Ordinal));
+    }
+
+    private static string Paragraphs(int count) => string.Join("\n\n", Enumerable.Range(0, count).Select(i =>
+        $"Paragraph {i} of the uploaded document explains token compression, vector search and serverless ingestion in some detail. " +
+        string.Join(' ', Enumerable.Repeat($"Filler sentence {i} keeps the chunk long enough to matter.", 12))));
+
+    private QueueClient Queue(string name) => Storage.Queues.GetQueueClient(name);
+
+    private BlobContainerClient Work() => Storage.Blobs.GetBlobContainerClient("work" + _run);
+
+    private BlobContainerClient Vectors() => Storage.Blobs.GetBlobContainerClient("vectors" + _run);
+
+    private Task<BlobClient> UploadAsync(string name, string text, IDictionary<string, string>? metadata = null) =>
+        UploadAsync(name, System.Text.Encoding.UTF8.GetBytes(text), metadata);
+
+    private async Task<BlobClient> UploadAsync(string name, byte[] content, IDictionary<string, string>? metadata = null)
+    {
+        var container = Storage.Blobs.GetBlobContainerClient("documents" + _run);
+        await container.CreateIfNotExistsAsync();
+        var blob = container.GetBlobClient(name);
+        await blob.UploadAsync(new BinaryData(content), new BlobUploadOptions { Metadata = metadata });
+        return blob;
+    }
+
+    private async Task<DocumentProgress> StatusAsync(BlobClient blob) =>
+        await _services.GetRequiredService<DocumentStatusStore>().GetAsync(DocumentIds.FromSource(blob.Uri.AbsoluteUri)) ?? throw new InvalidOperationException("no status");
+
+    private Task ProcessAsync(string queue, string message, long dequeueCount)
+    {
+        var worker = new EmbedWorker(_services.GetRequiredService<EmbedWork>());
+        var context = new TestFunctionContext(dequeueCount);
+        return queue switch
+        {
+            WorkQueues.High => worker.High(message, context),
+            WorkQueues.Low => worker.Low(message, context),
+            _ => worker.Normal(message, context),
+        };
+    }
+
+    // Receives until the queue is empty. As the runtime does, a delivery that throws becomes visible again (here at
+    // once) with a higher dequeue count; one that returns is deleted. Returns how many deliveries threw.
+    private async Task<int> DrainAsync(string queue)
+    {
+        var client = Queue(queue);
+        int failures = 0;
+        while ((await client.ReceiveMessagesAsync(1, TimeSpan.FromSeconds(30))).Value is [var message])
+        {
+            try
+            {
+                await ProcessAsync(queue, message.MessageText, message.DequeueCount);
+                await client.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+            catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
+            {
+                failures++;
+                await client.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero);
+            }
+        }
+
+        return failures;
+    }
+
+    private async Task<List<VectorRecord>> RecordsAsync(DocumentProgress status)
+    {
+        var records = new List<VectorRecord>();
+        foreach (string name in (await NamesAsync(Vectors(), $"{status.DocumentId}/{status.Version}/")).Order(StringComparer.Ordinal))
+        {
+            string content = (await Vectors().GetBlobClient(name).DownloadContentAsync()).Value.Content.ToString();
+            records.AddRange(content.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(VectorRecordSerializer.Parse));
+        }
+
+        return records;
+    }
+
+    private static async Task<List<string>> NamesAsync(BlobContainerClient container, string prefix)
+    {
+        var names = new List<string>();
+        if (!await container.ExistsAsync())
+        {
+            return names;
+        }
+
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, CancellationToken.None))
+        {
+            names.Add(blob.Name);
+        }
+
+        return names;
+    }
+
+    private sealed class RecordingPublisher : IDocumentEventPublisher
+    {
+        public ConcurrentQueue<DocumentEmbeddedEvent> Published { get; } = new();
+
+        public Task PublishAsync(DocumentEmbeddedEvent embedded, CancellationToken cancellationToken = default)
+        {
+            Published.Enqueue(embedded);
+            return Task.CompletedTask;
+        }
+    }
+}
