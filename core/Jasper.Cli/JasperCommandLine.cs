@@ -20,6 +20,7 @@ internal static class JasperCommandLine
             IngestCommand.Create(console),
             SearchCommand.Create(console),
             ServeCommand.Create(console),
+            LoadTestCommand.Create(console),
         };
         var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error };
         return root.Parse(args).InvokeAsync(configuration, cancellationToken);
