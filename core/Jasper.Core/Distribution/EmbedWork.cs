@@ -1,11 +1,11 @@
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
 using Jasper.Core.Chunking;
 using Jasper.Core.Extraction;
 using Jasper.Core.Ingestion;
 using Jasper.Core.Serving;
 using Jasper.Core.Sinks;
+using Jasper.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -128,10 +128,7 @@ public sealed partial class EmbedWork
     private async Task DeleteRunAsync(WorkItem item, CancellationToken cancellationToken)
     {
         string run = item.ChunkSet[..(item.ChunkSet.LastIndexOf('/') + 1)];
-        await foreach (var blob in _work.GetBlobsAsync(BlobTraits.None, BlobStates.None, run, cancellationToken).ConfigureAwait(false))
-        {
-            await _work.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
+        await _work.DeleteBlobsAsync(run, select: null, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task PoisonAsync(string queue, string message, string reason, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Jasper.Core.Storage;
 using Jasper.Core.Vectors;
 
 namespace Jasper.Core.Sinks;
@@ -77,7 +78,7 @@ public sealed class BlobVectorSink : IVectorSink
         var state = new DocumentState(document.DocumentId, document.Source, document.Version, chunkCount);
         var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
         await _container.GetBlobClient(StateBlob(document.DocumentId)).UploadAsync(new BinaryData(state.ToJson()), options, cancellationToken).ConfigureAwait(false);
-        await DeleteAsync(document.DocumentId, name => !name.StartsWith(VersionPrefix(document), StringComparison.Ordinal) && name != StateBlob(document.DocumentId), cancellationToken).ConfigureAwait(false);
+        await _container.DeleteBlobsAsync(document.DocumentId + "/", name => !name.StartsWith(VersionPrefix(document), StringComparison.Ordinal) && name != StateBlob(document.DocumentId), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -86,20 +87,9 @@ public sealed class BlobVectorSink : IVectorSink
         ArgumentNullException.ThrowIfNull(document);
         if (await GetCommittedVersionAsync(document.DocumentId, cancellationToken).ConfigureAwait(false) != document.Version)
         {
-            await DeleteAsync(document.DocumentId, name => name.StartsWith(VersionPrefix(document), StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
+            await _container.DeleteBlobsAsync(VersionPrefix(document), select: null, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private static string VersionPrefix(DocumentDescriptor document) => $"{document.DocumentId}/{document.Version}/";
-
-    private async Task DeleteAsync(string documentId, Func<string, bool> delete, CancellationToken cancellationToken)
-    {
-        await foreach (var blob in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, documentId + "/", cancellationToken).ConfigureAwait(false))
-        {
-            if (delete(blob.Name))
-            {
-                await _container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
 }
