@@ -1,0 +1,26 @@
+#!/bin/sh
+# Creates the Event Grid subscription that delivers BlobCreated events from the documents container to BlobIngest.
+# Its webhook needs the blobs_extension system key, which the host creates once the app runs; this waits for it.
+set -eu
+key=""
+for attempt in 1 2 3 4 5 6 7 8 9 10 11 12; do
+  if [ "$AZURE_COMPUTE_TARGET" = "flex" ]; then
+    key=$(az functionapp keys list -g "$AZURE_RESOURCE_GROUP" -n "$AZURE_FUNCTION_APP_NAME" --query "systemKeys.blobs_extension" -o tsv 2>/dev/null || true)
+  else
+    key=$(az containerapp function keys list -g "$AZURE_RESOURCE_GROUP" -n "$AZURE_FUNCTION_APP_NAME" --key-type systemKey --query "blobs_extension" -o tsv 2>/dev/null || true)
+  fi
+  [ -n "$key" ] && break
+  echo "Waiting for the blobs_extension key (attempt $attempt) ..."
+  sleep 10
+done
+if [ -z "$key" ]; then
+  echo "The app has no blobs_extension key yet; open https://$AZURE_FUNCTION_APP_HOSTNAME/api/health, then run: azd hooks run postdeploy" >&2
+  exit 1
+fi
+endpoint="https://$AZURE_FUNCTION_APP_HOSTNAME/runtime/webhooks/blobs?functionName=Host.Functions.BlobIngest&code=$key"
+az eventgrid system-topic event-subscription create --name blob-ingest \
+  --resource-group "$AZURE_RESOURCE_GROUP" --system-topic-name "$AZURE_EVENTGRID_SYSTEM_TOPIC" \
+  --endpoint-type webhook --endpoint "$endpoint" \
+  --included-event-types Microsoft.Storage.BlobCreated \
+  --subject-begins-with /blobServices/default/containers/documents/ --output none
+echo "BlobIngest now receives uploads to the documents container."
