@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Jasper.Cli.Benchmarking;
 using Jasper.Cli.Commands;
 using Jasper.Core.Checkpoints;
 using Jasper.Core.Hub;
@@ -21,6 +22,7 @@ internal static class JasperCommandLine
             SearchCommand.Create(console),
             ServeCommand.Create(console),
             LoadTestCommand.Create(console),
+            BenchCommand.Create(console),
         };
         var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error };
         return root.Parse(args).InvokeAsync(configuration, cancellationToken);

@@ -5,7 +5,7 @@ namespace Jasper.TestSupport;
 
 /// <summary>
 /// The tiny random checkpoint of the committed goldens (preset tiny, default seed, BF16), generated once per test
-/// run, and its fp32 and fp16 conversions.
+/// run, and its conversions at every precision.
 /// </summary>
 public static class TinyModels
 {
@@ -14,7 +14,7 @@ public static class TinyModels
         string root = Path.Combine(Path.GetTempPath(), "jasper-tests", "tiny-" + Environment.ProcessId);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(root);
         RandomCheckpoint.Write(RandomCheckpointOptions.ForPreset("tiny", RepoPaths.QwenTokenizer), Path.Combine(root, "checkpoint"));
-        foreach (var precision in new[] { ModelPrecision.Fp32, ModelPrecision.Fp16 })
+        foreach (var precision in ModelPrecisions.All)
         {
             ModelConverter.Convert(new ConvertOptions
             {
@@ -48,4 +48,10 @@ public static class TinyModels
 
     /// <summary>The fp16 model directory.</summary>
     public static string Fp16 => Path.Combine(Root.Value, "fp16");
+
+    /// <summary>The int8 model directory.</summary>
+    public static string Int8 => Path.Combine(Root.Value, "int8");
+
+    /// <summary>The int4 model directory.</summary>
+    public static string Int4 => Path.Combine(Root.Value, "int4");
 }

@@ -26,7 +26,8 @@ internal static class ModelCommands
         var output = new Option<string>("--output") { Description = "Model directory to write.", Required = true };
         var precision = PrecisionOption();
         var name = new Option<string?>("--name") { Description = "Model name for the manifest (default: the checkpoint directory's name)." };
-        var command = new Command("convert", "Convert a Hugging Face checkpoint to an ONNX model directory.") { source, output, precision, name };
+        var blockSize = new Option<int?>("--block-size") { Description = "Values per quantization block for int8/int4 (default 128 for int8, 32 for int4)." };
+        var command = new Command("convert", "Convert a Hugging Face checkpoint to an ONNX model directory.") { source, output, precision, name, blockSize };
         command.SetAction((parse, cancellationToken) => JasperCommandLine.RunAsync(console, () =>
         {
             var progress = new ProgressLine(console);
@@ -38,6 +39,7 @@ internal static class ModelCommands
                     OutputDirectory = parse.GetRequiredValue(output),
                     Precision = ModelPrecisions.Parse(parse.GetRequiredValue(precision)),
                     Name = parse.GetValue(name),
+                    BlockSize = parse.GetValue(blockSize),
                 },
                 ConversionReporter(progress),
                 cancellationToken);
@@ -166,8 +168,12 @@ internal static class ModelCommands
 
     private static Option<string> PrecisionOption()
     {
-        var precision = new Option<string>("--precision") { Description = "fp32 (reference) or fp16 (GPUs).", DefaultValueFactory = _ => "fp32" };
-        precision.AcceptOnlyFromAmong("fp32", "fp16");
+        var precision = new Option<string>("--precision")
+        {
+            Description = "fp32 (the reference), fp16 (GPUs), int8 or int4 (CPUs: block-quantized linear weights).",
+            DefaultValueFactory = _ => "fp32",
+        };
+        precision.AcceptOnlyFromAmong([.. ModelPrecisions.All.Select(p => p.ToName())]);
         return precision;
     }
 

@@ -22,6 +22,8 @@ internal sealed class CheckpointWeightWriter : IWeightSource
     private readonly Action<string>? _onTensor;
     private float[] _values = [];
     private float[] _transposed = [];
+    private float[] _scales = [];
+    private byte[] _codes = [];
 
     public CheckpointWeightWriter(Checkpoint checkpoint, OnnxGraphBuilder graph, ExternalDataWriter data, Action<string>? onTensor)
     {
@@ -41,19 +43,37 @@ internal sealed class CheckpointWeightWriter : IWeightSource
         return Store(name, transposed, [inFeatures, outFeatures], dtype);
     }
 
+    public (string Codes, string Scales) QuantizedLinear(string name, long outFeatures, long inFeatures, BlockQuantizer quantizer)
+    {
+        // torch stores Linear weights [out, in], which is MatMulNBits' layout already: no transpose.
+        int blocks = quantizer.BlocksPerRow(checked((int)inFeatures));
+        return StoreQuantized(name, Read(name, outFeatures, inFeatures), quantizer, [outFeatures, blocks, quantizer.BlockBytes], [outFeatures * blocks]);
+    }
+
+    public (string Codes, string Scales) QuantizedEmbedding(string name, long vocab, long hidden) =>
+        StoreQuantized(name, Read(name, vocab, hidden), new BlockQuantizer(8, checked((int)hidden)), [vocab, hidden], [vocab]);
+
     public string Vector(string name, long size) => Store(name, Read(name, size), [size], TensorDType.Float32);
 
     public string Embedding(string name, long vocab, long hidden, TensorDType dtype) =>
         Store(name, Read(name, vocab, hidden), [vocab, hidden], dtype);
 
-    private static Span<float> Scratch(ref float[] buffer, long length)
+    private static Span<T> Scratch<T>(ref T[] buffer, long length)
     {
         if (buffer.Length < length)
         {
-            buffer = new float[length];
+            buffer = new T[length];
         }
 
         return buffer.AsSpan(0, checked((int)length));
+    }
+
+    private (string Codes, string Scales) StoreQuantized(string name, ReadOnlySpan<float> values, BlockQuantizer quantizer, long[] codeDims, long[] scaleDims)
+    {
+        var codes = Scratch(ref _codes, codeDims.Aggregate(1L, (a, b) => a * b));
+        var scales = Scratch(ref _scales, scaleDims[0]);
+        quantizer.Quantize(values, checked((int)(values.Length / codeDims[0])), codes, scales);
+        return (StoreBytes(name, codes, codeDims), Store(name + ".scales", scales, scaleDims, TensorDType.Float32));
     }
 
     private Span<float> Read(string name, params long[] shape) =>
@@ -78,6 +98,13 @@ internal sealed class CheckpointWeightWriter : IWeightSource
 
         var (offset, length) = _data.Append(values, dtype);
         return _graph.ExternalInitializer(name, onnxType, dims, _data.Location, offset, length);
+    }
+
+    private string StoreBytes(string name, ReadOnlySpan<byte> codes, long[] dims)
+    {
+        _onTensor?.Invoke(name);
+        var (offset, length) = _data.Append(codes);
+        return _graph.ExternalInitializer(name, DataType.Uint8, dims, _data.Location, offset, length);
     }
 
     // Cache-blocked transpose of a row-major [rows, cols] matrix into [cols, rows].

@@ -14,6 +14,9 @@ public sealed record ConvertOptions
     /// <summary>Precision of the converted weights.</summary>
     public ModelPrecision Precision { get; init; } = ModelPrecision.Fp32;
 
+    /// <summary>Values per quantization block for int8/int4 (a power of two of at least 16); the precision's default when null.</summary>
+    public int? BlockSize { get; init; }
+
     /// <summary>Model name for the manifest; defaults to the checkpoint directory's name.</summary>
     public string? Name { get; init; }
 

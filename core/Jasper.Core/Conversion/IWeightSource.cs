@@ -8,6 +8,15 @@ internal interface IWeightSource
     /// <summary>A <c>torch.nn.Linear</c> weight stored [out, in], as an initializer laid out [in, out] for MatMul.</summary>
     string Linear(string name, long outFeatures, long inFeatures, TensorDType dtype);
 
+    /// <summary>
+    /// A <c>torch.nn.Linear</c> weight block-quantized for <c>MatMulNBits</c>: codes [out, blocks, block bytes] and
+    /// scales [out, blocks].
+    /// </summary>
+    (string Codes, string Scales) QuantizedLinear(string name, long outFeatures, long inFeatures, BlockQuantizer quantizer);
+
+    /// <summary>The embedding table as 8-bit codes [vocab, hidden] (zero point 128) and one scale per row [vocab].</summary>
+    (string Codes, string Scales) QuantizedEmbedding(string name, long vocab, long hidden);
+
     /// <summary>A vector (norm weight or bias) as float32.</summary>
     string Vector(string name, long size);
 

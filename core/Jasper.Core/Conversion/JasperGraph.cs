@@ -33,24 +33,46 @@ internal sealed class JasperGraph
     /// <summary>ONNX operator set the graph uses; every operator in it has CPU, CUDA and DirectML kernels.</summary>
     public const long OpsetVersion = 17;
 
+    /// <summary>ONNX Runtime's operator domain, for <c>MatMulNBits</c> in the quantized variants.</summary>
+    public const string MicrosoftDomain = "com.microsoft";
+
+    /// <summary>
+    /// ONNX Runtime's accuracy level 4 for <c>MatMulNBits</c>: activations are quantized to int8 per block, so the
+    /// products run on the CPU's int8 dot-product instructions (VNNI) rather than dequantizing weights to float32.
+    /// </summary>
+    public const long Int8Accuracy = 4;
+
     private readonly OnnxGraphBuilder _g;
     private readonly ModelConfig _config;
     private readonly IWeightSource _weights;
     private readonly TensorDType _computeType;
     private readonly DataType _computeOnnxType;
+    private readonly BlockQuantizer? _quantizer;
 
-    private JasperGraph(OnnxGraphBuilder g, ModelConfig config, IWeightSource weights, ModelPrecision precision)
+    private JasperGraph(OnnxGraphBuilder g, ModelConfig config, IWeightSource weights, ModelPrecision precision, int? blockSize)
     {
         _g = g;
         _config = config;
         _weights = weights;
+        _quantizer = precision.IsQuantized() ? new BlockQuantizer(precision.WeightBits(), blockSize ?? precision.DefaultBlockSize()) : null;
         _computeType = precision == ModelPrecision.Fp16 ? TensorDType.Float16 : TensorDType.Float32;
         _computeOnnxType = precision == ModelPrecision.Fp16 ? DataType.Float16 : DataType.Float;
     }
 
     /// <summary>Adds the whole forward pass to <paramref name="g"/>.</summary>
-    public static void Build(OnnxGraphBuilder g, ModelConfig config, int outputDimensions, IWeightSource weights, ModelPrecision precision) =>
-        new JasperGraph(g, config, weights, precision).Build(outputDimensions);
+    public static void Build(OnnxGraphBuilder g, ModelConfig config, int outputDimensions, IWeightSource weights, ModelPrecision precision, int? blockSize = null)
+    {
+        if (blockSize is int size && (size < 16 || !int.IsPow2(size)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(blockSize), size, "MatMulNBits needs a block size that is a power of two of at least 16.");
+        }
+
+        new JasperGraph(g, config, weights, precision, blockSize).Build(outputDimensions);
+    }
+
+    /// <summary>The operator sets a graph of <paramref name="precision"/> imports.</summary>
+    public static IReadOnlyList<(string Domain, long Version)> OperatorSets(ModelPrecision precision) =>
+        precision.IsQuantized() ? [(string.Empty, OpsetVersion), (MicrosoftDomain, 1)] : [(string.Empty, OpsetVersion)];
 
     private void Build(int outputDimensions)
     {
@@ -59,7 +81,7 @@ internal sealed class JasperGraph
         string poolEnd = _g.Input(PoolEnd, DataType.Int64, "batch", "positions");
         _g.Output(Embeddings, DataType.Float, "batch", outputDimensions);
 
-        string embedded = _g.Gather(_weights.Embedding(JasperTensorNames.EmbedTokens, _config.VocabSize, _config.HiddenSize, _computeType), ids);
+        string embedded = Embed(ids);
         string tokens = ToFloat32(SwiGlu(JasperTensorNames.JasperMlp, embedded));
         var (x, valid) = Compress(tokens, ids, poolStart, poolEnd);
 
@@ -74,6 +96,31 @@ internal sealed class JasperGraph
         string pooled = MaskedMean(x, valid);
         string projected = _g.MatMul(pooled, _weights.Linear(JasperTensorNames.Linear1Weight, outputDimensions, _config.HiddenSize, TensorDType.Float32));
         _g.Add(projected, _weights.Vector(JasperTensorNames.Linear1Bias, outputDimensions), output: Embeddings);
+    }
+
+    private string Embed(string ids)
+    {
+        if (_quantizer is null)
+        {
+            return _g.Gather(_weights.Embedding(JasperTensorNames.EmbedTokens, _config.VocabSize, _config.HiddenSize, _computeType), ids);
+        }
+
+        // Only the looked-up rows are dequantized: (code - 128) * row scale.
+        var (codes, scales) = _weights.QuantizedEmbedding(JasperTensorNames.EmbedTokens, _config.VocabSize, _config.HiddenSize);
+        string centred = _g.Sub(_g.Cast(_g.Gather(codes, ids), DataType.Float), _g.Float32(128f));
+        return _g.Mul(centred, _g.Unsqueeze(_g.Gather(scales, ids), 2));
+    }
+
+    // x @ Wᵀ for a torch.nn.Linear weight [out, in]: MatMul on float weights, MatMulNBits on quantized ones.
+    private string Linear(string x, string name, long outFeatures, long inFeatures)
+    {
+        if (_quantizer is null)
+        {
+            return _g.MatMul(x, _weights.Linear(name, outFeatures, inFeatures, _computeType));
+        }
+
+        var (codes, scales) = _weights.QuantizedLinear(name, outFeatures, inFeatures, _quantizer);
+        return _g.MatMulNBits(x, codes, scales, inFeatures, outFeatures, _quantizer.Bits, _quantizer.BlockSize, Int8Accuracy);
     }
 
     // Adaptive average pooling as a product with a 0/1 window matrix [batch, positions, tokens], then a division
@@ -122,7 +169,7 @@ internal sealed class JasperGraph
         string probabilities = ToCompute(_g.Softmax(scores, -1));
         string context = _g.MatMul(probabilities, v5);
         context = _g.Reshape(_g.Transpose(_g.Reshape(context, 0, heads, -1, headDim), 0, 2, 1, 3), 0, 0, heads * headDim);
-        return ToFloat32(_g.MatMul(context, _weights.Linear(names.OProj, _config.HiddenSize, heads * headDim, _computeType)));
+        return ToFloat32(Linear(context, names.OProj, _config.HiddenSize, heads * headDim));
     }
 
     // Projection → [b, heads, t, d] with the per-head RMSNorm applied before the rotary embedding (Qwen3).
@@ -136,7 +183,7 @@ internal sealed class JasperGraph
 
     private string Projection(string name, string h, long outFeatures)
     {
-        string y = _g.MatMul(h, _weights.Linear(name, outFeatures, _config.HiddenSize, _computeType));
+        string y = Linear(h, name, outFeatures, _config.HiddenSize);
         string bias = JasperTensorNames.LayerNames.Bias(name);
         return _config.AttentionBias && _weights.Has(bias) ? _g.Add(y, ToCompute(_weights.Vector(bias, outFeatures))) : y;
     }
@@ -179,10 +226,10 @@ internal sealed class JasperGraph
     {
         long hidden = _config.HiddenSize;
         long intermediate = _config.IntermediateSize;
-        string gate = _g.MatMul(x, _weights.Linear(names.Gate, intermediate, hidden, _computeType));
-        string up = _g.MatMul(x, _weights.Linear(names.Up, intermediate, hidden, _computeType));
+        string gate = Linear(x, names.Gate, intermediate, hidden);
+        string up = Linear(x, names.Up, intermediate, hidden);
         string activated = _g.Mul(_g.Mul(gate, _g.Sigmoid(gate)), up);
-        return _g.MatMul(activated, _weights.Linear(names.Down, hidden, intermediate, _computeType));
+        return Linear(activated, names.Down, hidden, intermediate);
     }
 
     // w * x / sqrt(mean(x²) + eps), float32 (the Pow/ReduceMean/Add/Sqrt/Div/Mul shape ONNX Runtime fuses).

@@ -46,10 +46,10 @@ public static class ModelConverter
                 cancellationToken.ThrowIfCancellationRequested();
                 progress?.Report(new ConversionProgress(tensor, ++written, total));
             });
-            JasperGraph.Build(graph, config, dimensions, weights, options.Precision);
+            JasperGraph.Build(graph, config, dimensions, weights, options.Precision, options.BlockSize);
         }
 
-        var model = graph.Build(IrVersion, [(string.Empty, JasperGraph.OpsetVersion)], new Dictionary<string, string>
+        var model = graph.Build(IrVersion, JasperGraph.OperatorSets(options.Precision), new Dictionary<string, string>
         {
             ["jasper.precision"] = options.Precision.ToName(),
             ["jasper.inputs"] = $"{JasperGraph.InputIds},{JasperGraph.PoolStart},{JasperGraph.PoolEnd}",
@@ -102,7 +102,7 @@ public static class ModelConverter
             Graph = new GraphManifest(GraphFileName, DataFileName, JasperGraph.OpsetVersion,
                 [JasperGraph.InputIds, JasperGraph.PoolStart, JasperGraph.PoolEnd], JasperGraph.Embeddings),
             Tokenizer = tokenizer,
-            Execution = new ExecutionManifest(["cpu", "cuda", "directml"], "1.17",
+            Execution = new ExecutionManifest(options.Precision.IsQuantized() ? ["cpu"] : ["cpu", "cuda", "directml"], "1.17",
                 "DirectML: EnableMemoryPattern=false, ExecutionMode=Sequential, one Run at a time per session"),
         };
     }

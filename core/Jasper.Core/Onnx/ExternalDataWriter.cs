@@ -56,6 +56,15 @@ public sealed class ExternalDataWriter : IDisposable
         return (offset, _stream.Position - offset);
     }
 
+    /// <summary>Writes raw tensor bytes (quantized codes) and returns where they lie.</summary>
+    public (long Offset, long Length) Append(ReadOnlySpan<byte> bytes)
+    {
+        Pad();
+        long offset = _stream.Position;
+        _stream.Write(bytes);
+        return (offset, bytes.Length);
+    }
+
     /// <inheritdoc />
     public void Dispose() => _stream.Dispose();
 

@@ -7,6 +7,20 @@ internal static class OnnxOperators
 {
     public static string MatMul(this OnnxGraphBuilder g, string a, string b) => g.Node("MatMul", [a, b]);
 
+    /// <summary>
+    /// ONNX Runtime's <c>MatMulNBits</c> (com.microsoft): <paramref name="a"/> [.., k] times a block-quantized
+    /// weight given as codes [n, blocks, block bytes] and scales [n × blocks].
+    /// </summary>
+    public static string MatMulNBits(this OnnxGraphBuilder g, string a, string codes, string scales, long k, long n, int bits, int blockSize, long accuracyLevel) =>
+        g.Node("MatMulNBits", [a, codes, scales],
+        [
+            OnnxAttribute.Int("K", k),
+            OnnxAttribute.Int("N", n),
+            OnnxAttribute.Int("bits", bits),
+            OnnxAttribute.Int("block_size", blockSize),
+            OnnxAttribute.Int("accuracy_level", accuracyLevel),
+        ], domain: "com.microsoft");
+
     public static string Add(this OnnxGraphBuilder g, string a, string b, string? output = null) => g.Node("Add", [a, b], output: output);
 
     public static string Sub(this OnnxGraphBuilder g, string a, string b) => g.Node("Sub", [a, b]);

@@ -1,0 +1,99 @@
+namespace Jasper.Cli.Benchmarking;
+
+/// <summary>Everything one <c>jasper bench</c> run measured.</summary>
+internal sealed record BenchResult
+{
+    public required MachineInfo Machine { get; init; }
+
+    public required string Model { get; init; }
+
+    public required int BatchTokens { get; init; }
+
+    public required int TextsPerCell { get; init; }
+
+    public PeerInfo? Peer { get; init; }
+
+    public string? PeerSkipped { get; init; }
+
+    public List<PrecisionResult> Precisions { get; init; } = [];
+
+    public ServeResult? Serve { get; set; }
+
+    public List<TargetCheck> Targets { get; set; } = [];
+}
+
+/// <summary>The machine and software the figures come from.</summary>
+internal sealed record MachineInfo(string Cpu, int Processors, string? CpuQuota, string Os, string Runtime, string OnnxRuntime, string Date);
+
+/// <summary>The PyTorch peer's setup.</summary>
+internal sealed record PeerInfo(string Python, string Torch, int Threads, string Blas);
+
+/// <summary>One precision's model, start-up, memory and cells.</summary>
+internal sealed record PrecisionResult
+{
+    public required string Precision { get; init; }
+
+    public required string ModelDirectory { get; init; }
+
+    public required long WeightBytes { get; init; }
+
+    public StartupResult? Startup { get; set; }
+
+    public long PeakBytes { get; set; }
+
+    public double? WorstCosineToFp32 { get; set; }
+
+    public double? MeanCosineToFp32 { get; set; }
+
+    public List<CellResult> Cells { get; init; } = [];
+}
+
+/// <summary>Time from process start to the first embedding, measured in a fresh process.</summary>
+/// <param name="ProcessSeconds">Wall time from starting the process to reading its embedding.</param>
+/// <param name="SessionSeconds">Loading the model (tokenizer and ONNX Runtime session) inside that process.</param>
+/// <param name="PeakBytes">The process's peak resident memory.</param>
+internal sealed record StartupResult(double ProcessSeconds, double SessionSeconds, long PeakBytes);
+
+/// <summary>One length and ratio at one precision, with the peer beside it.</summary>
+internal sealed record CellResult
+{
+    public required int Tokens { get; init; }
+
+    public required double Ratio { get; init; }
+
+    public required int Positions { get; init; }
+
+    public required double TokensPerSecond { get; init; }
+
+    public required double MillisecondsPerText { get; init; }
+
+    public required double Gflops { get; init; }
+
+    public required double LimitGflops { get; init; }
+
+    public double FractionOfLimit => Gflops / LimitGflops;
+
+    public double? SpeedupOverRatio1 { get; set; }
+
+    public double? PeerTokensPerSecond { get; set; }
+
+    public double? PeerMillisecondsPerText { get; set; }
+
+    public double? TimesPeer => PeerTokensPerSecond is double peer ? TokensPerSecond / peer : null;
+
+    public double? CosineToPeer { get; set; }
+
+    public double? WorstCosineToFp32 { get; set; }
+}
+
+/// <summary><c>jasper serve</c> under concurrent short queries, with dynamic batching on and off.</summary>
+internal sealed record ServeResult(string Precision, int Clients, LoadSummary Batched, LoadSummary Unbatched)
+{
+    public double Speedup => Batched.RequestsPerSecond / Unbatched.RequestsPerSecond;
+}
+
+/// <summary>Throughput and latency of one load run.</summary>
+internal sealed record LoadSummary(int Requests, double Seconds, double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, int Errors, double TokensPerRequest);
+
+/// <summary>One of the targets, checked against this run's figures.</summary>
+internal sealed record TargetCheck(string Target, string Measured, bool Met);

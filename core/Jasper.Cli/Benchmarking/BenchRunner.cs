@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Jasper.Cli.Serving;
+using Jasper.Core.Benchmarking;
+using Jasper.Core.Compression;
+using Jasper.Core.Conversion;
+using Jasper.Core.Inference;
+using Jasper.Core.Numerics;
+using Jasper.Core.Tokenization;
+
+namespace Jasper.Cli.Benchmarking;
+
+/// <summary>
+/// Runs a benchmark: per precision a fresh-process start-up, then for every length and ratio the MatMul limit, the
+/// encoder and (for float32) the PyTorch peer one right after the other, so that a noisy machine affects the
+/// figures that are compared alike; then <c>jasper serve</c> with and without dynamic batching.
+/// </summary>
+internal sealed class BenchRunner
+{
+    private const int PeerBatchSize = 32; // sentence-transformers' default
+    private readonly BenchOptions _options;
+    private readonly Action<string> _log;
+    private readonly Dictionary<(int Tokens, double Ratio), float[][]> _fp32 = [];
+
+    public BenchRunner(BenchOptions options, Action<string> log)
+    {
+        _options = options;
+        _log = log;
+    }
+
+    public async Task<BenchResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var models = BenchModels.Prepare(_options, _log);
+        var (peer, skipped) = await StartPeerAsync(models, cancellationToken).ConfigureAwait(false);
+        await using (peer)
+        {
+            var result = new BenchResult
+            {
+                Machine = Machine(),
+                Model = models.Description,
+                BatchTokens = _options.BatchTokens ?? new JasperEncoderOptions().BatchTokenBudget,
+                TextsPerCell = _options.Texts,
+                Peer = peer?.Info,
+                PeerSkipped = skipped,
+            };
+
+            // float32 first: it is the reference the other precisions' cosines are taken against, and the peer runs beside it.
+            foreach (var (precision, directory) in models.Variants.OrderBy(v => v.Precision != ModelPrecision.Fp32))
+            {
+                bool withPeer = peer is not null && (precision == ModelPrecision.Fp32 || !models.Variants.Any(v => v.Precision == ModelPrecision.Fp32)) && result.Precisions.Count == 0;
+                result.Precisions.Add(await RunPrecisionAsync(precision, directory, withPeer ? peer : null, cancellationToken).ConfigureAwait(false));
+            }
+
+            if (_options.ServeClients > 0)
+            {
+                var (precision, directory) = models.Variants.OrderBy(v => v.Precision != ModelPrecision.Fp32).First();
+                result.Serve = await MeasureServingAsync(precision, directory, cancellationToken).ConfigureAwait(false);
+            }
+
+            result.Targets = BenchTargets.Evaluate(result);
+            return result;
+        }
+    }
+
+    private static MachineInfo Machine()
+    {
+        string cpu = OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
+            : RuntimeInformation.ProcessArchitecture.ToString();
+        string? quota = File.Exists("/sys/fs/cgroup/cpu.max") ? File.ReadAllText("/sys/fs/cgroup/cpu.max").Trim() : null;
+        string ort = typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version?.ToString(3) ?? "unknown";
+        return new MachineInfo(cpu, Environment.ProcessorCount, quota, RuntimeInformation.OSDescription, RuntimeInformation.FrameworkDescription, ort,
+            DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
+    }
+
+    private async Task<(PythonPeer? Peer, string? Skipped)> StartPeerAsync(BenchModels models, CancellationToken cancellationToken)
+    {
+        if (!_options.Peer)
+        {
+            return (null, "--no-peer");
+        }
+
+        if (models.Checkpoint is null)
+        {
+            return (null, "the model directory's checkpoint is not on this machine (the peer needs its safetensors)");
+        }
+
+        var (python, reason) = PythonPeer.FindPython(_options.Python);
+        if (python is null)
+        {
+            return (null, reason);
+        }
+
+        _log($"starting the PyTorch peer ({python}) on {models.Checkpoint}");
+        var peer = await PythonPeer.StartAsync(python, models.Checkpoint, Environment.ProcessorCount, cancellationToken).ConfigureAwait(false);
+        if (!peer.Info.Blas.Contains("openblas", StringComparison.OrdinalIgnoreCase))
+        {
+            _log($"warning: torch loaded {peer.Info.Blas}; Debian's reference BLAS is slow, so apt install libopenblas0-pthread for a fair peer");
+        }
+
+        return (peer, null);
+    }
+
+    private async Task<PrecisionResult> RunPrecisionAsync(ModelPrecision precision, string directory, PythonPeer? peer, CancellationToken cancellationToken)
+    {
+        var result = new PrecisionResult
+        {
+            Precision = precision.ToName(),
+            ModelDirectory = directory,
+            WeightBytes = new FileInfo(Path.Combine(directory, ModelConverter.DataFileName)).Length,
+        };
+        if (_options.Startup)
+        {
+            _log($"{precision.ToName()}: start-up in a fresh process");
+            result.Startup = await StartupProbe.MeasureAsync(directory, cancellationToken).ConfigureAwait(false);
+        }
+
+        ProcessMemory.ResetPeak();
+        using var encoder = JasperEncoder.Load(directory, new JasperEncoderOptions
+        {
+            Device = ExecutionProvider.Cpu,
+            MaxTokens = _options.Tokens.Max(),
+            Truncate = true,
+            BatchTokenBudget = _options.BatchTokens ?? new JasperEncoderOptions().BatchTokenBudget,
+        });
+        using var probe = new MatMulProbe(precision);
+        var cosines = new List<double>();
+        foreach (int tokens in _options.Tokens)
+        {
+            var texts = BenchTexts.Create(encoder.Tokenizer, tokens, _options.Texts);
+            foreach (double ratio in _options.Ratios.Prepend(1.0).Distinct())
+            {
+                var cell = await MeasureCellAsync(encoder, probe, texts, ratio, peer, cancellationToken).ConfigureAwait(false);
+                cell.Cell.SpeedupOverRatio1 = cell.Cell.TokensPerSecond / (result.Cells.FirstOrDefault(c => c.Tokens == tokens && c.Ratio == 1.0)?.TokensPerSecond ?? cell.Cell.TokensPerSecond);
+                CompareToFp32(precision, tokens, ratio, cell.Vectors, cell.Cell, cosines);
+                result.Cells.Add(cell.Cell);
+                _log(Describe(precision, cell.Cell));
+            }
+        }
+
+        result.PeakBytes = ProcessMemory.PeakBytes;
+        if (cosines.Count > 0)
+        {
+            result.WorstCosineToFp32 = cosines.Min();
+            result.MeanCosineToFp32 = cosines.Average();
+        }
+
+        return result;
+    }
+
+    private async Task<(CellResult Cell, float[][] Vectors)> MeasureCellAsync(
+        JasperEncoder encoder, MatMulProbe probe, IReadOnlyList<TokenizedText> texts, double ratio, PythonPeer? peer, CancellationToken cancellationToken)
+    {
+        var prepared = texts.Select(t => new PreparedText(t, CompressionPlan.Create(t.Ids.Length, ratio, encoder.Compression.Threshold))).ToArray();
+        int tokens = texts[0].Ids.Length;
+        int positions = prepared[0].Plan.CompressedLength;
+        double limit = probe.Measure(_options.ProbeTime);
+
+        await encoder.EmbedAsync(prepared[..1], cancellationToken).ConfigureAwait(false); // warm-up: arena and kernels at this shape
+        int passes = 0;
+        IReadOnlyList<TextEmbedding> embeddings;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            embeddings = await encoder.EmbedAsync(prepared, cancellationToken).ConfigureAwait(false);
+            passes++;
+        }
+        while (watch.Elapsed < _options.CellTime);
+        double perPass = watch.Elapsed.TotalSeconds / passes;
+
+        var manifest = encoder.Model.Manifest;
+        double flops = texts.Count * EncoderCost.Flops(manifest.Architecture, manifest.Dimensions, tokens, positions);
+        var cell = new CellResult
+        {
+            Tokens = tokens,
+            Ratio = ratio,
+            Positions = positions,
+            TokensPerSecond = texts.Count * tokens / perPass,
+            MillisecondsPerText = perPass * 1000 / texts.Count,
+            Gflops = flops / perPass / 1e9,
+            LimitGflops = limit,
+        };
+        float[][] vectors = [.. embeddings.Select(e => e.Vector)];
+        if (peer is not null)
+        {
+            var (peerPerPass, peerVectors) = await peer.EmbedAsync([.. texts.Select(t => t.Ids)], ratio, PeerBatchSize, _options.CellTime, warmup: 0, cancellationToken).ConfigureAwait(false);
+            cell.PeerTokensPerSecond = texts.Count * tokens / peerPerPass;
+            cell.PeerMillisecondsPerText = peerPerPass * 1000 / texts.Count;
+            cell.CosineToPeer = vectors.Zip(peerVectors, (a, b) => (double)VectorMath.Cosine(a, b)).Min();
+        }
+
+        return (cell, vectors);
+    }
+
+    private void CompareToFp32(ModelPrecision precision, int tokens, double ratio, float[][] vectors, CellResult cell, List<double> cosines)
+    {
+        if (precision == ModelPrecision.Fp32)
+        {
+            _fp32[(tokens, ratio)] = vectors;
+            return;
+        }
+
+        if (_fp32.TryGetValue((tokens, ratio), out var reference))
+        {
+            var cellCosines = vectors.Zip(reference, (a, b) => (double)VectorMath.Cosine(a, b)).ToList();
+            cell.WorstCosineToFp32 = cellCosines.Min();
+            cosines.AddRange(cellCosines);
+        }
+    }
+
+    private async Task<ServeResult> MeasureServingAsync(ModelPrecision precision, string directory, CancellationToken cancellationToken)
+    {
+        var summaries = new List<LoadSummary>();
+        foreach (bool batching in new[] { true, false })
+        {
+            _log($"serving {precision.ToName()} to {_options.ServeClients} clients, dynamic batching {(batching ? "on" : "off")}");
+            await using var server = await EmbeddingServer.StartAsync(new ServeOptions
+            {
+                Model = directory,
+                Urls = "http://127.0.0.1:0",
+                DynamicBatching = batching,
+                Device = ExecutionProvider.Cpu,
+            }).ConfigureAwait(false);
+            await server.Host.WaitReadyAsync(cancellationToken).ConfigureAwait(false);
+            var load = new LoadGenerator(server.Address, _options.ServeClients);
+            var warmup = _options.ServeTime < TimeSpan.FromSeconds(3) ? _options.ServeTime : TimeSpan.FromSeconds(3);
+            var summary = await load.RunAsync(warmup, _options.ServeTime, cancellationToken).ConfigureAwait(false);
+            _log(load.Describe(summary));
+            summaries.Add(summary);
+        }
+
+        return new ServeResult(precision.ToName(), _options.ServeClients, summaries[0], summaries[1]);
+    }
+
+    private static string Describe(ModelPrecision precision, CellResult c) =>
+        FormattableString.Invariant($"{precision.ToName()} {c.Tokens} tokens ratio {c.Ratio:0.##} ({c.Positions} positions): {c.TokensPerSecond:0} tokens/s, {c.Gflops:0} GFLOP/s = {c.FractionOfLimit:P0} of {c.LimitGflops:0}") +
+        (c.PeerTokensPerSecond is double peer ? FormattableString.Invariant($"; peer {peer:0} tokens/s ({c.TimesPeer:0.00}x), cosine {c.CosineToPeer:0.000000}") : string.Empty) +
+        (c.WorstCosineToFp32 is double cos ? FormattableString.Invariant($"; cosine to fp32 {cos:0.000000}") : string.Empty);
+}
