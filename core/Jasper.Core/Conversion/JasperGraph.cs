@@ -7,14 +7,17 @@ namespace Jasper.Core.Conversion;
 
 /// <summary>
 /// The Jasper-Token-Compression forward pass as an ONNX graph (jasper-model.md, "Forward pass"):
-/// embeddings → jasper_mlp on every token → per-row adaptive average pooling → Qwen3 decoder (causal) →
-/// mean over the compressed positions → linear_1. L2 normalisation is left to the caller.
+/// embeddings → jasper_mlp on every token → per-text adaptive average pooling → Qwen3 decoder (causal) →
+/// mean over each text's compressed positions → linear_1. L2 normalisation is left to the caller.
 /// </summary>
 /// <remarks>
-/// Compression is a run-time input: each row's pooling windows arrive as <c>pool_start</c>/<c>pool_end</c>
-/// [batch, positions]. Padded positions have empty windows (start = end); they pool to zero, sit after every real
-/// position (right padding), so causal attention never lets a real position see them, and they are excluded from
-/// the final mean. Nothing about the ratio is in the graph.
+/// Compression is a run-time input: the pooling windows arrive as <c>pool_start</c>/<c>pool_end</c>
+/// [batch, positions], token indices within the row. A row may hold several texts one after another (packing, so
+/// that short texts do not pay for padding): <c>position_text</c> says which text of its row each position belongs
+/// to (-1 for padding) and <c>position_index</c> its place within that text, which drives the rotary embedding.
+/// Attention is causal within a text and blind across texts; <c>text_positions</c> [batch, texts] holds each text's
+/// number of positions (0 for an empty slot) and the output is one vector per slot, [batch, texts, dimensions].
+/// Padded positions have empty windows and pool to zero. Nothing about the ratio is in the graph.
 /// </remarks>
 internal sealed class JasperGraph
 {
@@ -27,8 +30,20 @@ internal sealed class JasperGraph
     /// <summary>Graph input: end (exclusive) of each pooling window [batch, positions], int64.</summary>
     public const string PoolEnd = "pool_end";
 
-    /// <summary>Graph output: un-normalised sentence embeddings [batch, dimensions], float32.</summary>
+    /// <summary>Graph input: the text (slot of its row) each position belongs to, -1 for padding [batch, positions], int64.</summary>
+    public const string PositionText = "position_text";
+
+    /// <summary>Graph input: each position's index within its own text [batch, positions], int64.</summary>
+    public const string PositionIndex = "position_index";
+
+    /// <summary>Graph input: positions per text slot, 0 for an empty slot [batch, texts], int64.</summary>
+    public const string TextPositions = "text_positions";
+
+    /// <summary>Graph output: un-normalised sentence embeddings [batch, texts, dimensions], float32.</summary>
     public const string Embeddings = "embeddings";
+
+    /// <summary>The graph's inputs in the order the encoder feeds them.</summary>
+    public static IReadOnlyList<string> Inputs { get; } = [InputIds, PoolStart, PoolEnd, PositionText, PositionIndex, TextPositions];
 
     /// <summary>ONNX operator set the graph uses; every operator in it has CPU, CUDA and DirectML kernels.</summary>
     public const long OpsetVersion = 17;
@@ -79,21 +94,24 @@ internal sealed class JasperGraph
         string ids = _g.Input(InputIds, DataType.Int64, "batch", "tokens");
         string poolStart = _g.Input(PoolStart, DataType.Int64, "batch", "positions");
         string poolEnd = _g.Input(PoolEnd, DataType.Int64, "batch", "positions");
-        _g.Output(Embeddings, DataType.Float, "batch", outputDimensions);
+        string positionText = _g.Input(PositionText, DataType.Int64, "batch", "positions");
+        string positionIndex = _g.Input(PositionIndex, DataType.Int64, "batch", "positions");
+        string textPositions = _g.Input(TextPositions, DataType.Int64, "batch", "texts");
+        _g.Output(Embeddings, DataType.Float, "batch", "texts", outputDimensions);
 
         string embedded = Embed(ids);
         string tokens = ToFloat32(SwiGlu(JasperTensorNames.JasperMlp, embedded));
-        var (x, valid) = Compress(tokens, ids, poolStart, poolEnd);
+        string x = Compress(tokens, ids, poolStart, poolEnd);
 
-        var rotary = Rotary(poolStart);
-        string mask = CausalMask(poolStart);
+        var rotary = Rotary(positionIndex);
+        string mask = TextCausalMask(positionText);
         for (int i = 0; i < _config.NumHiddenLayers; i++)
         {
             x = DecoderLayer(JasperTensorNames.Layer(i), x, rotary, mask);
         }
 
         x = RmsNorm(x, JasperTensorNames.FinalNorm, _config.HiddenSize);
-        string pooled = MaskedMean(x, valid);
+        string pooled = TextMeans(x, positionText, textPositions);
         string projected = _g.MatMul(pooled, _weights.Linear(JasperTensorNames.Linear1Weight, outputDimensions, _config.HiddenSize, TensorDType.Float32));
         _g.Add(projected, _weights.Vector(JasperTensorNames.Linear1Bias, outputDimensions), output: Embeddings);
     }
@@ -125,7 +143,7 @@ internal sealed class JasperGraph
 
     // Adaptive average pooling as a product with a 0/1 window matrix [batch, positions, tokens], then a division
     // by the window sizes: the sums are float32 in every precision.
-    private (string Pooled, string Valid) Compress(string tokens, string ids, string poolStart, string poolEnd)
+    private string Compress(string tokens, string ids, string poolStart, string poolEnd)
     {
         string tokenCount = _g.Dim(ids, 1);
         string tokenIndex = _g.Range(_g.Int64(0), tokenCount, _g.Int64(1));
@@ -134,9 +152,7 @@ internal sealed class JasperGraph
             _g.Less(tokenIndex, _g.Unsqueeze(poolEnd, 2)));
         string sums = _g.MatMul(_g.Cast(inWindow, DataType.Float), tokens);
         string widths = _g.Cast(_g.Sub(poolEnd, poolStart), DataType.Float);
-        string pooled = _g.Div(sums, _g.Unsqueeze(_g.Max(widths, _g.Float32(1f)), 2));
-        string valid = _g.Cast(_g.Greater(poolEnd, poolStart), DataType.Float);
-        return (pooled, valid);
+        return _g.Div(sums, _g.Unsqueeze(_g.Max(widths, _g.Float32(1f)), 2));
     }
 
     private string DecoderLayer(JasperTensorNames.LayerNames names, string x, (string Cos, string Sin) rotary, string mask)
@@ -198,8 +214,9 @@ internal sealed class JasperGraph
         return _g.Add(_g.Mul(x, rotary.Cos), _g.Mul(rotated, rotary.Sin));
     }
 
-    // cos/sin [positions, head_dim] for positions 0..T-1, as Qwen3's rotary embedding computes them in float32.
-    private (string Cos, string Sin) Rotary(string poolStart)
+    // cos/sin [batch, 1, positions, head_dim] at each position's index within its text, as Qwen3's rotary embedding
+    // computes them in float32; the 1 broadcasts over the heads.
+    private (string Cos, string Sin) Rotary(string positionIndex)
     {
         int half = _config.HeadDim / 2;
         var inverseFrequency = new float[half];
@@ -208,18 +225,22 @@ internal sealed class JasperGraph
             inverseFrequency[i] = (float)(1.0 / Math.Pow(_config.RopeTheta, 2.0 * i / _config.HeadDim));
         }
 
-        string positions = _g.Cast(_g.Range(_g.Int64(0), _g.Dim(poolStart, 1), _g.Int64(1)), DataType.Float);
-        string frequencies = _g.Mul(_g.Unsqueeze(positions, 1), _g.Float32Tensor(inverseFrequency, [1, half]));
-        string angles = _g.Concat(-1, frequencies, frequencies);
+        string positions = _g.Cast(positionIndex, DataType.Float);
+        string frequencies = _g.Mul(_g.Unsqueeze(positions, 2), _g.Float32Tensor(inverseFrequency, [1, 1, half]));
+        string angles = _g.Unsqueeze(_g.Concat(-1, frequencies, frequencies), 1);
         return (_g.Cos(angles), _g.Sin(angles));
     }
 
-    // Additive causal mask [positions, positions]: -inf above the diagonal.
-    private string CausalMask(string poolStart)
+    // Additive mask [batch, 1, 1, positions, positions] (broadcast over key heads and query groups): 0 where the key
+    // is an earlier or the same position of the same text, -inf elsewhere. Padding (-1) attends only to padding, so
+    // no softmax row is empty.
+    private string TextCausalMask(string positionText)
     {
-        string index = _g.Range(_g.Int64(0), _g.Dim(poolStart, 1), _g.Int64(1));
-        string future = _g.Greater(_g.Unsqueeze(index, 0), _g.Unsqueeze(index, 1));
-        return _g.Where(future, _g.Float32(float.NegativeInfinity), _g.Float32(0f));
+        string index = _g.Range(_g.Int64(0), _g.Dim(positionText, 1), _g.Int64(1));
+        string sameText = _g.Equal(_g.Unsqueeze(positionText, 2), _g.Unsqueeze(positionText, 1));
+        string notLater = _g.LessOrEqual(_g.Unsqueeze(index, 0), _g.Unsqueeze(index, 1));
+        string visible = _g.And(sameText, notLater);
+        return _g.Unsqueeze(_g.Where(visible, _g.Float32(0f), _g.Float32(float.NegativeInfinity)), 1, 2);
     }
 
     private string SwiGlu(JasperTensorNames.SwiGluNames names, string x)
@@ -240,10 +261,13 @@ internal sealed class JasperGraph
         return _g.Mul(normed, _weights.Vector(weightName, size));
     }
 
-    private string MaskedMean(string x, string valid)
+    // Mean over each text's positions: a 0/1 membership matrix [batch, texts, positions] times x, over the counts.
+    private string TextMeans(string x, string positionText, string textPositions)
     {
-        string sum = _g.ReduceSum(_g.Mul(x, _g.Unsqueeze(valid, 2)), 1, keepDims: false);
-        return _g.Div(sum, _g.ReduceSum(valid, 1, keepDims: true));
+        string slots = _g.Range(_g.Int64(0), _g.Dim(textPositions, 1), _g.Int64(1));
+        string member = _g.Cast(_g.Equal(_g.Unsqueeze(slots, 0, 2), _g.Unsqueeze(positionText, 1)), DataType.Float);
+        string counts = _g.Max(_g.Cast(textPositions, DataType.Float), _g.Float32(1f));
+        return _g.Div(_g.MatMul(member, x), _g.Unsqueeze(counts, 2));
     }
 
     private string ToCompute(string x) => _computeType == TensorDType.Float32 ? x : _g.Cast(x, _computeOnnxType);

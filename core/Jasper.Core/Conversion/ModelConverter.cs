@@ -52,7 +52,7 @@ public static class ModelConverter
         var model = graph.Build(IrVersion, JasperGraph.OperatorSets(options.Precision), new Dictionary<string, string>
         {
             ["jasper.precision"] = options.Precision.ToName(),
-            ["jasper.inputs"] = $"{JasperGraph.InputIds},{JasperGraph.PoolStart},{JasperGraph.PoolEnd}",
+            ["jasper.inputs"] = string.Join(',', JasperGraph.Inputs),
         }, ProducerVersion);
         using (var stream = File.Create(Path.Combine(output, GraphFileName)))
         {
@@ -100,7 +100,7 @@ public static class ModelConverter
             Normalize = st.Normalize,
             Architecture = c,
             Graph = new GraphManifest(GraphFileName, DataFileName, JasperGraph.OpsetVersion,
-                [JasperGraph.InputIds, JasperGraph.PoolStart, JasperGraph.PoolEnd], JasperGraph.Embeddings),
+                JasperGraph.Inputs, JasperGraph.Embeddings),
             Tokenizer = tokenizer,
             Execution = new ExecutionManifest(options.Precision.IsQuantized() ? ["cpu"] : ["cpu", "cuda", "directml"], "1.17",
                 "DirectML: EnableMemoryPattern=false, ExecutionMode=Sequential, one Run at a time per session"),

@@ -1,34 +1,57 @@
 namespace Jasper.Core.Inference;
 
 /// <summary>
-/// The graph inputs for one batch, row-major: token ids right-padded to the longest row, and each row's pooling
-/// windows right-padded with empty windows (start = end = 0), which the graph treats as absent positions.
+/// The graph inputs for one batch, row-major. Each row holds its texts end to end: token ids right-padded to the
+/// longest row, every text's pooling windows shifted by where its tokens start, the text slot and in-text index of
+/// each position (slot -1 and empty windows for padding), and the number of positions of every slot.
 /// </summary>
-internal sealed record BatchInputs(long[] InputIds, long[] PoolStart, long[] PoolEnd, int Tokens, int Positions)
+internal sealed record BatchInputs(long[] InputIds, long[] PoolStart, long[] PoolEnd, long[] PositionText, long[] PositionIndex, long[] TextPositions, int Tokens, int Positions, int Texts)
 {
-    public static BatchInputs Create(IReadOnlyList<PreparedText> rows, int padTokenId)
+    public static BatchInputs Create(IReadOnlyList<IReadOnlyList<PreparedText>> rows, int padTokenId)
     {
-        int tokens = rows.Max(r => r.Tokens.Ids.Length);
-        int positions = rows.Max(r => r.Plan.CompressedLength);
-        var ids = new long[rows.Count * tokens];
-        var starts = new long[rows.Count * positions];
-        var ends = new long[rows.Count * positions];
-        Array.Fill(ids, padTokenId);
+        int tokens = rows.Max(r => r.Sum(t => t.Tokens.Ids.Length));
+        int positions = rows.Max(r => r.Sum(t => t.Plan.CompressedLength));
+        int texts = rows.Max(r => r.Count);
+        var inputs = new BatchInputs(
+            new long[rows.Count * tokens], new long[rows.Count * positions], new long[rows.Count * positions],
+            new long[rows.Count * positions], new long[rows.Count * positions], new long[rows.Count * texts], tokens, positions, texts);
+        Array.Fill(inputs.InputIds, padTokenId);
+        Array.Fill(inputs.PositionText, -1);
         for (int row = 0; row < rows.Count; row++)
         {
-            int[] rowIds = rows[row].Tokens.Ids;
-            for (int i = 0; i < rowIds.Length; i++)
+            int token = 0;
+            int position = 0;
+            for (int slot = 0; slot < rows[row].Count; slot++)
             {
-                ids[(row * tokens) + i] = rowIds[i];
-            }
-
-            var plan = rows[row].Plan;
-            for (int p = 0; p < plan.CompressedLength; p++)
-            {
-                (starts[(row * positions) + p], ends[(row * positions) + p]) = plan.Window(p);
+                var text = rows[row][slot];
+                inputs.Place(text, row, slot, token, position);
+                token += text.Tokens.Ids.Length;
+                position += text.Plan.CompressedLength;
             }
         }
 
-        return new BatchInputs(ids, starts, ends, tokens, positions);
+        return inputs;
+    }
+
+    // Writes one text starting at token and position offsets within its row; windows are token indices in the row.
+    private void Place(PreparedText text, int row, int slot, int token, int position)
+    {
+        var ids = InputIds.AsSpan((row * Tokens) + token, text.Tokens.Ids.Length);
+        for (int i = 0; i < ids.Length; i++)
+        {
+            ids[i] = text.Tokens.Ids[i];
+        }
+
+        int at = (row * Positions) + position;
+        for (int p = 0; p < text.Plan.CompressedLength; p++)
+        {
+            var (start, end) = text.Plan.Window(p);
+            PoolStart[at + p] = start + token;
+            PoolEnd[at + p] = end + token;
+            PositionText[at + p] = slot;
+            PositionIndex[at + p] = p;
+        }
+
+        TextPositions[(row * Texts) + slot] = text.Plan.CompressedLength;
     }
 }

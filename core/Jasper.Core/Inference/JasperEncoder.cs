@@ -45,6 +45,7 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         _logger = logger;
         _runGate = selection.RequiresSerializedRuns ? new SemaphoreSlim(1, 1) : null;
         _inputNames = [.. model.Manifest.Graph.Inputs];
+
         _outputNames = [model.Manifest.Graph.Output];
         Compression = new CompressionSettings(model.Manifest.Compression.Threshold, options.DefaultCompressionRatio ?? model.Manifest.Compression.DefaultRatio);
         CompressionSettings.Validate(Compression.DefaultRatio);
@@ -79,6 +80,12 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         options ??= new JasperEncoderOptions();
         var logger = (ILogger?)loggerFactory?.CreateLogger<JasperEncoder>() ?? NullLogger.Instance;
         var model = ModelDirectory.Open(modelDirectory);
+        if (!model.Manifest.Graph.Inputs.SequenceEqual(Conversion.JasperGraph.Inputs))
+        {
+            throw new InvalidDataException(
+                $"{model.Path} was converted by an older jasper (graph inputs {string.Join(", ", model.Manifest.Graph.Inputs)}); convert it again with `jasper model convert`.");
+        }
+
         var tokenizer = JasperTokenizer.Load(model.Path);
         var (session, selection) = InferenceSessionFactory.Create(model.GraphPath, options, logger);
         return new JasperEncoder(model, tokenizer, session, selection, options, logger);
@@ -177,48 +184,59 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
     {
         var results = new TextEmbedding[texts.Count];
         var batches = BatchPlanner.Plan(texts.Select(t => t.Tokens.Ids.Length).ToArray(), _options.BatchTokenBudget, _options.MaxBatchSize);
-        foreach (int[] batch in batches)
+        foreach (var batch in batches)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (vectors, norms) = RunBatch(batch.Select(i => texts[i]).ToArray(), cancellationToken);
-            for (int row = 0; row < batch.Length; row++)
+            var vectors = RunBatch([.. batch.Rows.Select(row => row.Select(i => texts[i]).ToArray())], cancellationToken);
+            for (int row = 0; row < batch.Rows.Count; row++)
             {
-                var text = texts[batch[row]];
-                results[batch[row]] = new TextEmbedding(vectors[row], text.Tokens.Ids.Length, text.Plan.CompressedLength, text.Plan.Ratio, text.Tokens.Truncated)
+                for (int slot = 0; slot < batch.Rows[row].Length; slot++)
                 {
-                    Norm = norms[row],
-                };
+                    int index = batch.Rows[row][slot];
+                    var text = texts[index];
+                    var (vector, norm) = vectors[row][slot];
+                    results[index] = new TextEmbedding(vector, text.Tokens.Ids.Length, text.Plan.CompressedLength, text.Plan.Ratio, text.Tokens.Truncated) { Norm = norm };
+                }
             }
         }
 
         return results;
     }
 
-    private (float[][] Vectors, float[] Norms) RunBatch(PreparedText[] rows, CancellationToken cancellationToken)
+    // One inference; returns each row's slots as (vector, norm before normalisation).
+    private (float[] Vector, float Norm)[][] RunBatch(PreparedText[][] rows, CancellationToken cancellationToken)
     {
         var inputs = BatchInputs.Create(rows, Tokenizer.PadTokenId);
+        long[] perPosition = [rows.Length, inputs.Positions];
         using var inputIds = OrtValue.CreateTensorValueFromMemory(inputs.InputIds, [rows.Length, inputs.Tokens]);
-        using var poolStart = OrtValue.CreateTensorValueFromMemory(inputs.PoolStart, [rows.Length, inputs.Positions]);
-        using var poolEnd = OrtValue.CreateTensorValueFromMemory(inputs.PoolEnd, [rows.Length, inputs.Positions]);
+        using var poolStart = OrtValue.CreateTensorValueFromMemory(inputs.PoolStart, perPosition);
+        using var poolEnd = OrtValue.CreateTensorValueFromMemory(inputs.PoolEnd, perPosition);
+        using var positionText = OrtValue.CreateTensorValueFromMemory(inputs.PositionText, perPosition);
+        using var positionIndex = OrtValue.CreateTensorValueFromMemory(inputs.PositionIndex, perPosition);
+        using var textPositions = OrtValue.CreateTensorValueFromMemory(inputs.TextPositions, [rows.Length, inputs.Texts]);
         using var runOptions = new RunOptions();
         using var registration = cancellationToken.Register(() => runOptions.Terminate = true);
 
         _runGate?.Wait(cancellationToken);
         try
         {
-            LogBatch(_logger, rows.Length, inputs.Tokens, inputs.Positions);
-            using var outputs = _session.Run(runOptions, _inputNames, [inputIds, poolStart, poolEnd], _outputNames);
+            int textCount = inputs.TextPositions.Count(p => p > 0);
+            LogBatch(_logger, textCount, rows.Length, inputs.Tokens, inputs.Positions);
+            using var outputs = _session.Run(runOptions, _inputNames, [inputIds, poolStart, poolEnd, positionText, positionIndex, textPositions], _outputNames);
             ReadOnlySpan<float> data = outputs[0].GetTensorDataAsSpan<float>();
-            int width = data.Length / rows.Length;
-            var vectors = new float[rows.Length][];
-            var norms = new float[rows.Length];
+            int width = data.Length / (rows.Length * inputs.Texts);
+            var results = new (float[], float)[rows.Length][];
             for (int row = 0; row < rows.Length; row++)
             {
-                vectors[row] = data.Slice(row * width, width).ToArray();
-                norms[row] = Model.Manifest.Normalize ? VectorMath.NormalizeInPlace(vectors[row]) : 1f;
+                results[row] = new (float[], float)[rows[row].Length];
+                for (int slot = 0; slot < rows[row].Length; slot++)
+                {
+                    float[] vector = data.Slice(((row * inputs.Texts) + slot) * width, width).ToArray();
+                    results[row][slot] = (vector, Model.Manifest.Normalize ? VectorMath.NormalizeInPlace(vector) : 1f);
+                }
             }
 
-            return (vectors, norms);
+            return results;
         }
         finally
         {
@@ -226,6 +244,6 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Inference: {Rows} texts, {Tokens} tokens wide, {Positions} positions after compression")]
-    private static partial void LogBatch(ILogger logger, int rows, int tokens, int positions);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Inference: {Texts} texts in {Rows} rows, {Tokens} tokens wide, {Positions} positions after compression")]
+    private static partial void LogBatch(ILogger logger, int texts, int rows, int tokens, int positions);
 }

@@ -47,6 +47,10 @@ internal static class OnnxOperators
 
     public static string Greater(this OnnxGraphBuilder g, string a, string b) => g.Node("Greater", [a, b]);
 
+    public static string LessOrEqual(this OnnxGraphBuilder g, string a, string b) => g.Node("LessOrEqual", [a, b]);
+
+    public static string Equal(this OnnxGraphBuilder g, string a, string b) => g.Node("Equal", [a, b]);
+
     public static string GreaterOrEqual(this OnnxGraphBuilder g, string a, string b) => g.Node("GreaterOrEqual", [a, b]);
 
     public static string And(this OnnxGraphBuilder g, string a, string b) => g.Node("And", [a, b]);

@@ -20,14 +20,14 @@ public sealed class ConversionTests
         Assert.Equal(new CompressionManifest(80, 0.5), manifest.Compression);
         Assert.Equal(SentenceTransformersSettings.PublishedQueryPrompt, manifest.Prompts["query"]);
         Assert.Equal(1024, manifest.MaxTokens);
-        Assert.Equal(["input_ids", "pool_start", "pool_end"], manifest.Graph.Inputs);
+        Assert.Equal(["input_ids", "pool_start", "pool_end", "position_text", "position_index", "text_positions"], manifest.Graph.Inputs);
     }
 
     [Fact]
     public void Nothing_about_the_ratio_is_baked_into_the_graph()
     {
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(TinyModels.Fp32, "model.onnx")));
-        Assert.Equal(["input_ids", "pool_start", "pool_end"], model.Graph.Input.Select(i => i.Name));
+        Assert.Equal(["input_ids", "pool_start", "pool_end", "position_text", "position_index", "text_positions"], model.Graph.Input.Select(i => i.Name));
         Assert.All(model.Graph.Input, i => Assert.Equal("batch", i.Type.TensorType.Shape.Dim[0].DimParam));
         float[] floats = model.Graph.Initializer.SelectMany(t => t.FloatData).ToArray();
         long[] ints = model.Graph.Initializer.SelectMany(t => t.Int64Data).ToArray();

@@ -109,7 +109,7 @@ public sealed class OperatorSupportTests(ITestOutputHelper output)
             {
                 "Cast" => (DataType)node.Attribute.Single(a => a.Name == "to").I,
                 "Shape" => DataType.Int64,
-                "Greater" or "GreaterOrEqual" or "Less" or "And" => DataType.Bool,
+                "Greater" or "GreaterOrEqual" or "Less" or "LessOrEqual" or "Equal" or "And" => DataType.Bool,
                 "Where" => types[node.Input[1]],
                 _ => types[node.Input[0]],
             };

@@ -18,7 +18,9 @@ public sealed class BatchingTests
         using var encoder = JasperEncoder.Load(TinyModels.Fp32, new JasperEncoderOptions { BatchTokenBudget = 16384 });
         var inputs = MixedInputs();
         var batched = await encoder.EmbedAsync(inputs);
-        Assert.Contains(BatchPlanner.Plan(inputs.Select(i => encoder.Prepare(i).Tokens.Ids.Length).ToList(), 16384, 256), b => b.Length > 3);
+        var plan = BatchPlanner.Plan(inputs.Select(i => encoder.Prepare(i).Tokens.Ids.Length).ToList(), 16384, 256);
+        Assert.Contains(plan, b => b.Count > 3);
+        Assert.Contains(plan, b => b.Rows.Any(r => r.Length > 1)); // some texts share a row: packing is exercised
 
         for (int i = 0; i < inputs.Count; i++)
         {
@@ -66,12 +68,26 @@ public sealed class BatchingTests
     {
         int[] lengths = [5, 700, 90, 90, 1024, 1, 300, 300, 300];
         var batches = BatchPlanner.Plan(lengths, 1000, 4);
-        Assert.Equal(Enumerable.Range(0, lengths.Length), batches.SelectMany(b => b).Order());
-        Assert.Equal([4], batches[0]); // alone: longer than the budget
-        Assert.All(batches, b => Assert.True(b.Length == 1 || b.Length * b.Max(i => lengths[i]) <= 1000));
-        Assert.All(batches, b => Assert.True(b.Length <= 4));
-        var widths = batches.Select(b => b.Max(i => lengths[i])).ToList();
+        Assert.Equal(Enumerable.Range(0, lengths.Length), batches.SelectMany(b => b.Rows).SelectMany(r => r).Order());
+        Assert.Equal([4], batches[0].Rows.Single()); // alone: longer than the budget
+        Assert.All(batches, b => Assert.True(b.Rows.Count == 1 || b.Rows.Count * b.Width <= 1000));
+        Assert.All(batches, b => Assert.True(b.Count <= 4));
+        Assert.All(batches, b => Assert.All(b.Rows, r => Assert.True(r.Length == 1 || r.Sum(i => lengths[i]) <= b.Width)));
+        Assert.All(batches, b => Assert.Equal(b.Width, b.Rows.SelectMany(r => r).Max(i => lengths[i])));
+        var widths = batches.Select(b => b.Width).ToList();
         Assert.Equal(widths.OrderDescending(), widths);
+    }
+
+    [Fact]
+    public void Short_texts_share_rows_instead_of_padding()
+    {
+        int[] lengths = [12, 5, 7, 6, 6, 3, 9, 12];
+        var batch = BatchPlanner.Plan(lengths, 8192, 256).Single();
+        Assert.Equal(12, batch.Width);
+        Assert.Equal(lengths.Length, batch.Count);
+        Assert.True(batch.Rows.Count < lengths.Length, $"{batch.Rows.Count} rows for {lengths.Length} texts: nothing was packed");
+        Assert.All(batch.Rows, r => Assert.True(r.Sum(i => lengths[i]) <= 12));
+        Assert.Equal(Math.Ceiling(lengths.Sum() / 12.0), batch.Rows.Count); // first fit decreasing is optimal here
     }
 
     private static double TensorNorm(float[] v) => Math.Sqrt(v.Sum(x => (double)x * x));
