@@ -5,9 +5,9 @@ namespace Jasper.Core.Serving;
 
 /// <summary>
 /// Coalesces concurrent requests into shared inferences, as text-embeddings-inference does: one loop takes the
-/// first waiting request, gathers whatever else arrives within a short window (or is already queued while the
-/// previous batch ran) up to a token budget, runs them as one call and hands each caller its own results. Many
-/// small callers then share matrix products instead of contending for the cores one text at a time.
+/// first waiting request, gathers whatever is already queued and whatever keeps arriving less than a window apart
+/// (for at most a maximum delay) up to a token budget, runs them as one call and hands each caller its own results.
+/// Many small callers then share matrix products instead of contending for the cores one text at a time.
 /// </summary>
 public sealed class DynamicBatcher : IAsyncDisposable
 {
@@ -92,6 +92,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     {
         var batch = new List<Pending>();
         int tokens = 0;
+        var latest = DateTime.UtcNow.AddMilliseconds(_options.MaxDelayMilliseconds);
         var deadline = DateTime.UtcNow.AddMilliseconds(_options.WindowMilliseconds);
         while (tokens < _options.MaxBatchTokens)
         {
@@ -99,6 +100,8 @@ public sealed class DynamicBatcher : IAsyncDisposable
             {
                 batch.Add(pending);
                 tokens += pending.Texts.Sum(t => t.Tokens.Ids.Length);
+                var quiet = DateTime.UtcNow.AddMilliseconds(_options.WindowMilliseconds);
+                deadline = quiet < latest ? quiet : latest;
                 continue;
             }
 
