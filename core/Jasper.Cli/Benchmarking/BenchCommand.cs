@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Jasper.Core.Conversion;
 using Jasper.Core.Hub;
+using Jasper.Core.Inference;
 
 namespace Jasper.Cli.Benchmarking;
 
@@ -21,6 +22,8 @@ internal static class BenchCommand
         var precision = ListOption("--precision", "Comma-separated precisions to convert and measure.", "fp32,int8,int4,fp16", ParsePrecisions);
         var tokens = ListOption("--tokens", "Comma-separated text lengths in tokens.", "128,512,1024", ParseInts);
         var ratios = ListOption("--ratios", "Comma-separated compression ratios (1.0 is always measured).", "1,0.5,0.33,0.2,0.1", ParseRatios);
+        var device = new Option<string>("--device") { Description = "Execution provider: cpu (default), cuda or directml (auto picks like embed).", DefaultValueFactory = _ => "cpu" };
+        device.AcceptOnlyFromAmong("auto", "cpu", "cuda", "directml");
         var batchTokens = new Option<int?>("--batch-tokens") { Description = "Most padded tokens per inference (default: the encoder's, 8192)." };
         var texts = new Option<int>("--texts") { Description = "Texts per length and ratio.", DefaultValueFactory = _ => 8 };
         var seconds = new Option<double>("--seconds") { Description = "Least measuring time per cell (at least one pass over the texts).", DefaultValueFactory = _ => 5 };
@@ -36,7 +39,7 @@ internal static class BenchCommand
         var readme = new Option<string?>("--readme") { Description = $"Replace the README section between {BenchReport.StartMarker} and {BenchReport.EndMarker} with the report." };
         var command = new Command("bench", "Measure throughput, the MatMul limit, the PyTorch peer, start-up, memory and serving in one run.")
         {
-            model, random, tokenizer, precision, tokens, ratios, batchTokens, texts, seconds, noPeer, python, noStartup, serveClients, serveSeconds, work, json, plot, markdown, readme,
+            model, random, tokenizer, precision, tokens, ratios, device, batchTokens, texts, seconds, noPeer, python, noStartup, serveClients, serveSeconds, work, json, plot, markdown, readme,
             Startup(console),
         };
         command.Validators.Add(result =>
@@ -56,6 +59,7 @@ internal static class BenchCommand
                 Precisions = ParsePrecisions(parse.GetRequiredValue(precision)),
                 Tokens = ParseInts(parse.GetRequiredValue(tokens)),
                 Ratios = ParseRatios(parse.GetRequiredValue(ratios)),
+                Device = ExecutionProviders.Parse(parse.GetRequiredValue(device)),
                 BatchTokens = parse.GetValue(batchTokens),
                 Texts = Math.Max(1, parse.GetValue(texts)),
                 CellTime = TimeSpan.FromSeconds(parse.GetValue(seconds)),

@@ -1,4 +1,5 @@
 using Jasper.Core.Conversion;
+using Jasper.Core.Inference;
 
 namespace Jasper.Cli.Benchmarking;
 
@@ -22,6 +23,9 @@ internal sealed record BenchOptions
 
     /// <summary>Compression ratios; 1.0 is added when missing, since the speed-ups are measured against it.</summary>
     public IReadOnlyList<double> Ratios { get; init; } = [1.0, 0.5, 0.33, 0.2, 0.1];
+
+    /// <summary>Execution provider of the encoder, the MatMul probe and the server (the CPU by default).</summary>
+    public ExecutionProvider Device { get; init; } = ExecutionProvider.Cpu;
 
     /// <summary>The encoder's padded-token budget per inference; its default when null.</summary>
     public int? BatchTokens { get; init; }

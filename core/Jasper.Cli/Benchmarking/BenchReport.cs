@@ -63,7 +63,7 @@ internal static class BenchReport
     {
         var m = r.Machine;
         string quota = m.CpuQuota is null ? string.Empty : $" (cgroup cpu.max `{m.CpuQuota}`)";
-        md.AppendLine(CultureInfo.InvariantCulture, $"Measured {m.Date} by `jasper bench` on {m.Cpu}, {m.Processors} processors available to the process{quota}, {m.Os}, {m.Runtime}, ONNX Runtime {m.OnnxRuntime} (CPU provider).")
+        md.AppendLine(CultureInfo.InvariantCulture, $"Measured {m.Date} by `jasper bench` on {m.Cpu}, {m.Processors} processors available to the process{quota}, {m.Os}, {m.Runtime}, ONNX Runtime {m.OnnxRuntime} ({r.Provider} provider).")
           .AppendLine(CultureInfo.InvariantCulture, $"Model: {r.Model}. {r.TextsPerCell} texts per cell, batches of at most {r.BatchTokens} padded tokens.")
           .AppendLine(r.Peer is { } p
               ? string.Create(CultureInfo.InvariantCulture, $"Peer: PyTorch {p.Torch} ({p.Python}), {p.Threads} threads, BLAS {p.Blas}; batches of 32 sorted by length, as sentence-transformers runs.")

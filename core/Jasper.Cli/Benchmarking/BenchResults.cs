@@ -11,6 +11,9 @@ internal sealed record BenchResult
 
     public required int TextsPerCell { get; init; }
 
+    /// <summary>The execution provider the encoder ran on (every precision runs on the same).</summary>
+    public string Provider => Precisions.FirstOrDefault()?.Provider ?? "cpu";
+
     public PeerInfo? Peer { get; init; }
 
     public string? PeerSkipped { get; init; }
@@ -36,6 +39,8 @@ internal sealed record PrecisionResult
     public required string ModelDirectory { get; init; }
 
     public required long WeightBytes { get; init; }
+
+    public string Provider { get; set; } = "cpu";
 
     public StartupResult? Startup { get; set; }
 

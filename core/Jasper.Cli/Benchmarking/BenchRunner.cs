@@ -118,12 +118,13 @@ internal sealed class BenchRunner
         ProcessMemory.ResetPeak();
         using var encoder = JasperEncoder.Load(directory, new JasperEncoderOptions
         {
-            Device = ExecutionProvider.Cpu,
+            Device = _options.Device,
             MaxTokens = _options.Tokens.Max(),
             Truncate = true,
             BatchTokenBudget = _options.BatchTokens ?? new JasperEncoderOptions().BatchTokenBudget,
         });
-        using var probe = new MatMulProbe(precision);
+        using var probe = new MatMulProbe(precision, provider: encoder.Provider.Provider);
+        result.Provider = encoder.Provider.Provider.ToName();
         var cosines = new List<double>();
         foreach (int tokens in _options.Tokens)
         {
@@ -219,7 +220,7 @@ internal sealed class BenchRunner
                 Model = directory,
                 Urls = "http://127.0.0.1:0",
                 DynamicBatching = batching,
-                Device = ExecutionProvider.Cpu,
+                Device = _options.Device,
             }).ConfigureAwait(false);
             await server.Host.WaitReadyAsync(cancellationToken).ConfigureAwait(false);
             var load = new LoadGenerator(server.Address, _options.ServeClients);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Google.Protobuf;
 using Jasper.Core.Conversion;
+using Jasper.Core.Inference;
 using Jasper.Core.Numerics;
 using Jasper.Core.Onnx;
 using Microsoft.ML.OnnxRuntime;
@@ -19,8 +20,8 @@ public sealed class MatMulProbe : IDisposable
     private readonly OrtValue _input;
     private readonly float[] _inputData;
 
-    /// <summary>Builds the probe for <paramref name="precision"/> at <c>[m, k] × [k, n]</c>.</summary>
-    public MatMulProbe(ModelPrecision precision, int m = 2048, int k = 1024, int n = 3072, int? threads = null)
+    /// <summary>Builds the probe for <paramref name="precision"/> at <c>[m, k] × [k, n]</c> on <paramref name="provider"/>.</summary>
+    public MatMulProbe(ModelPrecision precision, int m = 2048, int k = 1024, int n = 3072, int? threads = null, ExecutionProvider provider = ExecutionProvider.Cpu)
     {
         Precision = precision;
         (M, K, N) = (m, k, n);
@@ -29,6 +30,7 @@ public sealed class MatMulProbe : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             IntraOpNumThreads = threads ?? Environment.ProcessorCount,
         };
+        InferenceSessionFactory.AppendProvider(options, provider, deviceId: 0);
         _session = new InferenceSession(BuildModel(precision, k, n), options);
         _inputData = new float[(long)m * k];
         var random = new Random(20251118);

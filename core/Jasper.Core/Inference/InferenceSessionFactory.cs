@@ -59,18 +59,23 @@ internal static partial class InferenceSessionFactory
             // Environment.ProcessorCount honours the container's CPU quota; ONNX Runtime's default counts the host.
             IntraOpNumThreads = options.IntraOpThreads ?? Environment.ProcessorCount,
         };
-        ApplyProviderSettings(sessionOptions, selection.Provider);
-        switch (selection.Provider)
+        AppendProvider(sessionOptions, selection.Provider, options.DeviceId);
+        return new InferenceSession(graphPath, sessionOptions);
+    }
+
+    /// <summary>Adds <paramref name="provider"/> (and the session settings it needs) to the options; the CPU needs nothing.</summary>
+    internal static void AppendProvider(SessionOptions sessionOptions, ExecutionProvider provider, int deviceId)
+    {
+        ApplyProviderSettings(sessionOptions, provider);
+        switch (provider)
         {
             case ExecutionProvider.Cuda:
-                sessionOptions.AppendExecutionProvider_CUDA(options.DeviceId);
+                sessionOptions.AppendExecutionProvider_CUDA(deviceId);
                 break;
             case ExecutionProvider.DirectML:
-                sessionOptions.AppendExecutionProvider_DML(options.DeviceId);
+                sessionOptions.AppendExecutionProvider_DML(deviceId);
                 break;
         }
-
-        return new InferenceSession(graphPath, sessionOptions);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Falling back to the CPU execution provider: {Reason}")]
