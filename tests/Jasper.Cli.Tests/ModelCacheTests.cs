@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Jasper.Core.Hub;
 using Jasper.TestSupport;
 
@@ -24,6 +25,27 @@ public sealed class ModelCacheTests
         var second = await CliRunner.RunProcessAsync("{\"id\": 2, \"text\": \"cached\"}\n", environment, "embed", "--input", "-", "--output", "-");
         Assert.True(second.ExitCode == 0, second.Error);
         Assert.Equal(requests, hub.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_model_converted_for_an_older_graph_is_pulled_again()
+    {
+        await using var hub = await FakeHub.StartAsync(TinyModels.Checkpoint, ModelPuller.DefaultRepository);
+        using var home = new TempDirectory();
+        var environment = new Dictionary<string, string> { ["HF_ENDPOINT"] = hub.Endpoint.ToString(), ["JASPER_HOME"] = home.Path };
+        var first = await CliRunner.RunProcessAsync("{\"id\": 1, \"text\": \"first use\"}\n", environment, "embed", "--input", "-", "--output", "-");
+        Assert.True(first.ExitCode == 0, first.Error);
+
+        // What an earlier jasper wrote: a graph with only the token ids and the pooling windows as inputs.
+        string manifestPath = Path.Combine(new ModelCache(home.Path).PathFor(ModelPuller.DefaultRepository, Core.Conversion.ModelPrecision.Fp32), "jasper-model.json");
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(manifestPath))!;
+        manifest["graph"]!["inputs"] = new JsonArray("input_ids", "pool_start", "pool_end");
+        await File.WriteAllTextAsync(manifestPath, manifest.ToJsonString());
+
+        int requests = hub.Requests.Count;
+        var second = await CliRunner.RunProcessAsync("{\"id\": 2, \"text\": \"after an upgrade\"}\n", environment, "embed", "--input", "-", "--output", "-");
+        Assert.True(second.ExitCode == 0, second.Error);
+        Assert.True(hub.Requests.Count > requests, "the stale conversion was used instead of pulling again");
     }
 
     [Fact]

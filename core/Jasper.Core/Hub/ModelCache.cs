@@ -26,17 +26,24 @@ public sealed class ModelCache
 
     /// <summary>
     /// The cached model directory for <paramref name="pull"/>'s repository and precision, pulling and converting it
-    /// first when it is not complete (<see cref="ModelPullOptions.OutputDirectory"/> is replaced by the cache path).
+    /// first when it is not complete, or was converted by a jasper whose graph takes other inputs
+    /// (<see cref="ModelPullOptions.OutputDirectory"/> is replaced by the cache path).
     /// </summary>
     public async Task<string> GetOrPullAsync(HubClient hub, ModelPullOptions pull, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pull);
         string path = PathFor(pull.Repository, pull.Precision);
-        if (!File.Exists(Path.Combine(path, ModelManifest.FileName)))
+        if (!IsCurrent(path))
         {
             await ModelPuller.PullAsync(hub, pull with { OutputDirectory = path }, cancellationToken).ConfigureAwait(false);
         }
 
         return path;
+    }
+
+    private static bool IsCurrent(string path)
+    {
+        string manifest = Path.Combine(path, ModelManifest.FileName);
+        return File.Exists(manifest) && ModelManifest.Load(manifest).Graph.Inputs.SequenceEqual(JasperGraph.Inputs);
     }
 }
