@@ -39,10 +39,28 @@ public sealed class Azurite : IAsyncDisposable
         string script = Path.Combine(RepoPaths.Root, "node_modules", "azurite", "dist", "src", "azurite.js");
         if (!File.Exists(script))
         {
-            throw new InvalidOperationException($"{script} is missing; `npm ci` at the repository root installs Azurite (the test build runs it).");
+            throw new InvalidOperationException($"{script} is missing; `npm ci` at the repository root installs it (the test build runs it).");
         }
 
-        int[] ports = [FreePort(), FreePort(), FreePort()];
+        // Free ports are chosen before Azurite binds them, and test assemblies run in parallel: another server can take
+        // one in between, and Azurite then exits. Such a start is retried on fresh ports.
+        for (int attempt = 1; ; attempt++)
+        {
+            var azurite = Launch(script, [FreePort(), FreePort(), FreePort()]);
+            try
+            {
+                await azurite.WaitUntilListeningAsync();
+                return azurite;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                await azurite.DisposeAsync();
+            }
+        }
+    }
+
+    private static Azurite Launch(string script, int[] ports)
+    {
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string arg in new[]
         {
@@ -59,9 +77,7 @@ public sealed class Azurite : IAsyncDisposable
         AppDomain.CurrentDomain.ProcessExit += (_, _) => StopQuietly(process); // never outlive the test run
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var azurite = new Azurite(process, ports[0], ports[1], ports[2]);
-        await azurite.WaitUntilListeningAsync();
-        return azurite;
+        return new Azurite(process, ports[0], ports[1], ports[2]);
     }
 
     public async ValueTask DisposeAsync()
@@ -116,6 +132,13 @@ public sealed class Azurite : IAsyncDisposable
                     await Task.Delay(100);
                 }
             }
+        }
+
+        // A port answered; make sure it is Azurite's and not another server's that took the port first.
+        await Task.Delay(200);
+        if (_process.HasExited)
+        {
+            throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode}: one of its ports was taken.");
         }
     }
 }
