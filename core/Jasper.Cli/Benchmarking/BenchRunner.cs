@@ -21,11 +21,13 @@ internal sealed class BenchRunner
     private readonly BenchOptions _options;
     private readonly Action<string> _log;
     private readonly Dictionary<(int Tokens, double Ratio), float[][]> _fp32 = [];
+    private readonly int _batchTokens;
 
     public BenchRunner(BenchOptions options, Action<string> log)
     {
         _options = options;
         _log = log;
+        _batchTokens = options.BatchTokens ?? new JasperEncoderOptions().BatchTokenBudget;
     }
 
     public async Task<BenchResult> RunAsync(CancellationToken cancellationToken)
@@ -38,7 +40,7 @@ internal sealed class BenchRunner
             {
                 Machine = Machine(),
                 Model = models.Description,
-                BatchTokens = _options.BatchTokens ?? new JasperEncoderOptions().BatchTokenBudget,
+                BatchTokens = _batchTokens,
                 TextsPerCell = _options.Texts,
                 Peer = peer?.Info,
                 PeerSkipped = skipped,
@@ -121,7 +123,7 @@ internal sealed class BenchRunner
             Device = _options.Device,
             MaxTokens = _options.Tokens.Max(),
             Truncate = true,
-            BatchTokenBudget = _options.BatchTokens ?? new JasperEncoderOptions().BatchTokenBudget,
+            BatchTokenBudget = _batchTokens,
         });
         using var probe = new MatMulProbe(precision, provider: encoder.Provider.Provider);
         result.Provider = encoder.Provider.Provider.ToName();

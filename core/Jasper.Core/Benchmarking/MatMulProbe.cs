@@ -91,6 +91,8 @@ public sealed class MatMulProbe : IDisposable
         var g = new OnnxGraphBuilder("matmul_probe");
         string x = g.Input("x", DataType.Float, "m", k);
         g.Output("y", DataType.Float, "m", n);
+        // Random weights: the speed of a product does not depend on its values. Float weights are [k, n] for MatMul;
+        // quantized ones are rows of the output [n, k], as MatMulNBits (and torch's Linear) lay them out.
         var random = new Random(7);
         var weight = new float[(long)k * n];
         for (int i = 0; i < weight.Length; i++)
@@ -100,8 +102,8 @@ public sealed class MatMulProbe : IDisposable
 
         string y = precision switch
         {
-            ModelPrecision.Fp32 => g.MatMul(x, Inline(g, "w", weight, [k, n], TensorDType.Float32)),
-            ModelPrecision.Fp16 => g.Cast(g.MatMul(g.Cast(x, DataType.Float16), Inline(g, "w", weight, [k, n], TensorDType.Float16)), DataType.Float),
+            ModelPrecision.Fp32 => g.MatMul(x, g.InlineInitializer("w", weight, [k, n], TensorDType.Float32)),
+            ModelPrecision.Fp16 => g.Cast(g.MatMul(g.Cast(x, DataType.Float16), g.InlineInitializer("w", weight, [k, n], TensorDType.Float16)), DataType.Float),
             _ => Quantized(g, x, weight, precision, k, n),
         };
         g.Node("Identity", [y], output: "y");
@@ -109,32 +111,15 @@ public sealed class MatMulProbe : IDisposable
         return model.ToByteArray();
     }
 
-    private static string Quantized(OnnxGraphBuilder g, string x, float[] weight, ModelPrecision precision, int k, int n)
+    private static string Quantized(OnnxGraphBuilder g, string x, float[] rows, ModelPrecision precision, int k, int n)
     {
-        // The weight above is [k, n]; MatMulNBits wants rows of the output [n, k], as torch stores Linear weights.
-        var rows = new float[weight.Length];
-        for (int r = 0; r < k; r++)
-        {
-            for (int c = 0; c < n; c++)
-            {
-                rows[((long)c * k) + r] = weight[((long)r * n) + c];
-            }
-        }
-
         var quantizer = new BlockQuantizer(precision.WeightBits(), precision.DefaultBlockSize());
         int blocks = quantizer.BlocksPerRow(k);
         var codes = new byte[n * blocks * quantizer.BlockBytes];
         var scales = new float[n * blocks];
         quantizer.Quantize(rows, k, codes, scales);
         string codeName = g.InlineInitializer("codes", DataType.Uint8, [n, blocks, quantizer.BlockBytes], codes);
-        string scaleName = Inline(g, "scales", scales, [n * blocks], TensorDType.Float32);
+        string scaleName = g.InlineInitializer("scales", scales, [n * blocks], TensorDType.Float32);
         return g.MatMulNBits(x, codeName, scaleName, k, n, quantizer.Bits, quantizer.BlockSize, JasperGraph.Int8Accuracy);
-    }
-
-    private static string Inline(OnnxGraphBuilder g, string name, float[] values, long[] dims, TensorDType dtype)
-    {
-        var bytes = new byte[values.Length * dtype.SizeOf()];
-        FloatConversion.FromFloat32(values, dtype, bytes);
-        return g.InlineInitializer(name, dtype == TensorDType.Float16 ? DataType.Float16 : DataType.Float, dims, bytes);
     }
 }

@@ -50,8 +50,8 @@ internal sealed class CheckpointWeightWriter : IWeightSource
         return StoreQuantized(name, Read(name, outFeatures, inFeatures), quantizer, [outFeatures, blocks, quantizer.BlockBytes], [outFeatures * blocks]);
     }
 
-    public (string Codes, string Scales) QuantizedEmbedding(string name, long vocab, long hidden) =>
-        StoreQuantized(name, Read(name, vocab, hidden), new BlockQuantizer(8, checked((int)hidden)), [vocab, hidden], [vocab]);
+    public (string Codes, string Scales) QuantizedEmbedding(string name, long vocab, long hidden, BlockQuantizer rowQuantizer) =>
+        StoreQuantized(name, Read(name, vocab, hidden), rowQuantizer, [vocab, hidden], [vocab]);
 
     public string Vector(string name, long size) => Store(name, Read(name, size), [size], TensorDType.Float32);
 
@@ -76,33 +76,27 @@ internal sealed class CheckpointWeightWriter : IWeightSource
         return (StoreBytes(name, codes, codeDims), Store(name + ".scales", scales, scaleDims, TensorDType.Float32));
     }
 
-    private Span<float> Read(string name, params long[] shape) =>
-        _checkpoint.ReadFloat32(name, Scratch(ref _values, shape.Aggregate(1L, (a, b) => a * b)), shape);
+    // Every checkpoint tensor is read exactly once, so this is where progress is reported, whatever it is stored as
+    // (a quantized weight becomes two initializers).
+    private Span<float> Read(string name, params long[] shape)
+    {
+        _onTensor?.Invoke(name);
+        return _checkpoint.ReadFloat32(name, Scratch(ref _values, shape.Aggregate(1L, (a, b) => a * b)), shape);
+    }
 
     private string Store(string name, ReadOnlySpan<float> values, long[] dims, TensorDType dtype)
     {
-        _onTensor?.Invoke(name);
-        DataType onnxType = dtype switch
-        {
-            TensorDType.Float32 => DataType.Float,
-            TensorDType.Float16 => DataType.Float16,
-            _ => throw new NotSupportedException($"Cannot store weights as {dtype}."),
-        };
-
         if (values.Length <= InlineLimitElements)
         {
-            var bytes = new byte[values.Length * dtype.SizeOf()];
-            FloatConversion.FromFloat32(values, dtype, bytes);
-            return _graph.InlineInitializer(name, onnxType, dims, bytes);
+            return _graph.InlineInitializer(name, values, dims, dtype);
         }
 
         var (offset, length) = _data.Append(values, dtype);
-        return _graph.ExternalInitializer(name, onnxType, dims, _data.Location, offset, length);
+        return _graph.ExternalInitializer(name, OnnxGraphBuilder.ElementType(dtype), dims, _data.Location, offset, length);
     }
 
     private string StoreBytes(string name, ReadOnlySpan<byte> codes, long[] dims)
     {
-        _onTensor?.Invoke(name);
         var (offset, length) = _data.Append(codes);
         return _graph.ExternalInitializer(name, DataType.Uint8, dims, _data.Location, offset, length);
     }

@@ -14,8 +14,8 @@ internal interface IWeightSource
     /// </summary>
     (string Codes, string Scales) QuantizedLinear(string name, long outFeatures, long inFeatures, BlockQuantizer quantizer);
 
-    /// <summary>The embedding table as 8-bit codes [vocab, hidden] (zero point 128) and one scale per row [vocab].</summary>
-    (string Codes, string Scales) QuantizedEmbedding(string name, long vocab, long hidden);
+    /// <summary>The embedding table quantized by <paramref name="rowQuantizer"/> (one block per row): codes [vocab, hidden] and scales [vocab].</summary>
+    (string Codes, string Scales) QuantizedEmbedding(string name, long vocab, long hidden, BlockQuantizer rowQuantizer);
 
     /// <summary>A vector (norm weight or bias) as float32.</summary>
     string Vector(string name, long size);

@@ -1,4 +1,5 @@
 using Jasper.Core.Checkpoints;
+using Jasper.Core.Models;
 using Jasper.Core.Numerics;
 using Jasper.Core.Onnx;
 using DataType = Jasper.Core.Onnx.Proto.TensorProto.Types.DataType;
@@ -45,6 +46,9 @@ internal sealed class JasperGraph
     /// <summary>The graph's inputs in the order the encoder feeds them.</summary>
     public static IReadOnlyList<string> Inputs { get; } = [InputIds, PoolStart, PoolEnd, PositionText, PositionIndex, TextPositions];
 
+    /// <summary>Whether a converted model's graph takes the inputs this version feeds (older conversions do not).</summary>
+    public static bool IsCurrent(GraphManifest graph) => graph.Inputs.SequenceEqual(Inputs);
+
     /// <summary>ONNX operator set the graph uses; every operator in it has CPU, CUDA and DirectML kernels.</summary>
     public const long OpsetVersion = 17;
 
@@ -71,7 +75,7 @@ internal sealed class JasperGraph
         _weights = weights;
         _quantizer = precision.IsQuantized() ? new BlockQuantizer(precision.WeightBits(), blockSize ?? precision.DefaultBlockSize()) : null;
         _computeType = precision == ModelPrecision.Fp16 ? TensorDType.Float16 : TensorDType.Float32;
-        _computeOnnxType = precision == ModelPrecision.Fp16 ? DataType.Float16 : DataType.Float;
+        _computeOnnxType = OnnxGraphBuilder.ElementType(_computeType);
     }
 
     /// <summary>Adds the whole forward pass to <paramref name="g"/>.</summary>
@@ -123,9 +127,10 @@ internal sealed class JasperGraph
             return _g.Gather(_weights.Embedding(JasperTensorNames.EmbedTokens, _config.VocabSize, _config.HiddenSize, _computeType), ids);
         }
 
-        // Only the looked-up rows are dequantized: (code - 128) * row scale.
-        var (codes, scales) = _weights.QuantizedEmbedding(JasperTensorNames.EmbedTokens, _config.VocabSize, _config.HiddenSize);
-        string centred = _g.Sub(_g.Cast(_g.Gather(codes, ids), DataType.Float), _g.Float32(128f));
+        // int8 with one scale per row; only the looked-up rows are dequantized: (code - zero point) * row scale.
+        var rows = new BlockQuantizer(8, _config.HiddenSize);
+        var (codes, scales) = _weights.QuantizedEmbedding(JasperTensorNames.EmbedTokens, _config.VocabSize, _config.HiddenSize, rows);
+        string centred = _g.Sub(_g.Cast(_g.Gather(codes, ids), DataType.Float), _g.Float32(rows.ZeroPoint));
         return _g.Mul(centred, _g.Unsqueeze(_g.Gather(scales, ids), 2));
     }
 

@@ -44,6 +44,6 @@ public sealed class ModelCache
     private static bool IsCurrent(string path)
     {
         string manifest = Path.Combine(path, ModelManifest.FileName);
-        return File.Exists(manifest) && ModelManifest.Load(manifest).Graph.Inputs.SequenceEqual(JasperGraph.Inputs);
+        return File.Exists(manifest) && JasperGraph.IsCurrent(ModelManifest.Load(manifest).Graph);
     }
 }

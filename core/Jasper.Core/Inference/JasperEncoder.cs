@@ -45,7 +45,6 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         _logger = logger;
         _runGate = selection.RequiresSerializedRuns ? new SemaphoreSlim(1, 1) : null;
         _inputNames = [.. model.Manifest.Graph.Inputs];
-
         _outputNames = [model.Manifest.Graph.Output];
         Compression = new CompressionSettings(model.Manifest.Compression.Threshold, options.DefaultCompressionRatio ?? model.Manifest.Compression.DefaultRatio);
         CompressionSettings.Validate(Compression.DefaultRatio);
@@ -80,7 +79,7 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         options ??= new JasperEncoderOptions();
         var logger = (ILogger?)loggerFactory?.CreateLogger<JasperEncoder>() ?? NullLogger.Instance;
         var model = ModelDirectory.Open(modelDirectory);
-        if (!model.Manifest.Graph.Inputs.SequenceEqual(Conversion.JasperGraph.Inputs))
+        if (!Conversion.JasperGraph.IsCurrent(model.Manifest.Graph))
         {
             throw new InvalidDataException(
                 $"{model.Path} was converted by an older jasper (graph inputs {string.Join(", ", model.Manifest.Graph.Inputs)}); convert it again with `jasper model convert`.");
@@ -220,8 +219,12 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         _runGate?.Wait(cancellationToken);
         try
         {
-            int textCount = inputs.TextPositions.Count(p => p > 0);
-            LogBatch(_logger, textCount, rows.Length, inputs.Tokens, inputs.Positions);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                int texts = rows.Sum(r => r.Length);
+                LogBatch(_logger, texts, rows.Length, inputs.Tokens, inputs.Positions);
+            }
+
             using var outputs = _session.Run(runOptions, _inputNames, [inputIds, poolStart, poolEnd, positionText, positionIndex, textPositions], _outputNames);
             ReadOnlySpan<float> data = outputs[0].GetTensorDataAsSpan<float>();
             int width = data.Length / (rows.Length * inputs.Texts);

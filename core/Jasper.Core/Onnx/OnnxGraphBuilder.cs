@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Jasper.Core.Numerics;
 using Jasper.Core.Onnx.Proto;
 using DataType = Jasper.Core.Onnx.Proto.TensorProto.Types.DataType;
 
@@ -100,6 +101,22 @@ internal sealed class OnnxGraphBuilder
         tensor.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = length.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         _graph.Initializer.Add(tensor);
         return name;
+    }
+
+    /// <summary>The ONNX element type that stores <paramref name="dtype"/> weights (float32 or float16).</summary>
+    public static DataType ElementType(TensorDType dtype) => dtype switch
+    {
+        TensorDType.Float32 => DataType.Float,
+        TensorDType.Float16 => DataType.Float16,
+        _ => throw new NotSupportedException($"Cannot store weights as {dtype}."),
+    };
+
+    /// <summary>Registers float32 values stored inside the graph as <paramref name="dtype"/>.</summary>
+    public string InlineInitializer(string name, ReadOnlySpan<float> values, long[] dims, TensorDType dtype)
+    {
+        var bytes = new byte[values.Length * dtype.SizeOf()];
+        FloatConversion.FromFloat32(values, dtype, bytes);
+        return InlineInitializer(name, ElementType(dtype), dims, bytes);
     }
 
     /// <summary>Registers a weight stored inside the graph itself.</summary>

@@ -67,6 +67,23 @@ public sealed class ConversionTests
         Assert.All(Enumerable.Range(0, inputs.Count), i => Assert.True(VectorMath.Cosine(a[i].Vector, b[i].Vector) >= minimum));
     }
 
+    [Theory]
+    [InlineData(ModelPrecision.Fp32)]
+    [InlineData(ModelPrecision.Int8)]
+    public void Progress_counts_each_checkpoint_tensor_once_whatever_it_is_stored_as(ModelPrecision precision)
+    {
+        using var output = new TempDirectory();
+        var reports = new List<ConversionProgress>();
+        ModelConverter.Convert(
+            new ConvertOptions { SourceDirectory = TinyModels.Checkpoint, OutputDirectory = output.Path, Precision = precision },
+            new SynchronousProgress<ConversionProgress>(reports.Add));
+
+        int tensors = Checkpoint.Open(TinyModels.Checkpoint).TensorNames.Count();
+        Assert.Equal(Enumerable.Range(1, tensors), reports.Select(r => r.Index));
+        Assert.All(reports, r => Assert.Equal(tensors, r.Total));
+        Assert.Equal(tensors, reports.Select(r => r.Tensor).Distinct().Count());
+    }
+
     [Fact]
     public void An_unusable_source_fails_before_writing_a_model()
     {

@@ -116,9 +116,4 @@ public sealed class HubClientTests
             Environment.SetEnvironmentVariable("HF_ENDPOINT", saved);
         }
     }
-
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }
