@@ -1,10 +1,10 @@
 using System.CommandLine;
 using Jasper.Cli.Benchmarking;
 using Jasper.Cli.Commands;
-using Jasper.Core.Checkpoints;
-using Jasper.Core.Hub;
-using Jasper.Core.Inference;
-using Jasper.Core.Tokenization;
+using Jasper.Embeddings.Checkpoints;
+using Jasper.Embeddings.Hub;
+using Jasper.Embeddings.Inference;
+using Jasper.Embeddings.Tokenization;
 
 namespace Jasper.Cli;
 

@@ -1,5 +1,5 @@
 using Azure.Storage.Blobs;
-using Jasper.Core.Distribution;
+using Jasper.Azure.Distribution;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Jasper.Functions;

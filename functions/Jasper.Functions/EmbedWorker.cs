@@ -1,4 +1,4 @@
-using Jasper.Core.Distribution;
+using Jasper.Azure.Distribution;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Jasper.Functions;

@@ -1,4 +1,5 @@
-using Jasper.Core.Api;
+using Jasper.Serving.Api;
+using Jasper.Serving.AspNetCore;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -22,21 +23,5 @@ public sealed class HttpApi(EmbeddingApi api)
     [Function("Info")]
     public IActionResult Info([HttpTrigger(AuthorizationLevel.Function, "get", Route = "info")] HttpRequest request) => ToResult(api.Info());
 
-    internal static IActionResult ToResult(ApiResponse response) => new ApiResult(response);
-
-    private sealed class ApiResult(ApiResponse response) : IActionResult
-    {
-        public async Task ExecuteResultAsync(ActionContext context)
-        {
-            var http = context.HttpContext.Response;
-            http.StatusCode = response.StatusCode;
-            http.ContentType = ApiResponse.ContentType;
-            foreach (var (name, value) in response.Headers)
-            {
-                http.Headers[name] = value;
-            }
-
-            await http.Body.WriteAsync(response.Body);
-        }
-    }
+    internal static IActionResult ToResult(ApiResponse response) => new ApiActionResult(response);
 }

@@ -1,4 +1,4 @@
-using Jasper.Core.Hosting;
+using Jasper.Azure.Hosting;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Jasper.Core.Numerics;
+using Jasper.Embeddings.Numerics;
 using Jasper.TestSupport;
 
 namespace Jasper.Cli.Tests;

@@ -1,4 +1,4 @@
-using Jasper.Core.Vectors;
+using Jasper.Ingestion.Vectors;
 using Jasper.TestSupport;
 
 namespace Jasper.Cli.Tests;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jasper.Core.Hub;
+using Jasper.Embeddings.Hub;
 using Jasper.TestSupport;
 
 namespace Jasper.Cli.Tests;
@@ -19,7 +19,7 @@ public sealed class ModelCacheTests
         var first = await CliRunner.RunProcessAsync("{\"id\": 1, \"text\": \"first use\"}\n", environment, "embed", "--input", "-", "--output", "-");
         Assert.True(first.ExitCode == 0, first.Error);
         Assert.Equal(128, JsonDocument.Parse(first.Out).RootElement.GetProperty("embedding").GetArrayLength());
-        Assert.True(File.Exists(Path.Combine(new ModelCache(home.Path).PathFor(ModelPuller.DefaultRepository, Core.Conversion.ModelPrecision.Fp32), "jasper-model.json")));
+        Assert.True(File.Exists(Path.Combine(new ModelCache(home.Path).PathFor(ModelPuller.DefaultRepository, Embeddings.Conversion.ModelPrecision.Fp32), "jasper-model.json")));
 
         int requests = hub.Requests.Count;
         var second = await CliRunner.RunProcessAsync("{\"id\": 2, \"text\": \"cached\"}\n", environment, "embed", "--input", "-", "--output", "-");
@@ -37,7 +37,7 @@ public sealed class ModelCacheTests
         Assert.True(first.ExitCode == 0, first.Error);
 
         // What an earlier jasper wrote: a graph with only the token ids and the pooling windows as inputs.
-        string manifestPath = Path.Combine(new ModelCache(home.Path).PathFor(ModelPuller.DefaultRepository, Core.Conversion.ModelPrecision.Fp32), "jasper-model.json");
+        string manifestPath = Path.Combine(new ModelCache(home.Path).PathFor(ModelPuller.DefaultRepository, Embeddings.Conversion.ModelPrecision.Fp32), "jasper-model.json");
         var manifest = JsonNode.Parse(await File.ReadAllTextAsync(manifestPath))!;
         manifest["graph"]!["inputs"] = new JsonArray("input_ids", "pool_start", "pool_end");
         await File.WriteAllTextAsync(manifestPath, manifest.ToJsonString());

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Jasper.Core.Checkpoints;
-using Jasper.Core.Models;
+using Jasper.Embeddings.Checkpoints;
+using Jasper.Embeddings.Models;
 using Jasper.TestSupport;
 
 namespace Jasper.Cli.Tests;

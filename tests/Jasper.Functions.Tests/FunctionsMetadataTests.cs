@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Jasper.Core.Distribution;
+using Jasper.Azure.Distribution;
 using Jasper.TestSupport;
 
 namespace Jasper.Functions.Tests;

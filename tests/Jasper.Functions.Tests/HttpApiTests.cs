@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Jasper.Core.Api;
-using Jasper.Core.Ingestion;
-using Jasper.Core.Serving;
+using Jasper.Ingestion.Policy;
+using Jasper.Serving.Api;
+using Jasper.Serving.Hosting;
 using Jasper.TestSupport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
-using Jasper.Core.Distribution;
+using Jasper.Azure.Distribution;
 
 namespace Jasper.Functions.Tests;
 

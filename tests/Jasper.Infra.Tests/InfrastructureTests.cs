@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Jasper.Core.Hosting;
+using Jasper.Azure.Hosting;
 
 namespace Jasper.Infra.Tests;
 

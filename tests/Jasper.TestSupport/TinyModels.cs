@@ -1,5 +1,5 @@
-using Jasper.Core.Checkpoints;
-using Jasper.Core.Conversion;
+using Jasper.Embeddings.Checkpoints;
+using Jasper.Embeddings.Conversion;
 
 namespace Jasper.TestSupport;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Jasper.Core.Conversion;
-using Jasper.Core.Hub;
-using Jasper.Core.Inference;
+using Jasper.Embeddings.Conversion;
+using Jasper.Embeddings.Hub;
+using Jasper.Embeddings.Inference;
 
 namespace Jasper.Cli.Benchmarking;
 

@@ -1,6 +1,6 @@
-using Jasper.Core.Checkpoints;
-using Jasper.Core.Conversion;
-using Jasper.Core.Models;
+using Jasper.Embeddings.Checkpoints;
+using Jasper.Embeddings.Conversion;
+using Jasper.Embeddings.Models;
 
 namespace Jasper.Cli.Benchmarking;
 

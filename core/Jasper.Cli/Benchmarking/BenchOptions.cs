@@ -1,5 +1,5 @@
-using Jasper.Core.Conversion;
-using Jasper.Core.Inference;
+using Jasper.Embeddings.Conversion;
+using Jasper.Embeddings.Inference;
 
 namespace Jasper.Cli.Benchmarking;
 

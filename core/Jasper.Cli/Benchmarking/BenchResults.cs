@@ -1,3 +1,5 @@
+using Jasper.Cli.Serving;
+
 namespace Jasper.Cli.Benchmarking;
 
 /// <summary>Everything one <c>jasper bench</c> run measured.</summary>
@@ -96,9 +98,6 @@ internal sealed record ServeResult(string Precision, int Clients, LoadSummary Ba
 {
     public double Speedup => Batched.RequestsPerSecond / Unbatched.RequestsPerSecond;
 }
-
-/// <summary>Throughput and latency of one load run.</summary>
-internal sealed record LoadSummary(int Requests, double Seconds, double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, int Errors, double TokensPerRequest);
 
 /// <summary>One of the targets, checked against this run's figures.</summary>
 internal sealed record TargetCheck(string Target, string Measured, bool Met);

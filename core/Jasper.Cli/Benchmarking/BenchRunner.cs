@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Jasper.Cli.Serving;
-using Jasper.Core.Benchmarking;
-using Jasper.Core.Compression;
-using Jasper.Core.Conversion;
-using Jasper.Core.Inference;
-using Jasper.Core.Numerics;
-using Jasper.Core.Tokenization;
+using Jasper.Embeddings.Compression;
+using Jasper.Embeddings.Conversion;
+using Jasper.Embeddings.Inference;
+using Jasper.Embeddings.Numerics;
+using Jasper.Embeddings.Tokenization;
 
 namespace Jasper.Cli.Benchmarking;
 

@@ -1,4 +1,4 @@
-using Jasper.Core.Tokenization;
+using Jasper.Embeddings.Tokenization;
 
 namespace Jasper.Cli.Benchmarking;
 

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Jasper.Core.Benchmarking;
-using Jasper.Core.Inference;
+using Jasper.Embeddings.Inference;
 
 namespace Jasper.Cli.Benchmarking;
 

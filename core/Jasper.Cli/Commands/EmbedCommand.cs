@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Jasper.Core.Inference;
-using Jasper.Core.Serialization;
-using Jasper.Core.Tokenization;
+using Jasper.Embeddings.Inference;
+using Jasper.Embeddings.Tokenization;
+using Jasper.Ingestion.Serialization;
 
 namespace Jasper.Cli.Commands;
 

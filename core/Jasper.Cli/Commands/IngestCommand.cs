@@ -1,9 +1,9 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
-using Jasper.Core.Inference;
-using Jasper.Core.Ingestion;
-using Jasper.Core.Sinks;
+using Jasper.Embeddings.Inference;
+using Jasper.Ingestion.Pipeline;
+using Jasper.Ingestion.Policy;
+using Jasper.Ingestion.Sinks;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Jasper.Core.Checkpoints;
-using Jasper.Core.Conversion;
-using Jasper.Core.Hub;
-using Jasper.Core.Models;
-using Jasper.Core.Numerics;
+using Jasper.Embeddings.Checkpoints;
+using Jasper.Embeddings.Conversion;
+using Jasper.Embeddings.Hub;
+using Jasper.Embeddings.Models;
+using Jasper.Embeddings.Numerics;
 
 namespace Jasper.Cli.Commands;
 

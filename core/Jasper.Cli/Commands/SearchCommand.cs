@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Jasper.Core.Inference;
-using Jasper.Core.Vectors;
+using Jasper.Embeddings.Inference;
+using Jasper.Ingestion.Vectors;
 using Microsoft.Extensions.Logging;
 
 namespace Jasper.Cli.Commands;

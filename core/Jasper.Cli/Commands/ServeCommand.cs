@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Jasper.Cli.Serving;
-using Jasper.Core.Inference;
+using Jasper.Embeddings.Inference;
 
 namespace Jasper.Cli.Commands;
 

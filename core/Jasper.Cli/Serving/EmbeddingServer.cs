@@ -1,5 +1,6 @@
-using Jasper.Core.Api;
-using Jasper.Core.Serving;
+using Jasper.Serving.Api;
+using Jasper.Serving.AspNetCore;
+using Jasper.Serving.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -63,7 +64,7 @@ internal sealed class EmbeddingServer : IAsyncDisposable
         routes.MapPost("/v1/embeddings", Authorized(apiKey, context => api.OpenAIEmbeddingsAsync(context.Request.Body, context.RequestAborted)));
         routes.MapPost("/embed", Authorized(apiKey, context => api.NativeEmbedAsync(context.Request.Body, context.RequestAborted)));
         routes.MapGet("/info", Authorized(apiKey, _ => Task.FromResult(api.Info())));
-        routes.MapGet("/health", context => Write(context.Response, api.Health()));
+        routes.MapGet("/health", context => context.Response.WriteApiResponseAsync(api.Health()));
     }
 
     // The health route stays open: load balancers probe it without keys.
@@ -73,25 +74,13 @@ internal sealed class EmbeddingServer : IAsyncDisposable
     {
         if (apiKey is not null && !HasKey(context.Request, apiKey))
         {
-            await Write(context.Response, EmbeddingApi.Error(new ApiException(401, "Missing or incorrect API key: send 'Authorization: Bearer KEY' or 'api-key: KEY'.", code: "invalid_api_key"))).ConfigureAwait(false);
+            await context.Response.WriteApiResponseAsync(EmbeddingApi.Error(new ApiException(401, "Missing or incorrect API key: send 'Authorization: Bearer KEY' or 'api-key: KEY'.", code: "invalid_api_key"))).ConfigureAwait(false);
             return;
         }
 
-        await Write(context.Response, await handle(context).ConfigureAwait(false)).ConfigureAwait(false);
+        await context.Response.WriteApiResponseAsync(await handle(context).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     private static bool HasKey(HttpRequest request, string apiKey) =>
         request.Headers.Authorization.ToString() == $"Bearer {apiKey}" || request.Headers["api-key"].ToString() == apiKey;
-
-    private static async Task Write(HttpResponse response, ApiResponse result)
-    {
-        response.StatusCode = result.StatusCode;
-        response.ContentType = ApiResponse.ContentType;
-        foreach (var (name, value) in result.Headers)
-        {
-            response.Headers[name] = value;
-        }
-
-        await response.Body.WriteAsync(result.Body).ConfigureAwait(false);
-    }
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Jasper.Cli.Benchmarking;
 
 namespace Jasper.Cli.Serving;
 

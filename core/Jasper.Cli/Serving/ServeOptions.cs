@@ -1,7 +1,8 @@
-using Jasper.Core.Api;
-using Jasper.Core.Inference;
-using Jasper.Core.Ingestion;
-using Jasper.Core.Serving;
+using Jasper.Embeddings.Inference;
+using Jasper.Ingestion.Policy;
+using Jasper.Serving.Api;
+using Jasper.Serving.Batching;
+using Jasper.Serving.Hosting;
 
 namespace Jasper.Cli.Serving;
 

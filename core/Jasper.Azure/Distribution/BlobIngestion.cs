@@ -1,0 +1,188 @@
+using System.Globalization;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Jasper.Azure.Sinks;
+using Jasper.Ingestion.Chunking;
+using Jasper.Ingestion.Extraction;
+using Jasper.Ingestion.Pipeline;
+using Jasper.Ingestion.Policy;
+using Jasper.Serving.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Jasper.Azure.Distribution;
+
+/// <summary>
+/// What the BlobIngest trigger does with an uploaded document: reads its priority and optional ratio from blob
+/// metadata (<c>priority</c>, <c>compression_ratio</c>), extracts and chunks it, writes the chunk set to the work
+/// container in parts, records the document as queued and puts one work item per part on the queue of its priority.
+/// A document that cannot be ingested is recorded as failed with the reason (and not retried: it will not improve);
+/// storage errors propagate so the trigger retries.
+/// </summary>
+public sealed partial class BlobIngestion
+{
+    /// <summary>Blob metadata naming the priority.</summary>
+    public const string PriorityMetadata = "priority";
+
+    /// <summary>Blob metadata giving an explicit ratio.</summary>
+    public const string RatioMetadata = "compression_ratio";
+
+    private readonly ModelHost _host;
+    private readonly IVectorSinkFactory _sinks;
+    private readonly BlobContainerClient _work;
+    private readonly QueueServiceClient _queues;
+    private readonly DocumentStatusStore _status;
+    private readonly IngestionOptions _ingestion;
+    private readonly DistributionOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the service.</summary>
+    public BlobIngestion(ModelHost host, IVectorSinkFactory sinks, BlobServiceClient blobs, QueueServiceClient queues, DocumentStatusStore status,
+        IngestionOptions ingestion, DistributionOptions options, ILogger<BlobIngestion>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        _host = host;
+        _sinks = sinks;
+        _work = blobs.GetBlobContainerClient(options.WorkContainer);
+        _queues = queues;
+        _status = status;
+        _ingestion = ingestion;
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Plans an uploaded document and queues its parts; returns what was recorded.</summary>
+    public async Task<DocumentProgress> IngestAsync(BlobClient blob, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+        string source = blob.Uri.AbsoluteUri;
+        var failed = new DocumentProgress { DocumentId = DocumentIds.FromSource(source), Source = source, State = DocumentProgressState.Failed };
+        try
+        {
+            var document = new DocumentSource(source, blob.Name, ct => blob.OpenReadAsync(cancellationToken: ct), properties.ContentLength)
+            {
+                Priority = ReadPriority(properties.Metadata),
+                CompressionRatio = ReadRatio(properties.Metadata),
+            };
+            var encoder = await _host.WaitReadyAsync(cancellationToken).ConfigureAwait(false);
+            var pipeline = new IngestionPipeline(encoder, _sinks.Create(encoder.Dimensions), _ingestion);
+            await _work.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var parts = new PartWriter(_work, document.DocumentId, _options.PartSize);
+            var plan = await pipeline.PlanAsync(document, parts.AddAsync, cancellationToken).ConfigureAwait(false);
+            var progress = new DocumentProgress
+            {
+                DocumentId = document.DocumentId,
+                Source = source,
+                Version = plan.Document.Version,
+                State = plan.Unchanged ? DocumentProgressState.Unchanged : DocumentProgressState.Queued,
+                Parts = parts.Count,
+                Chunks = plan.Chunks,
+                Tokens = plan.Tokens,
+            };
+            if (plan.Unchanged)
+            {
+                await _status.SetAsync(progress, cancellationToken).ConfigureAwait(false);
+                return progress;
+            }
+
+            var items = await parts.FlushAsync(plan, cancellationToken).ConfigureAwait(false);
+            await _status.SetAsync(progress, cancellationToken).ConfigureAwait(false);
+            var queue = _queues.GetQueueClient(WorkQueues.For(document.Priority));
+            await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var item in items)
+            {
+                await queue.SendMessageAsync(item.Encode(), cancellationToken).ConfigureAwait(false);
+            }
+
+            LogQueued(_logger, source, plan.Chunks, items.Count, queue.Name);
+            return progress;
+        }
+        catch (DocumentException ex)
+        {
+            var progress = failed with { Error = ex.Reason };
+            await _status.SetAsync(progress, cancellationToken).ConfigureAwait(false);
+            LogRejected(_logger, source, ex.Reason);
+            return progress;
+        }
+    }
+
+    private static IngestPriority ReadPriority(IDictionary<string, string> metadata) =>
+        !metadata.TryGetValue(PriorityMetadata, out string? text) ? IngestPriority.Normal
+        : IngestPriorities.TryParse(text, out var priority) ? priority
+        : throw new DocumentException(DocumentErrorKind.Failed, $"blob metadata priority='{text}' must be high, normal or low");
+
+    private static double? ReadRatio(IDictionary<string, string> metadata) =>
+        !metadata.TryGetValue(RatioMetadata, out string? text) ? null
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double ratio) && ratio > 0 && ratio <= 1 ? ratio
+        : throw new DocumentException(DocumentErrorKind.Failed, $"blob metadata compression_ratio='{text}' must be a number in (0, 1]");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Queued {Source}: {Chunks} chunks in {Parts} parts on {Queue}")]
+    private static partial void LogQueued(ILogger logger, string source, int chunks, int parts, string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {Source}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string source, string reason);
+
+    // Collects chunks into parts of the configured size and uploads each as a chunk-set blob.
+    private sealed class PartWriter(BlobContainerClient work, string documentId, int partSize) : IDisposable
+    {
+        private readonly List<(string Blob, int First, int Count)> _parts = [];
+        private readonly MemoryStream _buffer = new();
+        private int _first;
+        private int _count;
+        private string? _version;
+
+        public int Count => _parts.Count + (_count > 0 ? 1 : 0);
+
+        public async Task AddAsync(TextChunk chunk, CancellationToken cancellationToken)
+        {
+            if (_count == 0)
+            {
+                _first = chunk.Index;
+            }
+
+            await ChunkSetSerializer.WriteAsync(_buffer, chunk, cancellationToken).ConfigureAwait(false);
+            if (++_count == partSize)
+            {
+                await UploadAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<List<WorkItem>> FlushAsync(DocumentPlan plan, CancellationToken cancellationToken)
+        {
+            if (_count > 0)
+            {
+                await UploadAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return _parts.Select(p => new WorkItem
+            {
+                DocumentId = plan.Document.DocumentId,
+                Version = plan.Document.Version,
+                Source = plan.Document.Source,
+                ChunkSet = p.Blob,
+                FirstChunk = p.First,
+                ChunkCount = p.Count,
+                TotalChunks = plan.Chunks,
+                Parts = _parts.Count,
+                Priority = plan.Priority.ToName(),
+                Ratio = plan.Ratio.Ratio,
+            }).ToList();
+        }
+
+        // Parts are uploaded under a run id while planning (the version is known only at the end), so a concurrent
+        // upload of the same document never mixes its parts with these.
+        private async Task UploadAsync(CancellationToken cancellationToken)
+        {
+            _version ??= Guid.NewGuid().ToString("N");
+            string name = $"{documentId}/{_version}/part-{_first:D6}.jsonl";
+            _buffer.Position = 0;
+            await work.GetBlobClient(name).UploadAsync(_buffer, overwrite: true, cancellationToken).ConfigureAwait(false);
+            _parts.Add((name, _first, _count));
+            _buffer.SetLength(0);
+            _count = 0;
+        }
+
+        public void Dispose() => _buffer.Dispose();
+    }
+}

@@ -1,0 +1,123 @@
+using Azure;
+using Azure.Data.Tables;
+using Jasper.Ingestion.Pipeline;
+
+namespace Jasper.Azure.Distribution;
+
+/// <summary>
+/// Document status in Azure Table storage, one partition per document: a <c>document</c> row with the state, and
+/// one row per embedded part of the current version. Parts record themselves idempotently; the move to
+/// <see cref="DocumentProgressState.Complete"/> is a conditional update (ETag), so exactly one worker completes a
+/// document however often messages are delivered.
+/// </summary>
+public sealed class DocumentStatusStore
+{
+    private const string DocumentRow = "document";
+
+    private readonly TableClient _table;
+    private readonly Lazy<Task> _created;
+
+    /// <summary>Creates the store over a table (created on first use).</summary>
+    public DocumentStatusStore(TableClient table)
+    {
+        _table = table;
+        _created = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
+    }
+
+    /// <summary>The status of a document, or null when none is recorded.</summary>
+    public async Task<DocumentProgress?> GetAsync(string documentId, CancellationToken cancellationToken = default)
+    {
+        await _created.Value.ConfigureAwait(false);
+        var entity = await _table.GetEntityIfExistsAsync<TableEntity>(documentId, DocumentRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return entity.HasValue ? ToProgress(entity.Value!) : null;
+    }
+
+    /// <summary>Records a status, replacing the previous one.</summary>
+    public async Task SetAsync(DocumentProgress progress, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        await _created.Value.ConfigureAwait(false);
+        var entity = new TableEntity(progress.DocumentId, DocumentRow)
+        {
+            ["Source"] = progress.Source,
+            ["Version"] = progress.Version,
+            ["State"] = progress.State.ToString(),
+            ["Parts"] = progress.Parts,
+            ["Chunks"] = progress.Chunks,
+            ["Tokens"] = progress.Tokens,
+            ["Error"] = progress.Error,
+        };
+        await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records a part as embedded and returns how many parts of its version are done, with their totals.</summary>
+    public async Task<(int PartsDone, PartReport Totals)> CompletePartAsync(WorkItem item, PartReport part, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(part);
+        await _created.Value.ConfigureAwait(false);
+        var row = new TableEntity(item.DocumentId, PartRow(item.Version, item.FirstChunk))
+        {
+            ["Chunks"] = part.Chunks,
+            ["Tokens"] = part.Tokens,
+            ["CompressedTokens"] = part.CompressedTokens,
+            ["RatioSum"] = part.RatioSum,
+        };
+        await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+
+        string prefix = $"part-{item.Version}-";
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {item.DocumentId} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "."}");
+        var done = PartReport.Empty;
+        int parts = 0;
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            parts++;
+            done = done.Add(new PartReport(entity.GetInt32("Chunks") ?? 0, entity.GetInt64("Tokens") ?? 0, entity.GetInt64("CompressedTokens") ?? 0, entity.GetDouble("RatioSum") ?? 0));
+        }
+
+        return (parts, done);
+    }
+
+    /// <summary>
+    /// Moves the document from queued to complete if it is still at this version; true for the one caller that
+    /// makes the move (which then announces it), false for everyone else.
+    /// </summary>
+    public async Task<bool> MarkCompleteAsync(string documentId, string version, PartReport totals, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(totals);
+        await _created.Value.ConfigureAwait(false);
+        var current = await _table.GetEntityIfExistsAsync<TableEntity>(documentId, DocumentRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!current.HasValue || current.Value!.GetString("Version") != version || current.Value.GetString("State") != nameof(DocumentProgressState.Queued))
+        {
+            return false;
+        }
+
+        var entity = current.Value;
+        entity["State"] = nameof(DocumentProgressState.Complete);
+        entity["Tokens"] = totals.Tokens;
+        entity["CompressedTokens"] = totals.CompressedTokens;
+        try
+        {
+            await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            return false; // another worker completed it first
+        }
+    }
+
+    private static string PartRow(string version, int firstChunk) => $"part-{version}-{firstChunk:D6}";
+
+    private static DocumentProgress ToProgress(TableEntity entity) => new()
+    {
+        DocumentId = entity.PartitionKey,
+        Source = entity.GetString("Source") ?? string.Empty,
+        Version = entity.GetString("Version"),
+        State = Enum.Parse<DocumentProgressState>(entity.GetString("State") ?? nameof(DocumentProgressState.Failed)),
+        Parts = entity.GetInt32("Parts") ?? 0,
+        Chunks = entity.GetInt32("Chunks") ?? 0,
+        Tokens = entity.GetInt64("Tokens") ?? 0,
+        Error = entity.GetString("Error"),
+    };
+}

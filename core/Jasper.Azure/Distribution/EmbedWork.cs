@@ -1,0 +1,150 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Jasper.Azure.Sinks;
+using Jasper.Azure.Storage;
+using Jasper.Ingestion.Chunking;
+using Jasper.Ingestion.Extraction;
+using Jasper.Ingestion.Pipeline;
+using Jasper.Serving.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Jasper.Azure.Distribution;
+
+/// <summary>
+/// What the EmbedWorker triggers do with a work item: embed the part's chunks into the sink and record the part.
+/// The worker that records a document's last part commits the sink (removing stale chunks), marks the document
+/// complete and announces it: exactly once, however often messages are delivered. Failures are rethrown for the
+/// queue to retry; on the last delivery the reason goes into the document's status and the message into the
+/// poison queue. Items of a superseded version, or of a document already complete, are dropped.
+/// </summary>
+public sealed partial class EmbedWork
+{
+    private readonly ModelHost _host;
+    private readonly IVectorSinkFactory _sinks;
+    private readonly BlobContainerClient _work;
+    private readonly QueueServiceClient _queues;
+    private readonly DocumentStatusStore _status;
+    private readonly IDocumentEventPublisher _events;
+    private readonly IngestionOptions _ingestion;
+    private readonly DistributionOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the service.</summary>
+    public EmbedWork(ModelHost host, IVectorSinkFactory sinks, BlobServiceClient blobs, QueueServiceClient queues, DocumentStatusStore status,
+        IDocumentEventPublisher events, IngestionOptions ingestion, DistributionOptions options, ILogger<EmbedWork>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(blobs);
+        _host = host;
+        _sinks = sinks;
+        _work = blobs.GetBlobContainerClient(options.WorkContainer);
+        _queues = queues;
+        _status = status;
+        _events = events;
+        _ingestion = ingestion;
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Processes one delivery of a message from <paramref name="queue"/> (its text, already base64-decoded).</summary>
+    public async Task ProcessAsync(string message, long dequeueCount, string queue, CancellationToken cancellationToken = default)
+    {
+        WorkItem item;
+        try
+        {
+            item = WorkItem.Decode(message);
+        }
+        catch (FormatException ex)
+        {
+            await PoisonAsync(queue, message, ex.Message, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var status = await _status.GetAsync(item.DocumentId, cancellationToken).ConfigureAwait(false);
+        if (status?.Version != item.Version || status.State != DocumentProgressState.Queued)
+        {
+            LogDropped(_logger, item.DocumentId, item.FirstChunk, status?.State);
+            return;
+        }
+
+        try
+        {
+            await EmbedAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && dequeueCount >= _options.MaxDequeueCount)
+        {
+            string reason = $"part {item.FirstChunk}–{item.FirstChunk + item.ChunkCount - 1} failed {dequeueCount} times: {(ex is DocumentException known ? known.Reason : ex.Message)}";
+            await _status.SetAsync(status with { State = DocumentProgressState.Failed, Error = reason }, cancellationToken).ConfigureAwait(false);
+            await PoisonAsync(queue, message, reason, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task EmbedAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        var encoder = await _host.WaitReadyAsync(cancellationToken).ConfigureAwait(false);
+        var sink = _sinks.Create(encoder.Dimensions);
+        var pipeline = new IngestionPipeline(encoder, sink, _ingestion);
+        var chunks = await ReadPartAsync(item, cancellationToken).ConfigureAwait(false);
+        var plan = item.ToPlan();
+        var part = await pipeline.EmbedPartAsync(plan, chunks, cancellationToken).ConfigureAwait(false);
+        var (done, totals) = await _status.CompletePartAsync(item, part, cancellationToken).ConfigureAwait(false);
+        if (done < item.Parts)
+        {
+            return;
+        }
+
+        await sink.CommitAsync(plan.Document, item.TotalChunks, cancellationToken).ConfigureAwait(false);
+        if (await _status.MarkCompleteAsync(item.DocumentId, item.Version, totals, cancellationToken).ConfigureAwait(false))
+        {
+            await _events.PublishAsync(new DocumentEmbeddedEvent
+            {
+                DocumentId = item.DocumentId,
+                Version = item.Version,
+                Source = item.Source,
+                Chunks = totals.Chunks,
+                Tokens = totals.Tokens,
+                CompressedTokens = totals.CompressedTokens,
+                CompletedAt = DateTimeOffset.UtcNow,
+            }, cancellationToken).ConfigureAwait(false);
+            await DeleteRunAsync(item, cancellationToken).ConfigureAwait(false);
+            LogComplete(_logger, item.Source, totals.Chunks, totals.Tokens);
+        }
+    }
+
+    private async Task<List<TextChunk>> ReadPartAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        var chunks = new List<TextChunk>(item.ChunkCount);
+        await using var stream = await _work.GetBlobClient(item.ChunkSet).OpenReadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await foreach (var chunk in ChunkSetSerializer.ReadAsync(stream, cancellationToken).ConfigureAwait(false))
+        {
+            chunks.Add(chunk);
+        }
+
+        bool matches = chunks.Count == item.ChunkCount && chunks[0].Index == item.FirstChunk;
+        return matches ? chunks : throw new DocumentException(DocumentErrorKind.Failed, $"{item.ChunkSet} does not hold chunks {item.FirstChunk}–{item.FirstChunk + item.ChunkCount - 1}");
+    }
+
+    // The chunk sets of a completed run are no longer needed.
+    private async Task DeleteRunAsync(WorkItem item, CancellationToken cancellationToken)
+    {
+        string run = item.ChunkSet[..(item.ChunkSet.LastIndexOf('/') + 1)];
+        await _work.DeleteBlobsAsync(run, select: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task PoisonAsync(string queue, string message, string reason, CancellationToken cancellationToken)
+    {
+        var poison = _queues.GetQueueClient(WorkQueues.Poison(queue));
+        await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await poison.SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
+        LogPoisoned(_logger, queue, reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped a work item of {DocumentId} (part {FirstChunk}): the document is {State} or at another version")]
+    private static partial void LogDropped(ILogger logger, string documentId, int firstChunk, DocumentProgressState? state);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Completed {Source}: {Chunks} chunks, {Tokens} tokens")]
+    private static partial void LogComplete(ILogger logger, string source, int chunks, long tokens);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Moved a message of {Queue} to its poison queue: {Reason}")]
+    private static partial void LogPoisoned(ILogger logger, string queue, string reason);
+}

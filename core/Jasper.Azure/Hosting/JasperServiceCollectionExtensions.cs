@@ -1,0 +1,73 @@
+using Azure.Messaging.ServiceBus;
+using Azure.Search.Documents.Indexes;
+using Jasper.Azure.Distribution;
+using Jasper.Azure.Sinks;
+using Jasper.Serving.Api;
+using Jasper.Serving.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Jasper.Azure.Hosting;
+
+/// <summary>Registers the services a Jasper host calls: the model host, the HTTP API and the distributed ingestion.</summary>
+public static class JasperServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds Jasper's services, configured from the <c>Jasper</c> section and the storage account of
+    /// <c>AzureWebJobsStorage</c>. The model starts loading when the host starts.
+    /// </summary>
+    public static IServiceCollection AddJasper(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = new JasperOptions();
+        configuration.GetSection(JasperOptions.Section).Bind(options);
+        string? clientId = configuration["AzureWebJobsStorage:clientId"] ?? configuration["AZURE_CLIENT_ID"];
+
+        services.AddSingleton(options);
+        services.AddSingleton(options.Distribution);
+        services.AddSingleton(options.Ingestion);
+        services.AddSingleton(_ => StorageAccount.FromConfiguration(configuration));
+        services.AddSingleton(sp => sp.GetRequiredService<StorageAccount>().Blobs);
+        services.AddSingleton(sp => sp.GetRequiredService<StorageAccount>().Queues);
+        services.AddSingleton(sp => new ModelHost(options.Model, ModelSource(options.Model, sp), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService<ModelHostStarter>();
+        services.AddSingleton(sp => new EmbeddingApi(sp.GetRequiredService<ModelHost>(), options.Api, options.Ingestion.Compression, sp.GetRequiredService<ILogger<EmbeddingApi>>()));
+        services.AddSingleton(sp => new DocumentStatusStore(sp.GetRequiredService<StorageAccount>().Tables.GetTableClient(options.Distribution.StatusTable)));
+        services.AddSingleton(sp => CreateSinkFactory(options, sp.GetRequiredService<StorageAccount>(), clientId));
+        services.AddSingleton(sp => CreatePublisher(options.Events, clientId));
+        services.AddSingleton<BlobIngestion>();
+        services.AddSingleton<EmbedWork>();
+        return services;
+    }
+
+    // A local path wins; a blob-hosted model needs the storage account.
+    private static BlobModelSource? ModelSource(JasperModelOptions model, IServiceProvider services) => model.Path is not { Length: > 0 } && model.Blob is { Length: > 0 } blob
+        ? new BlobModelSource(services.GetRequiredService<StorageAccount>().Blobs, blob, model.CacheDirectory, services.GetRequiredService<ILogger<BlobModelSource>>())
+        : null;
+
+    private static IVectorSinkFactory CreateSinkFactory(JasperOptions options, StorageAccount storage, string? clientId) => options.Sink.Kind.ToLowerInvariant() switch
+    {
+        "blob" => new BlobVectorSinkFactory(storage.Blobs.GetBlobContainerClient(options.Distribution.VectorsContainer)),
+        "search" => new AzureSearchVectorSinkFactory(
+            new SearchIndexClient(options.Sink.SearchEndpoint ?? throw new InvalidOperationException("Jasper:Sink:SearchEndpoint is required for the search sink."), StorageAccount.Credential(clientId)),
+            options.Sink.SearchIndex),
+        var other => throw new InvalidOperationException($"Jasper:Sink:Kind '{other}' is unknown; use blob or search."),
+    };
+
+    private static IDocumentEventPublisher CreatePublisher(EventOptions events, string? clientId) => events.ServiceBusNamespace is { Length: > 0 } ns
+        ? new ServiceBusDocumentEventPublisher(new ServiceBusClient(ns, StorageAccount.Credential(clientId)).CreateSender(events.Topic))
+        : new NoDocumentEventPublisher();
+
+    // Starts loading the model with the host, without delaying its start.
+    private sealed class ModelHostStarter(ModelHost host) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            host.Start();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,195 @@
+using System.Text.Json;
+using Azure.Search.Documents;
+using Azure.Search.Documents.Indexes;
+using Azure.Search.Documents.Indexes.Models;
+using Azure.Search.Documents.Models;
+using Jasper.Ingestion.Extraction;
+using Jasper.Ingestion.Sinks;
+using Jasper.Ingestion.Vectors;
+
+namespace Jasper.Azure.Sinks;
+
+/// <summary>
+/// Vector records in an Azure AI Search index. The index is created or updated on first use: the record's fields
+/// (metadata filterable) plus <c>document_version</c>, and <c>embedding</c> as a vector field searched by HNSW with
+/// cosine similarity. Records upload with MergeOrUpload in batches under both the 1,000-document and the 16 MB
+/// request limits; chunks the service refuses for a transient reason are retried, and the rest fail the document
+/// by name. Commit deletes the document's chunks of other versions, so a document that shrinks leaves none behind;
+/// a part's records are searchable as soon as it is written (the index has no staging area).
+/// </summary>
+public sealed class AzureSearchVectorSink : IVectorSink
+{
+    /// <summary>Name of the vector search profile.</summary>
+    public const string VectorProfile = "jasper-hnsw-cosine";
+
+    private const string VersionField = "document_version";
+    private static readonly int[] TransientStatuses = [409, 422, 429, 503];
+
+    private readonly SearchIndexClient _indexClient;
+    private readonly SearchClient _client;
+    private readonly string _indexName;
+    private readonly int _dimensions;
+    private readonly AzureSearchSinkOptions _options;
+    private readonly Lazy<Task> _indexReady;
+
+    /// <summary>Creates the sink for an index of <paramref name="dimensions"/>-wide vectors.</summary>
+    public AzureSearchVectorSink(SearchIndexClient indexClient, string indexName, int dimensions, AzureSearchSinkOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(indexClient);
+        _indexClient = indexClient;
+        _indexName = indexName;
+        _dimensions = dimensions;
+        _options = options ?? new AzureSearchSinkOptions();
+        _client = indexClient.GetSearchClient(indexName);
+        _indexReady = new Lazy<Task>(() => _indexClient.CreateOrUpdateIndexAsync(BuildIndex(_indexName, _dimensions)));
+    }
+
+    /// <summary>The index definition: every record field, the version, and the vector field.</summary>
+    public static SearchIndex BuildIndex(string name, int dimensions) => new(name)
+    {
+        Fields =
+        {
+            new SimpleField("id", SearchFieldDataType.String) { IsKey = true, IsFilterable = true },
+            new SimpleField("document_id", SearchFieldDataType.String) { IsFilterable = true },
+            new SimpleField(VersionField, SearchFieldDataType.String) { IsFilterable = true },
+            new SimpleField("source", SearchFieldDataType.String) { IsFilterable = true, IsFacetable = true },
+            new SimpleField("chunk_index", SearchFieldDataType.Int32) { IsFilterable = true, IsSortable = true },
+            new SimpleField("char_start", SearchFieldDataType.Int64) { IsFilterable = true },
+            new SimpleField("char_end", SearchFieldDataType.Int64) { IsFilterable = true },
+            new SearchableField("text"),
+            new SimpleField("tokens", SearchFieldDataType.Int32) { IsFilterable = true },
+            new SimpleField("compressed_tokens", SearchFieldDataType.Int32) { IsFilterable = true },
+            new SimpleField("compression_ratio", SearchFieldDataType.Double) { IsFilterable = true, IsFacetable = true },
+            new SimpleField("priority", SearchFieldDataType.String) { IsFilterable = true, IsFacetable = true },
+            new SimpleField("model", SearchFieldDataType.String) { IsFilterable = true },
+            new SimpleField("dimensions", SearchFieldDataType.Int32) { IsFilterable = true },
+            new VectorSearchField("embedding", dimensions, VectorProfile),
+        },
+        VectorSearch = new VectorSearch
+        {
+            Profiles = { new VectorSearchProfile(VectorProfile, "hnsw") },
+            Algorithms = { new HnswAlgorithmConfiguration("hnsw") { Parameters = new HnswParameters { Metric = VectorSearchAlgorithmMetric.Cosine } } },
+        },
+    };
+
+    /// <inheritdoc />
+    /// <remarks>The index does not track committed versions; writing an unchanged document again overwrites it with the same values.</remarks>
+    public Task<string?> GetCommittedVersionAsync(string documentId, CancellationToken cancellationToken = default) => Task.FromResult<string?>(null);
+
+    /// <inheritdoc />
+    public async Task WritePartAsync(DocumentDescriptor document, IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(records);
+        await _indexReady.Value.ConfigureAwait(false);
+        var refused = await IndexAsync(records.Select(r => ToSearchDocument(r, document.Version)).ToList(), IndexDocumentsBatch.MergeOrUpload, cancellationToken).ConfigureAwait(false);
+        if (refused.Count > 0)
+        {
+            throw new DocumentException(DocumentErrorKind.Failed, $"{refused.Count} chunks could not be indexed in '{_indexName}': {string.Join("; ", refused.Take(5))}");
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Records are searchable as soon as their part is written; commit removes the other versions.</remarks>
+    public Task CommitAsync(DocumentDescriptor document, int chunkCount, CancellationToken cancellationToken = default) =>
+        DeleteWhereAsync(document, $"document_id eq '{Escape(document.DocumentId)}' and {VersionField} ne '{Escape(document.Version)}'", cancellationToken);
+
+    /// <inheritdoc />
+    public Task AbandonAsync(DocumentDescriptor document, CancellationToken cancellationToken = default) =>
+        DeleteWhereAsync(document, $"document_id eq '{Escape(document.DocumentId)}' and {VersionField} eq '{Escape(document.Version)}'", cancellationToken);
+
+    // OData string literals double their single quotes.
+    private static string Escape(string value) => value.Replace("'", "''", StringComparison.Ordinal);
+
+    private async Task DeleteWhereAsync(DocumentDescriptor document, string filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        await _indexReady.Value.ConfigureAwait(false);
+        var matches = new List<SearchDocument>();
+        var options = new SearchOptions { Filter = filter, Size = 1000 };
+        options.Select.Add("id");
+        var results = await _client.SearchAsync<SearchDocument>("*", options, cancellationToken).ConfigureAwait(false);
+        await foreach (var result in results.Value.GetResultsAsync().ConfigureAwait(false))
+        {
+            matches.Add(new SearchDocument { ["id"] = result.Document["id"] });
+        }
+
+        var refused = await IndexAsync(matches, IndexDocumentsBatch.Delete, cancellationToken).ConfigureAwait(false);
+        if (refused.Count > 0)
+        {
+            throw new DocumentException(DocumentErrorKind.Failed, $"{refused.Count} chunks of other versions could not be deleted from index '{_indexName}': {string.Join("; ", refused.Take(5))}");
+        }
+    }
+
+    private static SearchDocument ToSearchDocument(VectorRecord r, string version) => new()
+    {
+        ["id"] = r.Id,
+        ["document_id"] = r.DocumentId,
+        [VersionField] = version,
+        ["source"] = r.Source,
+        ["chunk_index"] = r.ChunkIndex,
+        ["char_start"] = r.CharStart,
+        ["char_end"] = r.CharEnd,
+        ["text"] = r.Text,
+        ["tokens"] = r.Tokens,
+        ["compressed_tokens"] = r.CompressedTokens,
+        ["compression_ratio"] = r.CompressionRatio,
+        ["priority"] = r.Priority,
+        ["model"] = r.Model,
+        ["dimensions"] = r.Dimensions,
+        ["embedding"] = r.Embedding,
+    };
+
+    // Uploads documents in batches under both limits, retrying transient refusals; returns the keys refused for good.
+    private async Task<List<string>> IndexAsync(IReadOnlyList<SearchDocument> documents, Func<IEnumerable<SearchDocument>, IndexDocumentsBatch<SearchDocument>> batch, CancellationToken cancellationToken)
+    {
+        var refused = new List<string>();
+        foreach (var group in Batches(documents))
+        {
+            var pending = group;
+            for (int attempt = 0; pending.Count > 0; attempt++)
+            {
+                var response = await _client.IndexDocumentsAsync(batch(pending), new IndexDocumentsOptions { ThrowOnAnyError = false }, cancellationToken).ConfigureAwait(false);
+                var failed = response.Value.Results.Where(r => !r.Succeeded).ToList();
+                var retry = failed.Where(r => TransientStatuses.Contains(r.Status)).Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+                refused.AddRange(failed.Where(r => !retry.Contains(r.Key) || attempt >= _options.MaxRetries).Select(r => $"{r.Key} ({r.Status}: {r.ErrorMessage})"));
+                if (attempt >= _options.MaxRetries)
+                {
+                    break;
+                }
+
+                pending = pending.Where(d => retry.Contains((string)d["id"])).ToList();
+                if (pending.Count > 0)
+                {
+                    await Task.Delay(_options.RetryDelay * (1 << attempt), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return refused;
+    }
+
+    private IEnumerable<List<SearchDocument>> Batches(IReadOnlyList<SearchDocument> documents)
+    {
+        var batch = new List<SearchDocument>();
+        long bytes = 0;
+        foreach (var document in documents)
+        {
+            long size = JsonSerializer.SerializeToUtf8Bytes(document).Length + 64; // + the action and separators
+            if (batch.Count > 0 && (batch.Count == _options.MaxBatchDocuments || bytes + size > _options.MaxBatchBytes))
+            {
+                yield return batch;
+                batch = [];
+                bytes = 0;
+            }
+
+            batch.Add(document);
+            bytes += size;
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+}

@@ -1,0 +1,13 @@
+using Azure.Storage.Blobs;
+using Jasper.Ingestion.Sinks;
+
+namespace Jasper.Azure.Sinks;
+
+/// <summary>Records in a blob container.</summary>
+public sealed class BlobVectorSinkFactory(BlobContainerClient container) : IVectorSinkFactory
+{
+    private readonly BlobVectorSink _sink = new(container);
+
+    /// <inheritdoc />
+    public IVectorSink Create(int dimensions) => _sink;
+}

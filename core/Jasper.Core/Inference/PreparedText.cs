@@ -1,9 +1,0 @@
-using Jasper.Core.Compression;
-using Jasper.Core.Tokenization;
-
-namespace Jasper.Core.Inference;
-
-/// <summary>A text ready for the model: its tokens and its compression plan.</summary>
-/// <param name="Tokens">Token ids, prompt and special tokens included.</param>
-/// <param name="Plan">How its tokens are pooled.</param>
-public sealed record PreparedText(TokenizedText Tokens, CompressionPlan Plan);

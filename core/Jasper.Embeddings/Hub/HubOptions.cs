@@ -1,0 +1,29 @@
+namespace Jasper.Embeddings.Hub;
+
+/// <summary>Where and how to reach a Hugging Face hub.</summary>
+public sealed class HubOptions
+{
+    /// <summary>The public hub.</summary>
+    public static readonly Uri DefaultEndpoint = new("https://huggingface.co");
+
+    /// <summary>Hub base address (a mirror, or a local server in tests).</summary>
+    public Uri Endpoint { get; set; } = DefaultEndpoint;
+
+    /// <summary>Access token for gated or private repositories.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>Attempts per file before giving up; each retry resumes where the last one stopped.</summary>
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>Options from the environment: <c>HF_ENDPOINT</c> and <c>HF_TOKEN</c>, as huggingface_hub reads them.</summary>
+    public static HubOptions FromEnvironment()
+    {
+        var options = new HubOptions { Token = Environment.GetEnvironmentVariable("HF_TOKEN") };
+        if (Environment.GetEnvironmentVariable("HF_ENDPOINT") is { Length: > 0 } endpoint)
+        {
+            options.Endpoint = new Uri(endpoint);
+        }
+
+        return options;
+    }
+}

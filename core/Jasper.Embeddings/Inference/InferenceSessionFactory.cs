@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Jasper.Embeddings.Inference;
+
+/// <summary>Creates ONNX Runtime sessions for a model graph on the chosen execution provider.</summary>
+internal static partial class InferenceSessionFactory
+{
+    /// <summary>Creates the session; under <c>auto</c> a GPU provider that fails to start falls back to the CPU.</summary>
+    public static (InferenceSession Session, ProviderSelection Selection) Create(string graphPath, JasperEncoderOptions options, ILogger logger)
+    {
+        var selection = ProviderSelection.Select(options.Device, OrtEnv.Instance().GetAvailableProviders(), OperatingSystem.IsWindows());
+        if (selection.FallbackReason is string reason)
+        {
+            LogFallback(logger, reason);
+        }
+
+        try
+        {
+            var session = Build(graphPath, selection, options);
+            LogProvider(logger, selection.Provider, options.Device);
+            return (session, selection);
+        }
+        catch (OnnxRuntimeException ex) when (selection.Provider != ExecutionProvider.Cpu && selection.Requested == ExecutionProvider.Auto)
+        {
+            var cpu = new ProviderSelection(ExecutionProvider.Cpu, ExecutionProvider.Auto, $"{selection.Provider.ToName()} failed to start: {ex.Message}");
+            LogFallback(logger, cpu.FallbackReason!);
+            return (Build(graphPath, cpu, options), cpu);
+        }
+        catch (OnnxRuntimeException ex) when (selection.Provider != ExecutionProvider.Cpu)
+        {
+            throw new ExecutionProviderUnavailableException(
+                $"The {selection.Provider.ToName()} execution provider is in this build but failed to start: {ex.Message}. " +
+                (selection.Provider == ExecutionProvider.Cuda
+                    ? "Install the CUDA 12 runtime and cuDNN 9 (the libraries ONNX Runtime's CUDA provider loads), or use --device cpu."
+                    : "Check the GPU driver (DirectX 12), or use --device cpu."), ex);
+        }
+    }
+
+    /// <summary>
+    /// The session settings a provider needs. DirectML requires memory patterns off and sequential execution
+    /// (and one Run at a time, which <see cref="JasperEncoder"/> enforces).
+    /// </summary>
+    internal static void ApplyProviderSettings(SessionOptions sessionOptions, ExecutionProvider provider)
+    {
+        if (provider == ExecutionProvider.DirectML)
+        {
+            sessionOptions.EnableMemoryPattern = false;
+            sessionOptions.ExecutionMode = ExecutionMode.ORT_SEQUENTIAL;
+        }
+    }
+
+    private static InferenceSession Build(string graphPath, ProviderSelection selection, JasperEncoderOptions options)
+    {
+        using var sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+
+            // Environment.ProcessorCount honours the container's CPU quota; ONNX Runtime's default counts the host.
+            IntraOpNumThreads = options.IntraOpThreads ?? Environment.ProcessorCount,
+        };
+        AppendProvider(sessionOptions, selection.Provider, options.DeviceId);
+        return new InferenceSession(graphPath, sessionOptions);
+    }
+
+    /// <summary>Adds <paramref name="provider"/> (and the session settings it needs) to the options; the CPU needs nothing.</summary>
+    internal static void AppendProvider(SessionOptions sessionOptions, ExecutionProvider provider, int deviceId)
+    {
+        ApplyProviderSettings(sessionOptions, provider);
+        switch (provider)
+        {
+            case ExecutionProvider.Cuda:
+                sessionOptions.AppendExecutionProvider_CUDA(deviceId);
+                break;
+            case ExecutionProvider.DirectML:
+                sessionOptions.AppendExecutionProvider_DML(deviceId);
+                break;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Falling back to the CPU execution provider: {Reason}")]
+    private static partial void LogFallback(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Running on the {Provider} execution provider (requested: {Requested})")]
+    private static partial void LogProvider(ILogger logger, ExecutionProvider provider, ExecutionProvider requested);
+}

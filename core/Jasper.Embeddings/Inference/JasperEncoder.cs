@@ -1,0 +1,252 @@
+using System.Globalization;
+using Jasper.Embeddings.Compression;
+using Jasper.Embeddings.Models;
+using Jasper.Embeddings.Numerics;
+using Jasper.Embeddings.Tokenization;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Jasper.Embeddings.Inference;
+
+/// <summary>
+/// Jasper-Token-Compression embeddings on ONNX Runtime. Each text may carry its own compression ratio and prompt;
+/// texts are sorted by length, packed into batches under a token budget and returned L2-normalised in input order.
+/// One instance holds one session and is safe to share between threads.
+/// </summary>
+/// <remarks>
+/// Through <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/> the ratio and prompt come from
+/// <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> (<c>compression_ratio</c>, <c>prompt_name</c>), and
+/// <see cref="EmbeddingGenerationOptions.Dimensions"/> truncates and renormalises.
+/// </remarks>
+public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embedding<float>>
+{
+    /// <summary>Key of <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> holding the ratio.</summary>
+    public const string CompressionRatioProperty = "compression_ratio";
+
+    /// <summary>Key of <see cref="EmbeddingGenerationOptions.AdditionalProperties"/> holding the prompt name.</summary>
+    public const string PromptNameProperty = "prompt_name";
+
+    private readonly InferenceSession _session;
+    private readonly SemaphoreSlim? _runGate;
+    private readonly JasperEncoderOptions _options;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly ILogger _logger;
+
+    private JasperEncoder(ModelDirectory model, JasperTokenizer tokenizer, InferenceSession session, ProviderSelection selection, JasperEncoderOptions options, ILogger logger)
+    {
+        Model = model;
+        Tokenizer = tokenizer;
+        _session = session;
+        Provider = selection;
+        _options = options;
+        _logger = logger;
+        _runGate = selection.RequiresSerializedRuns ? new SemaphoreSlim(1, 1) : null;
+        _inputNames = [.. model.Manifest.Graph.Inputs];
+        _outputNames = [model.Manifest.Graph.Output];
+        Compression = new CompressionSettings(model.Manifest.Compression.Threshold, options.DefaultCompressionRatio ?? model.Manifest.Compression.DefaultRatio);
+        CompressionSettings.Validate(Compression.DefaultRatio);
+        MaxTokens = options.MaxTokens ?? model.Manifest.MaxTokens;
+        Metadata = new EmbeddingGeneratorMetadata("jasper", null, model.Manifest.Name, model.Manifest.Dimensions);
+    }
+
+    /// <summary>The loaded model.</summary>
+    public ModelDirectory Model { get; }
+
+    /// <summary>The model's tokenizer.</summary>
+    public JasperTokenizer Tokenizer { get; }
+
+    /// <summary>The execution provider in use and why.</summary>
+    public ProviderSelection Provider { get; }
+
+    /// <summary>Threshold and default ratio in effect.</summary>
+    public CompressionSettings Compression { get; }
+
+    /// <summary>Most tokens per text.</summary>
+    public int MaxTokens { get; }
+
+    /// <summary>Length of the vectors.</summary>
+    public int Dimensions => Model.Manifest.Dimensions;
+
+    /// <summary>Metadata reported through <see cref="GetService"/>.</summary>
+    public EmbeddingGeneratorMetadata Metadata { get; }
+
+    /// <summary>Loads a model directory written by <c>jasper model convert</c>.</summary>
+    public static JasperEncoder Load(string modelDirectory, JasperEncoderOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        options ??= new JasperEncoderOptions();
+        var logger = (ILogger?)loggerFactory?.CreateLogger<JasperEncoder>() ?? NullLogger.Instance;
+        var model = ModelDirectory.Open(modelDirectory);
+        if (!Conversion.JasperGraph.IsCurrent(model.Manifest.Graph))
+        {
+            throw new InvalidDataException(
+                $"{model.Path} was converted by an older jasper (graph inputs {string.Join(", ", model.Manifest.Graph.Inputs)}); convert it again with `jasper model convert`.");
+        }
+
+        var tokenizer = JasperTokenizer.Load(model.Path);
+        var (session, selection) = InferenceSessionFactory.Create(model.GraphPath, options, logger);
+        return new JasperEncoder(model, tokenizer, session, selection, options, logger);
+    }
+
+    /// <summary>Embeds texts, each with its own ratio and prompt; results are in input order.</summary>
+    public Task<IReadOnlyList<TextEmbedding>> EmbedAsync(IReadOnlyList<EmbeddingInput> inputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return EmbedAsync(inputs.Select(Prepare).ToArray(), cancellationToken); // invalid inputs fail before any work starts
+    }
+
+    /// <summary>Embeds texts already checked by <see cref="Prepare"/>; results are in input order.</summary>
+    public Task<IReadOnlyList<TextEmbedding>> EmbedAsync(IReadOnlyList<PreparedText> texts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        return Task.Run<IReadOnlyList<TextEmbedding>>(() => Run(texts, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Tokenizes one input as the model will see it (prompt, special tokens, limit) and plans its compression.</summary>
+    public PreparedText Prepare(EmbeddingInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input.Text);
+        string prompt = ResolvePrompt(input.PromptName ?? _options.DefaultPromptName ?? Model.Manifest.DefaultPromptName);
+        var tokens = Tokenizer.Encode(prompt + input.Text, MaxTokens, _options.Truncate);
+        if (tokens.Ids.Length == 0)
+        {
+            throw new ArgumentException("An empty text has no tokens to embed.", nameof(input));
+        }
+
+        double ratio = CompressionSettings.Validate(input.CompressionRatio ?? Compression.DefaultRatio);
+        return new PreparedText(tokens, CompressionPlan.Create(tokens.Ids.Length, ratio, Compression.Threshold));
+    }
+
+    /// <inheritdoc />
+    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        double? ratio = ReadProperty(options, CompressionRatioProperty) is object r ? Convert.ToDouble(r, CultureInfo.InvariantCulture) : null;
+        string? prompt = ReadProperty(options, PromptNameProperty)?.ToString();
+        var results = await EmbedAsync(values.Select(v => new EmbeddingInput(v, ratio, prompt)).ToList(), cancellationToken).ConfigureAwait(false);
+        var created = DateTimeOffset.UtcNow;
+        var embeddings = results.Select(result => new Embedding<float>(
+            options?.Dimensions is int d && d != result.Vector.Length ? VectorMath.TruncateAndNormalize(result.Vector, d) : result.Vector)
+        {
+            ModelId = Model.Manifest.Name,
+            CreatedAt = created,
+            AdditionalProperties = new AdditionalPropertiesDictionary
+            {
+                ["tokens"] = result.Tokens,
+                ["compressed_tokens"] = result.CompressedTokens,
+                [CompressionRatioProperty] = result.CompressionRatio,
+            },
+        });
+        long tokens = results.Sum(e => (long)e.Tokens);
+        return new GeneratedEmbeddings<Embedding<float>>(embeddings)
+        {
+            Usage = new UsageDetails { InputTokenCount = tokens, TotalTokenCount = tokens },
+        };
+    }
+
+    /// <inheritdoc />
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is not null ? null
+            : serviceType == typeof(EmbeddingGeneratorMetadata) ? Metadata
+            : serviceType.IsInstanceOfType(this) ? this
+            : null;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runGate?.Dispose();
+    }
+
+    private static object? ReadProperty(EmbeddingGenerationOptions? options, string key) =>
+        options?.AdditionalProperties?.TryGetValue(key, out object? value) == true ? value : null;
+
+    private string ResolvePrompt(string? name)
+    {
+        if (name is null)
+        {
+            return string.Empty;
+        }
+
+        return Model.Manifest.Prompts.TryGetValue(name, out string? prompt)
+            ? prompt
+            : throw new ArgumentException($"The model has no prompt named '{name}'; it has: {string.Join(", ", Model.Manifest.Prompts.Keys)}.", nameof(name));
+    }
+
+    private TextEmbedding[] Run(IReadOnlyList<PreparedText> texts, CancellationToken cancellationToken)
+    {
+        var results = new TextEmbedding[texts.Count];
+        var batches = BatchPlanner.Plan(texts.Select(t => t.Tokens.Ids.Length).ToArray(), _options.BatchTokenBudget, _options.MaxBatchSize);
+        foreach (var batch in batches)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var vectors = RunBatch([.. batch.Rows.Select(row => row.Select(i => texts[i]).ToArray())], cancellationToken);
+            for (int row = 0; row < batch.Rows.Count; row++)
+            {
+                for (int slot = 0; slot < batch.Rows[row].Length; slot++)
+                {
+                    int index = batch.Rows[row][slot];
+                    var text = texts[index];
+                    var (vector, norm) = vectors[row][slot];
+                    results[index] = new TextEmbedding(vector, text.Tokens.Ids.Length, text.Plan.CompressedLength, text.Plan.Ratio, text.Tokens.Truncated) { Norm = norm };
+                }
+            }
+        }
+
+        return results;
+    }
+
+    // One inference; returns each row's slots as (vector, norm before normalisation).
+    private (float[] Vector, float Norm)[][] RunBatch(PreparedText[][] rows, CancellationToken cancellationToken)
+    {
+        var inputs = BatchInputs.Create(rows, Tokenizer.PadTokenId);
+        long[] perPosition = [rows.Length, inputs.Positions];
+        using var inputIds = OrtValue.CreateTensorValueFromMemory(inputs.InputIds, [rows.Length, inputs.Tokens]);
+        using var poolStart = OrtValue.CreateTensorValueFromMemory(inputs.PoolStart, perPosition);
+        using var poolEnd = OrtValue.CreateTensorValueFromMemory(inputs.PoolEnd, perPosition);
+        using var positionText = OrtValue.CreateTensorValueFromMemory(inputs.PositionText, perPosition);
+        using var positionIndex = OrtValue.CreateTensorValueFromMemory(inputs.PositionIndex, perPosition);
+        using var textPositions = OrtValue.CreateTensorValueFromMemory(inputs.TextPositions, [rows.Length, inputs.Texts]);
+        using var runOptions = new RunOptions();
+        using var registration = cancellationToken.Register(() => runOptions.Terminate = true);
+
+        _runGate?.Wait(cancellationToken);
+        try
+        {
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                int texts = rows.Sum(r => r.Length);
+                LogBatch(_logger, texts, rows.Length, inputs.Tokens, inputs.Positions);
+            }
+
+            using var outputs = _session.Run(runOptions, _inputNames, [inputIds, poolStart, poolEnd, positionText, positionIndex, textPositions], _outputNames);
+            ReadOnlySpan<float> data = outputs[0].GetTensorDataAsSpan<float>();
+            int width = data.Length / (rows.Length * inputs.Texts);
+            var results = new (float[], float)[rows.Length][];
+            for (int row = 0; row < rows.Length; row++)
+            {
+                results[row] = new (float[], float)[rows[row].Length];
+                for (int slot = 0; slot < rows[row].Length; slot++)
+                {
+                    float[] vector = data.Slice(((row * inputs.Texts) + slot) * width, width).ToArray();
+                    results[row][slot] = (vector, Model.Manifest.Normalize ? VectorMath.NormalizeInPlace(vector) : 1f);
+                }
+            }
+
+            return results;
+        }
+        finally
+        {
+            _runGate?.Release();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Inference: {Texts} texts in {Rows} rows, {Tokens} tokens wide, {Positions} positions after compression")]
+    private static partial void LogBatch(ILogger logger, int texts, int rows, int tokens, int positions);
+}

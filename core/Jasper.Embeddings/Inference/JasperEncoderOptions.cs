@@ -1,0 +1,35 @@
+namespace Jasper.Embeddings.Inference;
+
+/// <summary>How a <see cref="JasperEncoder"/> runs. Unset values come from the model manifest.</summary>
+public sealed class JasperEncoderOptions
+{
+    /// <summary>Execution provider; <see cref="ExecutionProvider.Auto"/> falls back to the CPU with a log line.</summary>
+    public ExecutionProvider Device { get; set; } = ExecutionProvider.Auto;
+
+    /// <summary>GPU index for CUDA or DirectML.</summary>
+    public int DeviceId { get; set; }
+
+    /// <summary>
+    /// Most padded tokens (rows × longest row) one inference may take. Texts are sorted by length and packed
+    /// greedily under it; a single text longer than the budget runs alone.
+    /// </summary>
+    public int BatchTokenBudget { get; set; } = 8192;
+
+    /// <summary>Most texts in one inference.</summary>
+    public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>Most tokens per text (prompt and special tokens included); the manifest's trained length by default.</summary>
+    public int? MaxTokens { get; set; }
+
+    /// <summary>Keep the first tokens of longer texts instead of failing.</summary>
+    public bool Truncate { get; set; }
+
+    /// <summary>Ratio for texts that state none; the manifest's default (0.5) by default.</summary>
+    public double? DefaultCompressionRatio { get; set; }
+
+    /// <summary>Prompt for texts that name none; the manifest's default prompt (if any) by default.</summary>
+    public string? DefaultPromptName { get; set; }
+
+    /// <summary>CPU threads per inference; by default the processors this process may use (its container's quota).</summary>
+    public int? IntraOpThreads { get; set; }
+}

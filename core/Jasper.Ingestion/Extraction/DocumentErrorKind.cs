@@ -1,0 +1,23 @@
+namespace Jasper.Ingestion.Extraction;
+
+/// <summary>Why a document could not be turned into vectors.</summary>
+public enum DocumentErrorKind
+{
+    /// <summary>The document has no text.</summary>
+    Empty,
+
+    /// <summary>Unknown or binary content, or a format this system does not read.</summary>
+    Unsupported,
+
+    /// <summary>A known format whose content is damaged or truncated.</summary>
+    Corrupt,
+
+    /// <summary>Text in an encoding that cannot be decoded without loss.</summary>
+    Encoding,
+
+    /// <summary>Larger than the configured limit.</summary>
+    TooLarge,
+
+    /// <summary>Extraction worked but a later step (encoding, writing) failed.</summary>
+    Failed,
+}

@@ -1,0 +1,18 @@
+namespace Jasper.Ingestion.Extraction;
+
+/// <summary>A document that cannot be ingested, with a named reason; it never stops the other documents.</summary>
+public sealed class DocumentException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public DocumentException(DocumentErrorKind kind, string message, Exception? innerException = null)
+        : base(message, innerException) => Kind = kind;
+
+    /// <summary>The reason, by name.</summary>
+    public DocumentErrorKind Kind { get; }
+
+    /// <summary>"unsupported: binary content (PNG image)" and the like.</summary>
+    public string Reason => $"{KindName(Kind)}: {Message}";
+
+    /// <summary>The kind as reports spell it: empty, unsupported, corrupt, encoding, too-large, failed.</summary>
+    public static string KindName(DocumentErrorKind kind) => kind == DocumentErrorKind.TooLarge ? "too-large" : kind.ToString().ToLowerInvariant();
+}

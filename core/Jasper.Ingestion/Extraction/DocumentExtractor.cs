@@ -1,0 +1,54 @@
+namespace Jasper.Ingestion.Extraction;
+
+/// <summary>
+/// Detects a document's format from its content and name and returns its text blocks from the matching
+/// extractor. Every failure is a <see cref="DocumentException"/> naming the reason.
+/// </summary>
+public sealed class DocumentExtractor
+{
+    private readonly ExtractionOptions _options;
+    private readonly Dictionary<FileFormat, IDocumentExtractor> _extractors;
+
+    /// <summary>Creates the extractor with the standard format readers.</summary>
+    public DocumentExtractor(ExtractionOptions? options = null)
+    {
+        _options = options ?? new ExtractionOptions();
+        _extractors = new IDocumentExtractor[] { new PlainTextExtractor(), new MarkdownExtractor(), new HtmlExtractor(), new PdfExtractor(), new DocxExtractor() }
+            .ToDictionary(e => e.Format);
+    }
+
+    /// <summary>Reads the first bytes and decides the format (opening the document a second time for ZIP archives).</summary>
+    public async Task<FileFormat> DetectAsync(Func<CancellationToken, Task<Stream>> open, string? name, long? length, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        var head = new byte[FormatDetector.SniffLength];
+        int read;
+        await using (var stream = await open(cancellationToken).ConfigureAwait(false))
+        {
+            read = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        var format = FormatDetector.Detect(head.AsSpan(0, read), name, () => open(cancellationToken).GetAwaiter().GetResult());
+        long limit = format == FileFormat.PlainText ? _options.MaxTextBytes : _options.MaxParsedBytes;
+        if (length > limit)
+        {
+            throw new DocumentException(DocumentErrorKind.TooLarge, $"{length} bytes is over the {limit}-byte limit for {format} documents");
+        }
+
+        return format;
+    }
+
+    /// <summary>The document's text blocks in order.</summary>
+    public async IAsyncEnumerable<TextBlock> ExtractAsync(
+        Func<CancellationToken, Task<Stream>> open,
+        FileFormat format,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        await using var stream = await open(cancellationToken).ConfigureAwait(false);
+        await foreach (var block in _extractors[format].ExtractAsync(stream, cancellationToken).ConfigureAwait(false))
+        {
+            yield return block;
+        }
+    }
+}

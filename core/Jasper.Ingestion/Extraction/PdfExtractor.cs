@@ -1,0 +1,36 @@
+using UglyToad.PdfPig;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
+
+namespace Jasper.Ingestion.Extraction;
+
+/// <summary>PDF through PdfPig: each page's text in content order, split into paragraphs at blank lines.</summary>
+public sealed class PdfExtractor : BufferedDocumentExtractor
+{
+    /// <inheritdoc />
+    public override FileFormat Format => FileFormat.Pdf;
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<TextBlock> Extract(MemoryStream content)
+    {
+        var builder = new BlockBuilder();
+        try
+        {
+            using var document = PdfDocument.Open(content.ToArray(), new ParsingOptions { UseLenientParsing = false });
+            foreach (var page in document.GetPages())
+            {
+                string text = ContentOrderTextExtractor.GetText(page).Replace("\r\n", "\n", StringComparison.Ordinal);
+                foreach (string paragraph in text.Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+                {
+                    builder.Add(paragraph, TextBlockKind.Paragraph);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is PdfDocumentFormatException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or InvalidCastException or KeyNotFoundException or FormatException)
+        {
+            throw new DocumentException(DocumentErrorKind.Corrupt, $"the PDF cannot be read ({ex.Message})", ex);
+        }
+
+        return builder.Build("the PDF has no text layer (scanned pages need OCR first)");
+    }
+}

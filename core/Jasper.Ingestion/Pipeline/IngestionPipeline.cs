@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Jasper.Embeddings.Inference;
+using Jasper.Ingestion.Chunking;
+using Jasper.Ingestion.Extraction;
+using Jasper.Ingestion.Policy;
+using Jasper.Ingestion.Sinks;
+using Jasper.Ingestion.Vectors;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Jasper.Ingestion.Pipeline;
+
+/// <summary>
+/// Turns documents into vector records in two stages that can run in one process (<see cref="IngestAsync"/>) or
+/// apart (the functions): <see cref="PlanAsync"/> extracts and chunks a document and fixes its version and ratio;
+/// <see cref="EmbedPartAsync"/> embeds a run of its chunks into the sink. Memory is bounded by a batch, not the
+/// document. A document whose version (content and settings) the sink already holds is skipped. Safe to share:
+/// documents may be ingested concurrently.
+/// </summary>
+public sealed partial class IngestionPipeline
+{
+    private const string DocumentPrompt = "document";
+
+    private readonly JasperEncoder _encoder;
+    private readonly IVectorSink _sink;
+    private readonly IngestionOptions _options;
+    private readonly DocumentExtractor _extractor;
+    private readonly TextChunker _chunker;
+    private readonly CompressionPolicy _policy;
+    private readonly ILogger _logger;
+    private readonly string _settingsFingerprint;
+
+    /// <summary>Creates a pipeline writing to <paramref name="sink"/>.</summary>
+    public IngestionPipeline(JasperEncoder encoder, IVectorSink sink, IngestionOptions? options = null, ILogger<IngestionPipeline>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        _encoder = encoder;
+        _sink = sink;
+        _options = options ?? new IngestionOptions();
+        if (_options.Chunking.MaxTokens > encoder.MaxTokens)
+        {
+            throw new ArgumentException($"Chunks of up to {_options.Chunking.MaxTokens} tokens exceed the model's maximum of {encoder.MaxTokens}.", nameof(options));
+        }
+
+        _extractor = new DocumentExtractor(_options.Extraction);
+        _chunker = new TextChunker(encoder.Tokenizer, _options.Chunking);
+        _policy = new CompressionPolicy(_options.Compression, encoder.Compression.Threshold);
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _settingsFingerprint = Fingerprint();
+    }
+
+    /// <summary>The sink records go to.</summary>
+    public IVectorSink Sink => _sink;
+
+    /// <summary>Ingests one document in this process; never throws for a bad document (see <see cref="DocumentReport.Error"/>).</summary>
+    public async Task<DocumentReport> IngestAsync(DocumentSource document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var watch = Stopwatch.StartNew();
+        var report = new DocumentReport { DocumentId = document.DocumentId, Source = document.Source, Status = DocumentStatus.Failed };
+        DocumentPlan? plan = null;
+        try
+        {
+            await using var spool = new ChunkSpool(_options.SpoolDirectory);
+            plan = await PlanAsync(document, spool.WriteAsync, cancellationToken).ConfigureAwait(false);
+            report = report with { Format = plan.Format };
+            if (plan.Unchanged)
+            {
+                return report with { Status = DocumentStatus.Unchanged, Elapsed = watch.Elapsed };
+            }
+
+            var total = PartReport.Empty;
+            await foreach (var group in spool.ReadGroupsAsync(_options.EncodeGroupSize, cancellationToken).ConfigureAwait(false))
+            {
+                total = total.Add(await EmbedPartAsync(plan, group, cancellationToken).ConfigureAwait(false));
+            }
+
+            await _sink.CommitAsync(plan.Document, plan.Chunks, cancellationToken).ConfigureAwait(false);
+            report = report with
+            {
+                Status = DocumentStatus.Succeeded,
+                Chunks = total.Chunks,
+                Tokens = total.Tokens,
+                CompressedTokens = total.CompressedTokens,
+                MeanRatio = total.RatioSum / total.Chunks,
+                Elapsed = watch.Elapsed,
+            };
+            LogDocument(_logger, document.Source, report.Chunks, report.Tokens, report.CompressedTokens, report.MeanRatio, watch.Elapsed.TotalSeconds);
+            return report;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            string reason = ex is DocumentException known ? known.Reason : $"failed: {ex.Message}";
+            LogFailure(_logger, document.Source, reason);
+            if (plan is { Unchanged: false })
+            {
+                await AbandonQuietlyAsync(plan.Document).ConfigureAwait(false);
+            }
+
+            return report with { Status = DocumentStatus.Failed, Error = reason, Elapsed = watch.Elapsed };
+        }
+    }
+
+    /// <summary>
+    /// Fixes a document's version and, unless the sink already holds it, extracts and chunks it, handing each chunk
+    /// to <paramref name="onChunk"/> (a spool, a work blob) and deciding the ratio its chunks get. Failures are
+    /// <see cref="DocumentException"/>s.
+    /// </summary>
+    public async Task<DocumentPlan> PlanAsync(DocumentSource document, Func<TextChunk, CancellationToken, Task> onChunk, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(onChunk);
+        string version = await VersionAsync(document, cancellationToken).ConfigureAwait(false);
+        var descriptor = new DocumentDescriptor(document.DocumentId, document.Source, version);
+        var plan = new DocumentPlan { Document = descriptor, Priority = document.Priority, Ratio = new CompressionDecision(1.0, "unchanged") };
+        if (await _sink.GetCommittedVersionAsync(document.DocumentId, cancellationToken).ConfigureAwait(false) == version)
+        {
+            return plan with { Unchanged = true };
+        }
+
+        var format = await _extractor.DetectAsync(document.Open, document.Name, document.Length, cancellationToken).ConfigureAwait(false);
+        int chunks = 0;
+        long tokens = 0;
+        await foreach (var chunk in _chunker.ChunkAsync(_extractor.ExtractAsync(document.Open, format, cancellationToken), cancellationToken).ConfigureAwait(false))
+        {
+            await onChunk(chunk, cancellationToken).ConfigureAwait(false);
+            chunks++;
+            tokens += chunk.Tokens;
+        }
+
+        if (chunks == 0)
+        {
+            throw new DocumentException(DocumentErrorKind.Empty, "the document has no text to embed");
+        }
+
+        return plan with
+        {
+            Format = format,
+            Chunks = chunks,
+            Tokens = tokens,
+            Ratio = _policy.DocumentRatio(tokens, document.Priority, document.CompressionRatio),
+        };
+    }
+
+    /// <summary>Embeds consecutive chunks of a planned document and writes them to the sink as one part (idempotent).</summary>
+    public async Task<PartReport> EmbedPartAsync(DocumentPlan plan, IReadOnlyList<TextChunk> chunks, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(chunks);
+        string? prompt = _encoder.Model.Manifest.Prompts.ContainsKey(DocumentPrompt) ? DocumentPrompt : null;
+        var prepared = chunks.Select(chunk => _encoder.Prepare(new EmbeddingInput(chunk.Text, _policy.Decide(chunk.Tokens, plan.Ratio).Ratio, prompt))).ToList();
+        var embeddings = await _encoder.EmbedAsync(prepared, cancellationToken).ConfigureAwait(false);
+        var records = chunks.Select((chunk, i) => ToRecord(plan, chunk, embeddings[i])).ToList();
+        await _sink.WritePartAsync(plan.Document, records, cancellationToken).ConfigureAwait(false);
+        return new PartReport(records.Count, records.Sum(r => (long)r.Tokens), records.Sum(r => (long)r.CompressedTokens), records.Sum(r => r.CompressionRatio));
+    }
+
+    private async Task AbandonQuietlyAsync(DocumentDescriptor document)
+    {
+        try
+        {
+            await _sink.AbandonAsync(document).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Best effort: the document has already failed, and a sink of any kind (files, blobs, an index) may fail to
+            // clean up; the original failure is what the caller must see.
+            LogFailure(_logger, document.Source, $"could not remove the abandoned version: {ex.Message}");
+        }
+    }
+
+    private VectorRecord ToRecord(DocumentPlan plan, TextChunk chunk, TextEmbedding embedding) => new()
+    {
+        Id = VectorRecord.IdFor(plan.Document.DocumentId, chunk.Index),
+        DocumentId = plan.Document.DocumentId,
+        Source = plan.Document.Source,
+        ChunkIndex = chunk.Index,
+        CharStart = chunk.CharStart,
+        CharEnd = chunk.CharEnd,
+        Text = chunk.Text,
+        Tokens = embedding.Tokens,
+        CompressedTokens = embedding.CompressedTokens,
+        CompressionRatio = embedding.CompressionRatio,
+        Priority = plan.Priority.ToName(),
+        Model = _encoder.Model.Manifest.Name,
+        Dimensions = embedding.Vector.Length,
+        Embedding = embedding.Vector,
+    };
+
+    // The version of a document's vectors: its bytes, and everything that shapes the records made from them.
+    private async Task<string> VersionAsync(DocumentSource document, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using (var stream = await document.Open(cancellationToken).ConfigureAwait(false))
+        {
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+        }
+
+        string settings = string.Create(CultureInfo.InvariantCulture, $"|{_settingsFingerprint}|{document.Priority}|{document.CompressionRatio}|{document.Source}");
+        hash.AppendData(Encoding.UTF8.GetBytes(settings));
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
+    }
+
+    private string Fingerprint()
+    {
+        var m = _encoder.Model.Manifest;
+        var c = _options.Chunking;
+        var p = _options.Compression;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"records/1|{m.Name}|{m.Precision}|{m.Dimensions}|{string.Join(',', m.Source.WeightFiles.Values)}|{c.TargetTokens},{c.OverlapTokens},{c.MaxTokens}|{p.High},{p.Normal},{p.Low},{p.Minimum},{p.LargeDocumentTokens}");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {Source}: {Chunks} chunks, {Tokens} tokens, {Compressed} after compression (mean ratio {Ratio:0.###}) in {Seconds:0.00} s")]
+    private static partial void LogDocument(ILogger logger, string source, int chunks, long tokens, long compressed, double ratio, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ingest {Source}: {Reason}")]
+    private static partial void LogFailure(ILogger logger, string source, string reason);
+}

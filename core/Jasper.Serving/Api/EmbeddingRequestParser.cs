@@ -1,0 +1,168 @@
+using System.Text.Json;
+using Jasper.Ingestion.Policy;
+
+namespace Jasper.Serving.Api;
+
+/// <summary>
+/// Parses request bodies of the two contracts with errors that name the field: the OpenAI one (<c>input</c>,
+/// <c>model</c>, <c>encoding_format</c>, <c>dimensions</c>, <c>user</c>) and the native one, which adds
+/// <c>prompt_name</c>, <c>priority</c>, <c>compression_ratio</c> and <c>normalize</c>.
+/// </summary>
+public static class EmbeddingRequestParser
+{
+    private static readonly string[] OpenAIFields = ["input", "model", "encoding_format", "dimensions", "user"];
+    private static readonly string[] NativeFields = [.. OpenAIFields, "prompt_name", "priority", "compression_ratio", "normalize"];
+
+    /// <summary>Parses an OpenAI embeddings request.</summary>
+    public static EmbeddingRequest ParseOpenAI(ReadOnlySpan<byte> body) => Parse(body, native: false);
+
+    /// <summary>Parses a native embed request.</summary>
+    public static EmbeddingRequest ParseNative(ReadOnlySpan<byte> body) => Parse(body, native: true);
+
+    private static EmbeddingRequest Parse(ReadOnlySpan<byte> body, bool native)
+    {
+        JsonDocument document;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            document = JsonDocument.ParseValue(ref reader);
+        }
+        catch (JsonException ex)
+        {
+            throw ApiException.Invalid($"The request body is not valid JSON: {ex.Message}", null, "invalid_json");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw ApiException.Invalid("The request body must be a JSON object.", null, "invalid_json");
+            }
+
+            foreach (var property in root.EnumerateObject())
+            {
+                if (!(native ? NativeFields : OpenAIFields).Contains(property.Name))
+                {
+                    throw ApiException.Invalid($"Unknown parameter '{property.Name}'.", property.Name, "unknown_parameter");
+                }
+            }
+
+            return new EmbeddingRequest
+            {
+                Inputs = Inputs(root),
+                Model = OptionalString(root, "model"),
+                Format = Format(root),
+                Dimensions = Dimensions(root),
+                PromptName = native ? OptionalString(root, "prompt_name") : null,
+                Priority = native ? Priority(root) : null,
+                CompressionRatio = native ? Ratio(root) : null,
+                Normalize = !native || Bool(root, "normalize") != false,
+            };
+        }
+    }
+
+    private static List<string> Inputs(JsonElement root)
+    {
+        if (!root.TryGetProperty("input", out var input))
+        {
+            throw ApiException.Invalid("'input' is required: a string or an array of strings.", "input");
+        }
+
+        switch (input.ValueKind)
+        {
+            case JsonValueKind.String:
+                return [input.GetString()!];
+            case JsonValueKind.Array:
+                var texts = new List<string>();
+                foreach (var item in input.EnumerateArray())
+                {
+                    if (item.ValueKind is JsonValueKind.Number or JsonValueKind.Array)
+                    {
+                        throw ApiException.Invalid(
+                            "'input' holds token ids. This server tokenizes text itself with Jasper's Qwen tokenizer; ids from another tokenizer " +
+                            "(such as OpenAI's tiktoken) would be meaningless here. Send the text instead; in LangChain, create OpenAIEmbeddings " +
+                            "with check_embedding_ctx_length=False so that it sends strings.", "input", "token_ids_not_supported");
+                    }
+
+                    if (item.ValueKind != JsonValueKind.String)
+                    {
+                        throw ApiException.Invalid($"'input[{texts.Count}]' must be a string, not {Describe(item)}.", "input");
+                    }
+
+                    texts.Add(item.GetString()!);
+                }
+
+                return texts.Count > 0 ? texts : throw ApiException.Invalid("'input' must not be an empty array.", "input");
+            default:
+                throw ApiException.Invalid($"'input' must be a string or an array of strings, not {Describe(input)}.", "input");
+        }
+    }
+
+    private static EncodingFormat Format(JsonElement root) => OptionalString(root, "encoding_format") switch
+    {
+        null or "float" => EncodingFormat.Float,
+        "base64" => EncodingFormat.Base64,
+        var other => throw ApiException.Invalid($"'encoding_format' must be 'float' or 'base64', not '{other}'.", "encoding_format"),
+    };
+
+    private static int? Dimensions(JsonElement root)
+    {
+        if (!root.TryGetProperty("dimensions", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int dimensions) && dimensions > 0
+            ? dimensions
+            : throw ApiException.Invalid("'dimensions' must be a positive integer.", "dimensions");
+    }
+
+    private static IngestPriority? Priority(JsonElement root) => OptionalString(root, "priority") switch
+    {
+        null => null,
+        var text => IngestPriorities.TryParse(text, out var priority)
+            ? priority
+            : throw ApiException.Invalid($"'priority' must be high, normal or low, not '{text}'.", "priority"),
+    };
+
+    private static double? Ratio(JsonElement root)
+    {
+        if (!root.TryGetProperty("compression_ratio", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number ? value.GetDouble() : throw ApiException.Invalid("'compression_ratio' must be a number.", "compression_ratio");
+    }
+
+    private static bool? Bool(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : throw ApiException.Invalid($"'{name}' must be true or false.", name);
+    }
+
+    private static string? OptionalString(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw ApiException.Invalid($"'{name}' must be a string, not {Describe(value)}.", name);
+    }
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "a string",
+    };
+}

@@ -1,0 +1,21 @@
+namespace Jasper.Serving.Batching;
+
+/// <summary>How concurrent requests share inferences.</summary>
+public sealed class DynamicBatchingOptions
+{
+    /// <summary>Coalesce concurrent requests (on by default); off, each request runs its own inference.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// How long the batcher waits for company after the latest request arrived: gathering goes on while requests
+    /// keep coming closer together than this, so a burst (clients answered together come back together) lands in
+    /// one batch instead of a small one and a large one.
+    /// </summary>
+    public int WindowMilliseconds { get; set; } = 2;
+
+    /// <summary>Most the first request of a batch waits for the others, whatever keeps arriving.</summary>
+    public int MaxDelayMilliseconds { get; set; } = 20;
+
+    /// <summary>Most tokens gathered into one batch (the encoder splits it further by its own budget).</summary>
+    public int MaxBatchTokens { get; set; } = 16384;
+}

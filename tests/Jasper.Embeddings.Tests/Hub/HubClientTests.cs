@@ -1,0 +1,118 @@
+using Jasper.Embeddings.Hub;
+using Jasper.Embeddings.Inference;
+using Jasper.Embeddings.Numerics;
+using Jasper.Embeddings.Tests.Conversion;
+using Jasper.TestSupport;
+
+namespace Jasper.Embeddings.Tests.Hub;
+
+/// <summary>`jasper model pull` against a hub served on 127.0.0.1 from the synthetic checkpoint.</summary>
+[Collection(TinyModelGroup.Name)]
+public sealed class HubClientTests
+{
+    [Fact]
+    public async Task Pull_downloads_resumes_after_a_dropped_connection_verifies_and_converts()
+    {
+        await using var hub = await FakeHub.StartAsync(TinyModels.Checkpoint);
+        hub.DropOnce = "model.safetensors";
+        using var dir = new TempDirectory();
+        using var client = new HubClient(new HubOptions { Endpoint = hub.Endpoint });
+        var seen = new List<DownloadProgress>();
+
+        var manifest = await ModelPuller.PullAsync(client, new ModelPullOptions
+        {
+            Repository = hub.Repository,
+            OutputDirectory = dir.Path,
+            DownloadProgress = new SynchronousProgress<DownloadProgress>(seen.Add),
+        });
+
+        Assert.Contains(hub.Requests, r => r.StartsWith("GET model.safetensors bytes=", StringComparison.Ordinal));
+        Assert.DoesNotContain(hub.Requests, r => r.Contains("onnx/", StringComparison.Ordinal));
+        Assert.Contains(seen, p => p.File == "model.safetensors" && p.BytesDone == p.BytesTotal);
+        Assert.Equal(hub.Repository, manifest.Source.Checkpoint);
+        Assert.Equal(FakeHub.Commit, manifest.Source.Revision);
+        Assert.False(Directory.Exists(dir.Combine(ModelPuller.CheckpointSubdirectory)));
+
+        using var pulled = JasperEncoder.Load(dir.Path);
+        using var reference = JasperEncoder.Load(TinyModels.Fp32);
+        var input = new[] { new EmbeddingInput(Goldens.ModelCases[20].Text) };
+        float[] a = (await pulled.EmbedAsync(input))[0].Vector;
+        float[] b = (await reference.EmbedAsync(input))[0].Vector;
+        Assert.True(VectorMath.Cosine(a, b) >= 0.99999);
+    }
+
+    [Fact]
+    public async Task A_partial_file_from_an_earlier_run_is_resumed_with_a_range_request()
+    {
+        await using var hub = await FakeHub.StartAsync(TinyModels.Checkpoint);
+        using var dir = new TempDirectory();
+        byte[] weights = await File.ReadAllBytesAsync(Path.Combine(TinyModels.Checkpoint, "model.safetensors"));
+        await File.WriteAllBytesAsync(dir.Combine("model.safetensors.incomplete"), weights[..(weights.Length / 3)]);
+        using var client = new HubClient(new HubOptions { Endpoint = hub.Endpoint });
+
+        await client.DownloadCheckpointAsync(hub.Repository, "main", dir.Path);
+
+        Assert.Contains($"GET model.safetensors bytes={weights.Length / 3}-", hub.Requests);
+        Assert.Equal(weights, await File.ReadAllBytesAsync(dir.Combine("model.safetensors")));
+        Assert.False(File.Exists(dir.Combine("model.safetensors.incomplete")));
+    }
+
+    [Fact]
+    public async Task Files_already_complete_are_not_downloaded_again()
+    {
+        await using var hub = await FakeHub.StartAsync(TinyModels.Checkpoint);
+        using var dir = new TempDirectory();
+        using var client = new HubClient(new HubOptions { Endpoint = hub.Endpoint });
+        await client.DownloadCheckpointAsync(hub.Repository, "main", dir.Path);
+        int before = hub.Requests.Count;
+        await client.DownloadCheckpointAsync(hub.Repository, "main", dir.Path);
+        Assert.Equal(before + 1, hub.Requests.Count); // only the listing
+    }
+
+    [Fact]
+    public async Task A_checksum_mismatch_discards_the_file_and_says_so()
+    {
+        await using var hub = await FakeHub.StartAsync(TinyModels.Checkpoint);
+        hub.Corrupt = "model.safetensors";
+        using var dir = new TempDirectory();
+        using var client = new HubClient(new HubOptions { Endpoint = hub.Endpoint });
+
+        var error = await Assert.ThrowsAsync<HubException>(() => client.DownloadCheckpointAsync(hub.Repository, "main", dir.Path));
+
+        Assert.Contains("SHA-256", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.Combine("model.safetensors")));
+        Assert.False(File.Exists(dir.Combine("model.safetensors.incomplete")));
+    }
+
+    [Fact]
+    public async Task Hub_errors_say_what_to_do()
+    {
+        await using var hub = await FakeHub.StartAsync(TinyModels.Checkpoint);
+        using var dir = new TempDirectory();
+        using var client = new HubClient(new HubOptions { Endpoint = hub.Endpoint });
+
+        Assert.Contains("not found", (await Assert.ThrowsAsync<HubException>(() => client.DownloadCheckpointAsync("nobody/nothing", "main", dir.Path))).Message, StringComparison.Ordinal);
+        hub.RequireToken = true;
+        Assert.Contains("HF_TOKEN", (await Assert.ThrowsAsync<HubException>(() => client.DownloadCheckpointAsync(hub.Repository, "main", dir.Path))).Message, StringComparison.Ordinal);
+
+        using var unreachable = new HubClient(new HubOptions { Endpoint = new Uri("http://127.0.0.1:9/") });
+        Assert.Contains("Cannot reach", (await Assert.ThrowsAsync<HubException>(() => unreachable.DownloadCheckpointAsync(hub.Repository, "main", dir.Path))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_endpoint_comes_from_HF_ENDPOINT()
+    {
+        string? saved = Environment.GetEnvironmentVariable("HF_ENDPOINT");
+        try
+        {
+            Environment.SetEnvironmentVariable("HF_ENDPOINT", "http://127.0.0.1:5555");
+            Assert.Equal(new Uri("http://127.0.0.1:5555"), HubOptions.FromEnvironment().Endpoint);
+            Environment.SetEnvironmentVariable("HF_ENDPOINT", null);
+            Assert.Equal(HubOptions.DefaultEndpoint, HubOptions.FromEnvironment().Endpoint);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("HF_ENDPOINT", saved);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Text;
+using Jasper.Ingestion.Extraction;
+using Jasper.TestSupport;
+
+namespace Jasper.Ingestion.Tests.Extraction;
+
+public sealed class DocumentExtractorTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly DocumentExtractor _extractor = new();
+
+    public DocumentExtractorTests() => MixedDocuments.Write(_dir.Path);
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Every_good_document_yields_its_text()
+    {
+        foreach (var (name, phrase) in MixedDocuments.Good)
+        {
+            string text = await ExtractAsync(name);
+            Assert.Contains(phrase, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Every_bad_document_fails_with_its_named_reason()
+    {
+        foreach (var (name, kind) in MixedDocuments.Bad)
+        {
+            var error = await Assert.ThrowsAsync<DocumentException>(() => ExtractAsync(name));
+            Assert.True(error.Reason.StartsWith(kind + ": ", StringComparison.Ordinal), $"{name}: {error.Reason}");
+        }
+    }
+
+    [Fact]
+    public async Task The_format_comes_from_the_content_before_the_name()
+    {
+        Assert.Equal(FileFormat.Pdf, await DetectAsync("pdf-named-as.txt"));
+        Assert.Equal(FileFormat.Docx, await DetectAsync("letter.docx"));
+        File.WriteAllText(_dir.Combine("page-without-extension"), "<!DOCTYPE html><html><body><p>x</p></body></html>");
+        Assert.Equal(FileFormat.Html, await DetectAsync("page-without-extension"));
+        File.WriteAllText(_dir.Combine("not-a.pdf"), "just text");
+        Assert.Equal(DocumentErrorKind.Corrupt, (await Assert.ThrowsAsync<DocumentException>(() => DetectAsync("not-a.pdf"))).Kind);
+    }
+
+    [Fact]
+    public async Task Html_keeps_visible_text_only_and_marks_headings()
+    {
+        File.WriteAllText(_dir.Combine("x.html"), """
+            <html><head><title>T</title><style>.a{}</style></head><body>
+            <h2>Section   title</h2><p>Para <b>one</b>
+            continues.</p><script>var x = "script";</script><div hidden>hidden div</div><noscript>no</noscript>
+            <ul><li>item one</li><li>item two</li></ul><pre>  keep   spacing</pre></body></html>
+            """);
+        var blocks = await BlocksAsync("x.html");
+        Assert.Equal(["Section title", "Para one continues.", "item one", "item two", "keep   spacing"], blocks.Select(b => b.Text.Trim()));
+        Assert.Equal(TextBlockKind.Heading, blocks[0].Kind);
+        Assert.DoesNotContain(blocks, b => b.Text.Contains("script", StringComparison.Ordinal) || b.Text.Contains("hidden", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Html_declaring_another_charset_is_decoded_correctly()
+    {
+        byte[] latin1 = Encoding.Latin1.GetBytes("<html><head><meta charset=\"iso-8859-1\"></head><body><p>caf\u00e9 cr\u00e8me</p></body></html>");
+        File.WriteAllBytes(_dir.Combine("latin1.html"), latin1);
+        Assert.Contains("café crème", await ExtractAsync("latin1.html"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Markdown_keeps_headings_as_text_without_markup()
+    {
+        File.WriteAllText(_dir.Combine("m.md"), "# Title\n\nText with *emphasis*, `code` and a [link](http://x).\n\n| a | b |\n|---|---|\n| c | d |\n");
+        var blocks = await BlocksAsync("m.md");
+        Assert.Equal(TextBlockKind.Heading, blocks[0].Kind);
+        Assert.Equal("Title", blocks[0].Text.Trim());
+        Assert.Equal("Text with emphasis, code and a link.", blocks[1].Text.Trim());
+        Assert.Contains(blocks, b => b.Text.Trim() == "d");
+    }
+
+    [Fact]
+    public async Task Docx_headings_and_paragraphs_become_blocks()
+    {
+        var blocks = await BlocksAsync("letter.docx");
+        Assert.Equal([TextBlockKind.Heading, TextBlockKind.Paragraph], blocks.Select(b => b.Kind));
+    }
+
+    [Fact]
+    public async Task Plain_text_blocks_concatenate_back_to_the_file_exactly()
+    {
+        var random = new Random(5);
+        var builder = new StringBuilder();
+        while (builder.Length < (3 * PlainTextExtractor.WindowChars) + 123)
+        {
+            builder.Append(string.Join(' ', Enumerable.Range(0, random.Next(1, 400)).Select(_ => "word" + random.Next(100))));
+            builder.Append(random.Next(4) switch { 0 => "\n\n", 1 => "\r\n\r\n", 2 => "\n", _ => " 🚀 " });
+        }
+
+        builder.Append(new string('x', PlainTextExtractor.WindowChars + 10)); // a paragraph longer than a window
+        File.WriteAllText(_dir.Combine("big.txt"), builder.ToString(), new UTF8Encoding(false));
+
+        var blocks = await BlocksAsync("big.txt");
+        Assert.Equal(builder.ToString(), string.Concat(blocks.Select(b => b.Text)));
+        Assert.All(blocks, b => Assert.True(b.Text.Length <= PlainTextExtractor.WindowChars));
+    }
+
+    [Fact]
+    public async Task Text_that_is_not_utf8_is_rejected_not_replaced()
+    {
+        var error = await Assert.ThrowsAsync<DocumentException>(() => ExtractAsync("latin1.txt"));
+        Assert.Equal(DocumentErrorKind.Encoding, error.Kind);
+        Assert.Contains("UTF-8", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Documents_over_the_limit_are_refused_by_size()
+    {
+        var small = new DocumentExtractor(new ExtractionOptions { MaxParsedBytes = 100 });
+        string path = _dir.Combine("report.pdf");
+        var error = await Assert.ThrowsAsync<DocumentException>(() => small.DetectAsync(Open(path), "report.pdf", new FileInfo(path).Length));
+        Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
+        Assert.StartsWith("too-large: ", error.Reason, StringComparison.Ordinal);
+    }
+
+    private static Func<CancellationToken, Task<Stream>> Open(string path) => _ => Task.FromResult<Stream>(File.OpenRead(path));
+
+    private Task<FileFormat> DetectAsync(string name)
+    {
+        string path = _dir.Combine(name);
+        return _extractor.DetectAsync(Open(path), name, new FileInfo(path).Length);
+    }
+
+    private async Task<List<TextBlock>> BlocksAsync(string name)
+    {
+        var format = await DetectAsync(name);
+        var blocks = new List<TextBlock>();
+        await foreach (var block in _extractor.ExtractAsync(Open(_dir.Combine(name)), format))
+        {
+            blocks.Add(block);
+        }
+
+        return blocks;
+    }
+
+    private async Task<string> ExtractAsync(string name) => string.Concat((await BlocksAsync(name)).Select(b => b.Text));
+}

@@ -1,0 +1,133 @@
+using Jasper.Embeddings.Inference;
+using Jasper.Ingestion.Pipeline;
+using Jasper.Ingestion.Policy;
+using Jasper.Ingestion.Sinks;
+using Jasper.Ingestion.Vectors;
+using Jasper.TestSupport;
+
+namespace Jasper.Ingestion.Tests.Pipeline;
+
+public sealed class IngestionPipelineTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly JasperEncoder _encoder = JasperEncoder.Load(TinyModels.Fp32);
+
+    public void Dispose()
+    {
+        _encoder.Dispose();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public async Task Good_documents_become_records_and_each_bad_one_fails_alone_with_its_reason()
+    {
+        string folder = MixedDocuments.Write(_dir.Combine("docs"));
+        var sink = new LocalDirectorySink(_dir.Combine("out"));
+        var pipeline = new IngestionPipeline(_encoder, sink);
+
+        var reports = new Dictionary<string, DocumentReport>();
+        foreach (string file in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
+        {
+            reports[Path.GetFileName(file)] = await pipeline.IngestAsync(DocumentSource.FromFile(file));
+        }
+
+        foreach (var (name, phrase) in MixedDocuments.Good)
+        {
+            var report = reports[name];
+            Assert.True(report.Status == DocumentStatus.Succeeded, $"{name}: {report.Error}");
+            var records = ReadRecords(sink, report.DocumentId);
+            Assert.Equal(report.Chunks, records.Count);
+            Assert.Contains(records, r => r.Text.Contains(phrase, StringComparison.Ordinal));
+            Assert.All(records, r => Assert.Equal(128, r.Embedding.Length));
+        }
+
+        foreach (var (name, kind) in MixedDocuments.Bad)
+        {
+            Assert.Equal(DocumentStatus.Failed, reports[name].Status);
+            Assert.StartsWith(kind + ": ", reports[name].Error, StringComparison.Ordinal);
+            Assert.False(File.Exists(sink.RecordsPath(reports[name].DocumentId)));
+        }
+    }
+
+    [Fact]
+    public async Task Ingesting_the_same_content_twice_changes_nothing()
+    {
+        string file = WriteText("same.txt", Paragraphs(40));
+        var sink = new LocalDirectorySink(_dir.Combine("out"));
+        var pipeline = new IngestionPipeline(_encoder, sink);
+
+        var first = await pipeline.IngestAsync(DocumentSource.FromFile(file));
+        byte[] before = File.ReadAllBytes(sink.RecordsPath(first.DocumentId));
+        var second = await pipeline.IngestAsync(DocumentSource.FromFile(file));
+
+        Assert.Equal(DocumentStatus.Succeeded, first.Status);
+        Assert.True(first.Chunks > 1);
+        Assert.Equal(DocumentStatus.Unchanged, second.Status);
+        Assert.Equal(first.DocumentId, second.DocumentId);
+        Assert.Equal(before, File.ReadAllBytes(sink.RecordsPath(first.DocumentId)));
+    }
+
+    [Fact]
+    public async Task Changed_content_replaces_its_vectors_stale_chunks_included()
+    {
+        string file = WriteText("changing.txt", Paragraphs(40));
+        var sink = new LocalDirectorySink(_dir.Combine("out"));
+        var pipeline = new IngestionPipeline(_encoder, sink);
+        var big = await pipeline.IngestAsync(DocumentSource.FromFile(file));
+
+        WriteText("changing.txt", "Only one short paragraph is left.");
+        var small = await pipeline.IngestAsync(DocumentSource.FromFile(file));
+
+        Assert.True(big.Chunks > 2);
+        Assert.Equal(1, small.Chunks);
+        var records = ReadRecords(sink, small.DocumentId);
+        Assert.Equal([VectorRecord.IdFor(small.DocumentId, 0)], records.Select(r => r.Id));
+        Assert.Equal("Only one short paragraph is left.", records[0].Text);
+    }
+
+    [Fact]
+    public async Task Records_carry_the_policy_ratio_priority_model_and_exact_offsets()
+    {
+        string text = "# Heading\n\nShort intro.\n\n" + Paragraphs(30);
+        string file = WriteText("doc.md", text);
+        var sink = new LocalDirectorySink(_dir.Combine("out"));
+        var pipeline = new IngestionPipeline(_encoder, sink);
+
+        var report = await pipeline.IngestAsync(DocumentSource.FromFile(file) with { Priority = IngestPriority.Low });
+
+        var records = ReadRecords(sink, report.DocumentId);
+        Assert.All(records, r => Assert.Equal(r.Tokens <= 80 ? 1.0 : 0.2, r.CompressionRatio));
+        Assert.All(records, r => Assert.Equal("low", r.Priority));
+        Assert.All(records, r => Assert.Equal("jasper-tiny-random", r.Model));
+        Assert.All(records, r => Assert.Equal(r.Tokens <= 80 ? r.Tokens : (int)(80 + ((r.Tokens - 80) * 0.2)), r.CompressedTokens));
+        Assert.Equal(Path.GetFullPath(file), records[0].Source);
+        Assert.InRange(report.MeanRatio, 0.2, 1.0);
+    }
+
+    [Fact]
+    public async Task A_large_document_drops_one_step_and_an_explicit_ratio_overrides()
+    {
+        string file = WriteText("large.txt", Paragraphs(30));
+        var options = new IngestionOptions { Compression = new CompressionPolicyOptions { LargeDocumentTokens = 500 } };
+        var sink = new LocalDirectorySink(_dir.Combine("out"));
+        var report = await new IngestionPipeline(_encoder, sink, options).IngestAsync(DocumentSource.FromFile(file) with { Priority = IngestPriority.High });
+        Assert.All(ReadRecords(sink, report.DocumentId).Where(r => r.Tokens > 80), r => Assert.Equal(0.33, r.CompressionRatio));
+
+        var overridden = await new IngestionPipeline(_encoder, sink, options).IngestAsync(DocumentSource.FromFile(file) with { CompressionRatio = 0.7 });
+        Assert.All(ReadRecords(sink, overridden.DocumentId).Where(r => r.Tokens > 80), r => Assert.Equal(0.7, r.CompressionRatio));
+    }
+
+    private static List<VectorRecord> ReadRecords(LocalDirectorySink sink, string documentId) =>
+        File.ReadAllLines(sink.RecordsPath(documentId)).Select(VectorRecordSerializer.Parse).ToList();
+
+    private static string Paragraphs(int count) => string.Join("\n\n", Enumerable.Range(0, count).Select(i =>
+        $"Paragraph {i} explains how token compression shortens long inputs before the transformer layers, so that embedding costs less. It keeps most of the quality."));
+
+    private string WriteText(string name, string text)
+    {
+        Directory.CreateDirectory(_dir.Combine("docs2"));
+        string path = _dir.Combine("docs2", name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+}

@@ -1,0 +1,75 @@
+using Jasper.Ingestion.Sinks;
+using Jasper.Ingestion.Vectors;
+using Jasper.TestSupport;
+
+namespace Jasper.Ingestion.Tests.Sinks;
+
+public sealed class LocalDirectorySinkTests
+{
+    [Fact]
+    public async Task Records_are_json_lines_exactly_as_architecture_defines_them()
+    {
+        using var dir = new TempDirectory();
+        var sink = new LocalDirectorySink(dir.Path);
+        var document = SinkRecords.Document("v1");
+        var records = SinkRecords.Make(document, 4);
+        await SinkRecords.WriteVersionAsync(sink, document, records);
+
+        string[] lines = File.ReadAllLines(sink.RecordsPath("doc1"));
+        Assert.Equal(4, lines.Length);
+        using var first = System.Text.Json.JsonDocument.Parse(lines[0]);
+        Assert.Equal(
+            ["id", "document_id", "source", "chunk_index", "char_start", "char_end", "text", "tokens", "compressed_tokens", "compression_ratio", "priority", "model", "dimensions", "embedding"],
+            first.RootElement.EnumerateObject().Select(p => p.Name));
+        byte[] embedding = first.RootElement.GetProperty("embedding").GetBytesFromBase64();
+        Assert.Equal(BitConverter.GetBytes(records[0].Embedding[1]), embedding[4..8]); // little-endian float32
+        var parsed = lines.Select(VectorRecordSerializer.Parse).ToList();
+        Assert.Equal(records.Select(r => r.Embedding), parsed.Select(r => r.Embedding));
+        Assert.Equal(records.Select(r => r with { Embedding = [] }), parsed.Select(r => r with { Embedding = [] }));
+        Assert.Equal("v1", await sink.GetCommittedVersionAsync("doc1"));
+    }
+
+    [Fact]
+    public async Task A_new_version_replaces_the_old_one_and_a_shrunk_document_leaves_nothing_stale()
+    {
+        using var dir = new TempDirectory();
+        var sink = new LocalDirectorySink(dir.Path);
+        await SinkRecords.WriteVersionAsync(sink, SinkRecords.Document("v1"), SinkRecords.Make(SinkRecords.Document("v1"), 9));
+        await SinkRecords.WriteVersionAsync(sink, SinkRecords.Document("v2"), SinkRecords.Make(SinkRecords.Document("v2"), 2));
+
+        var records = File.ReadAllLines(sink.RecordsPath("doc1")).Select(VectorRecordSerializer.Parse).ToList();
+        Assert.Equal(["doc1-0", "doc1-1"], records.Select(r => r.Id));
+        Assert.All(records, r => Assert.EndsWith("of v2", r.Text, StringComparison.Ordinal));
+        Assert.Equal("v2", await sink.GetCommittedVersionAsync("doc1"));
+    }
+
+    [Fact]
+    public async Task Parts_written_out_of_order_and_twice_join_in_chunk_order_once()
+    {
+        using var dir = new TempDirectory();
+        var sink = new LocalDirectorySink(dir.Path);
+        var document = SinkRecords.Document("v1");
+        var records = SinkRecords.Make(document, 7);
+        foreach (var part in records.Chunk(3).Reverse().Concat(records.Chunk(3)))
+        {
+            await sink.WritePartAsync(document, part);
+        }
+
+        await sink.CommitAsync(document, records.Count);
+        Assert.Equal(records.Select(r => r.Id), File.ReadAllLines(sink.RecordsPath("doc1")).Select(l => VectorRecordSerializer.Parse(l).Id));
+    }
+
+    [Fact]
+    public async Task An_abandoned_version_leaves_the_committed_one_untouched()
+    {
+        using var dir = new TempDirectory();
+        var sink = new LocalDirectorySink(dir.Path);
+        await SinkRecords.WriteVersionAsync(sink, SinkRecords.Document("v1"), SinkRecords.Make(SinkRecords.Document("v1"), 3));
+        await SinkRecords.WritePartsAsync(sink, SinkRecords.Document("v2"), SinkRecords.Make(SinkRecords.Document("v2"), 5));
+        await sink.AbandonAsync(SinkRecords.Document("v2"));
+
+        Assert.Equal("v1", await sink.GetCommittedVersionAsync("doc1"));
+        Assert.Equal(3, File.ReadAllLines(sink.RecordsPath("doc1")).Length);
+        Assert.False(Directory.Exists(dir.Combine(LocalDirectorySink.StateDirectoryName, "doc1")));
+    }
+}

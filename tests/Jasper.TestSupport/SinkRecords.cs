@@ -1,0 +1,45 @@
+using Jasper.Ingestion.Sinks;
+using Jasper.Ingestion.Vectors;
+
+namespace Jasper.TestSupport;
+
+/// <summary>Synthetic records for sink tests.</summary>
+public static class SinkRecords
+{
+    public static DocumentDescriptor Document(string version, string id = "doc1") => new(id, $"/data/{id}.txt", version);
+
+    public static List<VectorRecord> Make(DocumentDescriptor document, int count, int dimensions = 8, string text = "chunk") =>
+        Enumerable.Range(0, count).Select(i => new VectorRecord
+        {
+            Id = VectorRecord.IdFor(document.DocumentId, i),
+            DocumentId = document.DocumentId,
+            Source = document.Source,
+            ChunkIndex = i,
+            CharStart = i * 100,
+            CharEnd = (i * 100) + 90,
+            Text = $"{text} {i} of {document.Version}",
+            Tokens = 120,
+            CompressedTokens = 93,
+            CompressionRatio = 0.33,
+            Priority = "normal",
+            Model = "test-model",
+            Dimensions = dimensions,
+            Embedding = Enumerable.Range(0, dimensions).Select(d => (float)Math.Sin(i + d)).ToArray(),
+        }).ToList();
+
+    /// <summary>Writes a version in parts of <paramref name="batch"/> records and commits it.</summary>
+    public static async Task WriteVersionAsync(IVectorSink sink, DocumentDescriptor document, List<VectorRecord> records, int batch = 3)
+    {
+        await WritePartsAsync(sink, document, records, batch);
+        await sink.CommitAsync(document, records.Count);
+    }
+
+    /// <summary>Writes a version's parts without committing it.</summary>
+    public static async Task WritePartsAsync(IVectorSink sink, DocumentDescriptor document, List<VectorRecord> records, int batch = 3)
+    {
+        foreach (var group in records.Chunk(batch))
+        {
+            await sink.WritePartAsync(document, group);
+        }
+    }
+}
