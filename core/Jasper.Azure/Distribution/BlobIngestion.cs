@@ -1,12 +1,9 @@
 using System.Globalization;
 using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
-using Jasper.Azure.Sinks;
 using Jasper.Ingestion.Chunking;
 using Jasper.Ingestion.Extraction;
 using Jasper.Ingestion.Pipeline;
 using Jasper.Ingestion.Policy;
-using Jasper.Serving.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -27,27 +24,12 @@ public sealed partial class BlobIngestion
     /// <summary>Blob metadata giving an explicit ratio.</summary>
     public const string RatioMetadata = "compression_ratio";
 
-    private readonly ModelHost _host;
-    private readonly IVectorSinkFactory _sinks;
-    private readonly BlobContainerClient _work;
-    private readonly QueueServiceClient _queues;
-    private readonly DocumentStatusStore _status;
-    private readonly IngestionOptions _ingestion;
-    private readonly DistributionOptions _options;
+    private readonly DistributionContext _context;
     private readonly ILogger _logger;
 
-    /// <summary>Creates the service.</summary>
-    public BlobIngestion(ModelHost host, IVectorSinkFactory sinks, BlobServiceClient blobs, QueueServiceClient queues, DocumentStatusStore status,
-        IngestionOptions ingestion, DistributionOptions options, ILogger<BlobIngestion>? logger = null)
+    internal BlobIngestion(DistributionContext context, ILogger<BlobIngestion>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(blobs);
-        _host = host;
-        _sinks = sinks;
-        _work = blobs.GetBlobContainerClient(options.WorkContainer);
-        _queues = queues;
-        _status = status;
-        _ingestion = ingestion;
-        _options = options;
+        _context = context;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -65,10 +47,10 @@ public sealed partial class BlobIngestion
                 Priority = ReadPriority(properties.Metadata),
                 CompressionRatio = ReadRatio(properties.Metadata),
             };
-            var encoder = await _host.WaitReadyAsync(cancellationToken).ConfigureAwait(false);
-            var pipeline = new IngestionPipeline(encoder, _sinks.Create(encoder.Dimensions), _ingestion);
-            await _work.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            using var parts = new PartWriter(_work, document.DocumentId, _options.PartSize);
+            var encoder = await _context.Host.WaitReadyAsync(cancellationToken).ConfigureAwait(false);
+            var pipeline = new IngestionPipeline(encoder, _context.Sinks.Create(encoder.Dimensions), _context.Ingestion);
+            await _context.Work.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            using var parts = new PartWriter(_context.Work, document.DocumentId, _context.Options.PartSize);
             var plan = await pipeline.PlanAsync(document, parts.AddAsync, cancellationToken).ConfigureAwait(false);
             var progress = new DocumentProgress
             {
@@ -82,13 +64,13 @@ public sealed partial class BlobIngestion
             };
             if (plan.Unchanged)
             {
-                await _status.SetAsync(progress, cancellationToken).ConfigureAwait(false);
+                await _context.Status.SetAsync(progress, cancellationToken).ConfigureAwait(false);
                 return progress;
             }
 
             var items = await parts.FlushAsync(plan, cancellationToken).ConfigureAwait(false);
-            await _status.SetAsync(progress, cancellationToken).ConfigureAwait(false);
-            var queue = _queues.GetQueueClient(WorkQueues.For(document.Priority));
+            await _context.Status.SetAsync(progress, cancellationToken).ConfigureAwait(false);
+            var queue = _context.Queues.GetQueueClient(WorkQueues.For(document.Priority));
             await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             foreach (var item in items)
             {
@@ -101,7 +83,7 @@ public sealed partial class BlobIngestion
         catch (DocumentException ex)
         {
             var progress = failed with { Error = ex.Reason };
-            await _status.SetAsync(progress, cancellationToken).ConfigureAwait(false);
+            await _context.Status.SetAsync(progress, cancellationToken).ConfigureAwait(false);
             LogRejected(_logger, source, ex.Reason);
             return progress;
         }

@@ -10,7 +10,7 @@ namespace Jasper.Azure.Distribution;
 /// <see cref="DocumentProgressState.Complete"/> is a conditional update (ETag), so exactly one worker completes a
 /// document however often messages are delivered.
 /// </summary>
-public sealed class DocumentStatusStore
+internal sealed class DocumentStatusStore
 {
     private const string DocumentRow = "document";
 

@@ -1,11 +1,7 @@
-using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
-using Jasper.Azure.Sinks;
 using Jasper.Azure.Storage;
 using Jasper.Ingestion.Chunking;
 using Jasper.Ingestion.Extraction;
 using Jasper.Ingestion.Pipeline;
-using Jasper.Serving.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,29 +16,14 @@ namespace Jasper.Azure.Distribution;
 /// </summary>
 public sealed partial class EmbedWork
 {
-    private readonly ModelHost _host;
-    private readonly IVectorSinkFactory _sinks;
-    private readonly BlobContainerClient _work;
-    private readonly QueueServiceClient _queues;
-    private readonly DocumentStatusStore _status;
     private readonly IDocumentEventPublisher _events;
-    private readonly IngestionOptions _ingestion;
-    private readonly DistributionOptions _options;
+    private readonly DistributionContext _context;
     private readonly ILogger _logger;
 
-    /// <summary>Creates the service.</summary>
-    public EmbedWork(ModelHost host, IVectorSinkFactory sinks, BlobServiceClient blobs, QueueServiceClient queues, DocumentStatusStore status,
-        IDocumentEventPublisher events, IngestionOptions ingestion, DistributionOptions options, ILogger<EmbedWork>? logger = null)
+    internal EmbedWork(DistributionContext context, IDocumentEventPublisher events, ILogger<EmbedWork>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(blobs);
-        _host = host;
-        _sinks = sinks;
-        _work = blobs.GetBlobContainerClient(options.WorkContainer);
-        _queues = queues;
-        _status = status;
+        _context = context;
         _events = events;
-        _ingestion = ingestion;
-        _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -60,7 +41,7 @@ public sealed partial class EmbedWork
             return;
         }
 
-        var status = await _status.GetAsync(item.DocumentId, cancellationToken).ConfigureAwait(false);
+        var status = await _context.Status.GetAsync(item.DocumentId, cancellationToken).ConfigureAwait(false);
         if (status?.Version != item.Version || status.State != DocumentProgressState.Queued)
         {
             LogDropped(_logger, item.DocumentId, item.FirstChunk, status?.State);
@@ -71,30 +52,30 @@ public sealed partial class EmbedWork
         {
             await EmbedAsync(item, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && dequeueCount >= _options.MaxDequeueCount)
+        catch (Exception ex) when (ex is not OperationCanceledException && dequeueCount >= _context.Options.MaxDequeueCount)
         {
             string reason = $"part {item.FirstChunk}–{item.FirstChunk + item.ChunkCount - 1} failed {dequeueCount} times: {(ex is DocumentException known ? known.Reason : ex.Message)}";
-            await _status.SetAsync(status with { State = DocumentProgressState.Failed, Error = reason }, cancellationToken).ConfigureAwait(false);
+            await _context.Status.SetAsync(status with { State = DocumentProgressState.Failed, Error = reason }, cancellationToken).ConfigureAwait(false);
             await PoisonAsync(queue, message, reason, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async Task EmbedAsync(WorkItem item, CancellationToken cancellationToken)
     {
-        var encoder = await _host.WaitReadyAsync(cancellationToken).ConfigureAwait(false);
-        var sink = _sinks.Create(encoder.Dimensions);
-        var pipeline = new IngestionPipeline(encoder, sink, _ingestion);
+        var encoder = await _context.Host.WaitReadyAsync(cancellationToken).ConfigureAwait(false);
+        var sink = _context.Sinks.Create(encoder.Dimensions);
+        var pipeline = new IngestionPipeline(encoder, sink, _context.Ingestion);
         var chunks = await ReadPartAsync(item, cancellationToken).ConfigureAwait(false);
         var plan = item.ToPlan();
         var part = await pipeline.EmbedPartAsync(plan, chunks, cancellationToken).ConfigureAwait(false);
-        var (done, totals) = await _status.CompletePartAsync(item, part, cancellationToken).ConfigureAwait(false);
+        var (done, totals) = await _context.Status.CompletePartAsync(item, part, cancellationToken).ConfigureAwait(false);
         if (done < item.Parts)
         {
             return;
         }
 
         await sink.CommitAsync(plan.Document, item.TotalChunks, cancellationToken).ConfigureAwait(false);
-        if (await _status.MarkCompleteAsync(item.DocumentId, item.Version, totals, cancellationToken).ConfigureAwait(false))
+        if (await _context.Status.MarkCompleteAsync(item.DocumentId, item.Version, totals, cancellationToken).ConfigureAwait(false))
         {
             await _events.PublishAsync(new DocumentEmbeddedEvent
             {
@@ -114,7 +95,7 @@ public sealed partial class EmbedWork
     private async Task<List<TextChunk>> ReadPartAsync(WorkItem item, CancellationToken cancellationToken)
     {
         var chunks = new List<TextChunk>(item.ChunkCount);
-        await using var stream = await _work.GetBlobClient(item.ChunkSet).OpenReadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var stream = await _context.Work.GetBlobClient(item.ChunkSet).OpenReadAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await foreach (var chunk in ChunkSetSerializer.ReadAsync(stream, cancellationToken).ConfigureAwait(false))
         {
             chunks.Add(chunk);
@@ -128,12 +109,12 @@ public sealed partial class EmbedWork
     private async Task DeleteRunAsync(WorkItem item, CancellationToken cancellationToken)
     {
         string run = item.ChunkSet[..(item.ChunkSet.LastIndexOf('/') + 1)];
-        await _work.DeleteBlobsAsync(run, select: null, cancellationToken).ConfigureAwait(false);
+        await _context.Work.DeleteBlobsAsync(run, select: null, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task PoisonAsync(string queue, string message, string reason, CancellationToken cancellationToken)
     {
-        var poison = _queues.GetQueueClient(WorkQueues.Poison(queue));
+        var poison = _context.Queues.GetQueueClient(WorkQueues.Poison(queue));
         await poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await poison.SendMessageAsync(message, cancellationToken).ConfigureAwait(false);
         LogPoisoned(_logger, queue, reason);

@@ -8,7 +8,7 @@ public interface IDocumentEventPublisher
 }
 
 /// <summary>The publisher when no topic is configured: completions are only recorded in the status table.</summary>
-public sealed class NoDocumentEventPublisher : IDocumentEventPublisher
+internal sealed class NoDocumentEventPublisher : IDocumentEventPublisher
 {
     /// <inheritdoc />
     public Task PublishAsync(DocumentEmbeddedEvent embedded, CancellationToken cancellationToken = default) => Task.CompletedTask;

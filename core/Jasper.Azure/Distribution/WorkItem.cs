@@ -11,7 +11,7 @@ namespace Jasper.Azure.Distribution;
 /// chunks wait (a blob in the work container), which chunks, and how to compress them. Never the text itself:
 /// queue messages are limited to 64 KB. Sent as base64 JSON.
 /// </summary>
-public sealed record WorkItem
+internal sealed record WorkItem
 {
     private static readonly JsonSerializerOptions Options = new()
     {

@@ -1,5 +1,7 @@
 using Azure.Messaging.ServiceBus;
 using Azure.Search.Documents.Indexes;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Jasper.Azure.Distribution;
 using Jasper.Azure.Sinks;
 using Jasper.Serving.Api;
@@ -36,8 +38,12 @@ public static class JasperServiceCollectionExtensions
         services.AddSingleton(sp => new DocumentStatusStore(sp.GetRequiredService<StorageAccount>().Tables.GetTableClient(options.Distribution.StatusTable)));
         services.AddSingleton(sp => CreateSinkFactory(options, sp.GetRequiredService<StorageAccount>(), clientId));
         services.AddSingleton(sp => CreatePublisher(options.Events, clientId));
-        services.AddSingleton<BlobIngestion>();
-        services.AddSingleton<EmbedWork>();
+        services.AddSingleton(sp => new DistributionContext(
+            sp.GetRequiredService<ModelHost>(), sp.GetRequiredService<IVectorSinkFactory>(),
+            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(options.Distribution.WorkContainer), sp.GetRequiredService<QueueServiceClient>(),
+            sp.GetRequiredService<DocumentStatusStore>(), options.Ingestion, options.Distribution));
+        services.AddSingleton(sp => new BlobIngestion(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<ILogger<BlobIngestion>>()));
+        services.AddSingleton(sp => new EmbedWork(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<IDocumentEventPublisher>(), sp.GetRequiredService<ILogger<EmbedWork>>()));
         return services;
     }
 

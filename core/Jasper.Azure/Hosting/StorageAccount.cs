@@ -13,7 +13,7 @@ namespace Jasper.Azure.Hosting;
 /// <c>__blobServiceUri</c> / <c>__queueServiceUri</c> / <c>__tableServiceUri</c> with <c>__clientId</c> for a
 /// user-assigned managed identity. Queue messages are base64, as the Functions runtime expects.
 /// </summary>
-public sealed record StorageAccount(BlobServiceClient Blobs, QueueServiceClient Queues, TableServiceClient Tables)
+internal sealed record StorageAccount(BlobServiceClient Blobs, QueueServiceClient Queues, TableServiceClient Tables)
 {
     /// <summary>The clients for the setting <paramref name="name"/>.</summary>
     public static StorageAccount FromConfiguration(IConfiguration configuration, string name = "AzureWebJobsStorage")

@@ -4,7 +4,7 @@ using Jasper.Ingestion.Sinks;
 namespace Jasper.Azure.Sinks;
 
 /// <summary>Records in an Azure AI Search index.</summary>
-public sealed class AzureSearchVectorSinkFactory(SearchIndexClient client, string indexName, AzureSearchSinkOptions? options = null) : IVectorSinkFactory
+internal sealed class AzureSearchVectorSinkFactory(SearchIndexClient client, string indexName, AzureSearchSinkOptions? options = null) : IVectorSinkFactory
 {
     private readonly Lock _lock = new();
     private AzureSearchVectorSink? _sink;

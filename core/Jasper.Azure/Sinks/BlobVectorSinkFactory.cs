@@ -4,7 +4,7 @@ using Jasper.Ingestion.Sinks;
 namespace Jasper.Azure.Sinks;
 
 /// <summary>Records in a blob container.</summary>
-public sealed class BlobVectorSinkFactory(BlobContainerClient container) : IVectorSinkFactory
+internal sealed class BlobVectorSinkFactory(BlobContainerClient container) : IVectorSinkFactory
 {
     private readonly BlobVectorSink _sink = new(container);
 

@@ -3,7 +3,7 @@ using Jasper.Ingestion.Sinks;
 namespace Jasper.Azure.Sinks;
 
 /// <summary>Creates the configured sink once the model (and so the vector width) is known.</summary>
-public interface IVectorSinkFactory
+internal interface IVectorSinkFactory
 {
     /// <summary>The sink for vectors of <paramref name="dimensions"/> values.</summary>
     IVectorSink Create(int dimensions);

@@ -36,7 +36,7 @@ public sealed class Checkpoint
     public ModelConfig Config { get; }
 
     /// <summary>Prompts, maximum length and normalisation from the sentence-transformers files.</summary>
-    public SentenceTransformersSettings SentenceTransformers { get; }
+    internal SentenceTransformersSettings SentenceTransformers { get; }
 
     /// <summary>All tensor names as stored.</summary>
     public IEnumerable<string> TensorNames => _tensors.Keys;
@@ -78,7 +78,7 @@ public sealed class Checkpoint
     /// Finds a tensor by its published name (<c>model.layers.0.mlp.up_proj.weight</c>); checkpoints saved from the
     /// bare Qwen3 model omit the <c>model.</c> prefix, so that spelling is accepted too.
     /// </summary>
-    public SafeTensorInfo? Find(string publishedName)
+    internal SafeTensorInfo? Find(string publishedName)
     {
         if (_tensors.TryGetValue(publishedName, out var info))
         {
@@ -90,7 +90,7 @@ public sealed class Checkpoint
     }
 
     /// <summary>Like <see cref="Find"/> but a missing tensor is an error naming it.</summary>
-    public SafeTensorInfo Get(string publishedName) => Find(publishedName)
+    internal SafeTensorInfo Get(string publishedName) => Find(publishedName)
         ?? throw new CheckpointFormatException($"Checkpoint '{Directory}' has no tensor '{publishedName}'.");
 
     /// <summary>Reads a whole tensor as float32, checking its shape.</summary>

@@ -1,7 +1,7 @@
 namespace Jasper.Embeddings.Checkpoints;
 
 /// <summary>The tensor names of the published checkpoint (<c>modeling_qwen3_jasper.py</c>).</summary>
-public static class JasperTensorNames
+internal static class JasperTensorNames
 {
     /// <summary>Token embedding table [vocab, hidden].</summary>
     public const string EmbedTokens = "model.embed_tokens.weight";

@@ -9,7 +9,7 @@ namespace Jasper.Embeddings.Checkpoints;
 /// <param name="FilePath">The safetensors file holding it.</param>
 /// <param name="Offset">Absolute byte offset of its data in the file.</param>
 /// <param name="ByteLength">Length of its data in bytes.</param>
-public sealed record SafeTensorInfo(string Name, TensorDType DType, long[] Shape, string FilePath, long Offset, long ByteLength)
+internal sealed record SafeTensorInfo(string Name, TensorDType DType, long[] Shape, string FilePath, long Offset, long ByteLength)
 {
     /// <summary>Number of elements.</summary>
     public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);

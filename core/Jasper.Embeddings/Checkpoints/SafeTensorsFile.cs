@@ -8,7 +8,7 @@ namespace Jasper.Embeddings.Checkpoints;
 /// Reads the header of a safetensors file: an 8-byte little-endian header length, a JSON table of tensors, then
 /// their raw bytes. Only the header is read here; tensor data is read on demand by <see cref="Checkpoint"/>.
 /// </summary>
-public static class SafeTensorsFile
+internal static class SafeTensorsFile
 {
     // A header larger than this is not a real checkpoint (the format caps it at 100 MB).
     private const long MaxHeaderBytes = 100L * 1024 * 1024;

@@ -9,7 +9,7 @@ namespace Jasper.Embeddings.Checkpoints;
 /// Writes a safetensors file tensor by tensor: the header is computed from the shapes first, then each tensor's
 /// values are produced in chunks by a callback, so no whole model is ever held in memory.
 /// </summary>
-public static class SafeTensorsWriter
+internal static class SafeTensorsWriter
 {
     /// <summary>Produces values <c>[start, start + destination.Length)</c> of a tensor, in row-major order.</summary>
     public delegate void FillChunk(long start, Span<float> destination);

@@ -8,7 +8,7 @@ namespace Jasper.Embeddings.Checkpoints;
 /// (<c>config_sentence_transformers.json</c>), the maximum sequence length (<c>sentence_bert_config.json</c>) and
 /// whether the output is L2-normalised (<c>modules.json</c>). Missing files mean the published defaults.
 /// </summary>
-public sealed record SentenceTransformersSettings
+internal sealed record SentenceTransformersSettings
 {
     /// <summary>The published query prompt (note the trailing space).</summary>
     public const string PublishedQueryPrompt =

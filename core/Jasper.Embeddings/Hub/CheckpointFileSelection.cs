@@ -1,7 +1,7 @@
 namespace Jasper.Embeddings.Hub;
 
 /// <summary>Which files of a repository make up a checkpoint in the published layout.</summary>
-public static class CheckpointFileSelection
+internal static class CheckpointFileSelection
 {
     /// <summary>Files without which conversion cannot work.</summary>
     public static IReadOnlyList<string> Required { get; } = ["config.json", "tokenizer.json"];

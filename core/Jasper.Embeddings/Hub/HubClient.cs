@@ -33,7 +33,7 @@ public sealed class HubClient : IDisposable
     }
 
     /// <summary>Lists a repository's files at a revision and the commit the revision points to.</summary>
-    public async Task<(string Commit, IReadOnlyList<HubFile> Files)> GetRepositoryAsync(string repository, string revision, CancellationToken cancellationToken = default)
+    internal async Task<(string Commit, IReadOnlyList<HubFile> Files)> GetRepositoryAsync(string repository, string revision, CancellationToken cancellationToken = default)
     {
         var uri = new Uri(_options.Endpoint, $"api/models/{repository}/revision/{Uri.EscapeDataString(revision)}?blobs=true");
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, uri), repository, cancellationToken).ConfigureAwait(false);

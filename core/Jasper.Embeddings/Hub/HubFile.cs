@@ -4,4 +4,4 @@ namespace Jasper.Embeddings.Hub;
 /// <param name="Path">Path inside the repository.</param>
 /// <param name="Size">Size in bytes, when listed.</param>
 /// <param name="Sha256">SHA-256 of the content (listed for LFS files such as weights).</param>
-public sealed record HubFile(string Path, long? Size, string? Sha256);
+internal sealed record HubFile(string Path, long? Size, string? Sha256);

@@ -6,7 +6,7 @@ namespace Jasper.Embeddings.Inference;
 /// Packing is what keeps many short texts (search queries) from paying for padding: a row of width 12 holds a
 /// 5-token and a 7-token query where padding would have spent two rows of 12.
 /// </summary>
-public static class BatchPlanner
+internal static class BatchPlanner
 {
     /// <summary>Returns batches of rows of input indices; every index appears exactly once.</summary>
     public static IReadOnlyList<PackedBatch> Plan(IReadOnlyList<int> lengths, int tokenBudget, int maxBatchSize)
@@ -53,7 +53,7 @@ public static class BatchPlanner
 /// <summary>One inference: its rows, each a list of input indices laid end to end, and the row width in tokens.</summary>
 /// <param name="Rows">Input indices per row, in the order they sit in the row.</param>
 /// <param name="Width">Tokens a row may hold: the longest text of the batch.</param>
-public sealed record PackedBatch(IReadOnlyList<int[]> Rows, int Width)
+internal sealed record PackedBatch(IReadOnlyList<int[]> Rows, int Width)
 {
     /// <summary>How many texts the batch holds.</summary>
     public int Count => Rows.Sum(r => r.Length);

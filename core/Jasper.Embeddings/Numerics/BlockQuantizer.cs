@@ -6,7 +6,7 @@ namespace Jasper.Embeddings.Numerics;
 /// codes are stored unsigned with the operator's default zero point (2^(bits-1)), so no zero points are stored.
 /// 4-bit codes pack two to a byte, the first in the low nibble.
 /// </summary>
-public sealed class BlockQuantizer
+internal sealed class BlockQuantizer
 {
     /// <summary>Creates a quantizer for <paramref name="bits"/> (4 or 8) and an even block size.</summary>
     public BlockQuantizer(int bits, int blockSize)

@@ -7,7 +7,7 @@ namespace Jasper.Embeddings.Numerics;
 /// Conversions between little-endian tensor bytes and float32. bfloat16 rounds to nearest even, as PyTorch does,
 /// so a checkpoint written from float32 values reads back exactly as torch would store it.
 /// </summary>
-public static class FloatConversion
+internal static class FloatConversion
 {
     /// <summary>Decodes <paramref name="source"/> (elements of <paramref name="dtype"/>) into float32 values.</summary>
     public static void ToFloat32(ReadOnlySpan<byte> source, TensorDType dtype, Span<float> destination)

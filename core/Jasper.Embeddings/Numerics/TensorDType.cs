@@ -14,7 +14,7 @@ public enum TensorDType
 }
 
 /// <summary>Names and sizes of <see cref="TensorDType"/> values.</summary>
-public static class TensorDTypes
+internal static class TensorDTypes
 {
     /// <summary>Bytes per element.</summary>
     public static int SizeOf(this TensorDType dtype) => dtype switch

@@ -8,7 +8,7 @@ namespace Jasper.Embeddings.Onnx;
 /// boundary, as the ONNX specification recommends, so that runtimes can map weights instead of copying them.
 /// Values are converted to their stored element type in chunks, so writing needs no second full-size copy.
 /// </summary>
-public sealed class ExternalDataWriter : IDisposable
+internal sealed class ExternalDataWriter : IDisposable
 {
     /// <summary>Alignment of every tensor in the file.</summary>
     public const int Alignment = 4096;

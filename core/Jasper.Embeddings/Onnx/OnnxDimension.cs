@@ -1,7 +1,7 @@
 namespace Jasper.Embeddings.Onnx;
 
 /// <summary>A tensor dimension in a graph signature: a fixed size or a named symbolic one.</summary>
-public readonly record struct OnnxDimension
+internal readonly record struct OnnxDimension
 {
     private OnnxDimension(long? size, string? symbol)
     {

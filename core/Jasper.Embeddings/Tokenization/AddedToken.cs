@@ -4,4 +4,4 @@ namespace Jasper.Embeddings.Tokenization;
 /// <param name="Content">The literal text, e.g. <c>&lt;|endoftext|&gt;</c>.</param>
 /// <param name="Id">Its id.</param>
 /// <param name="Special">Whether the file marks it special (special tokens can be switched off by <c>split_special_tokens</c>).</param>
-public sealed record AddedToken(string Content, int Id, bool Special);
+internal sealed record AddedToken(string Content, int Id, bool Special);

@@ -30,16 +30,22 @@ public sealed class JasperTokenizer
     }
 
     /// <summary>Ids the post-processor adds around every text.</summary>
-    public PostProcessorTemplate Template { get; }
+    internal PostProcessorTemplate Template { get; }
 
     /// <summary>The added tokens of the file.</summary>
-    public IReadOnlyList<AddedToken> AddedTokens { get; }
+    internal IReadOnlyList<AddedToken> AddedTokens { get; }
+
+    /// <summary>How many tokens the post-processor adds around every text (special tokens such as an end-of-text id).</summary>
+    public int AddedTokenCount => Template.AddedCount;
 
     /// <summary>Id used to pad batches (never seen by the model's pooling).</summary>
     public int PadTokenId { get; }
 
-    /// <summary>The underlying Microsoft.ML.Tokenizers tokenizer (offsets, counting, decoding).</summary>
-    public Tokenizer Inner => _bpe;
+    /// <summary>The tokens of <paramref name="text"/> alone, without the post-processor's (a piece of a longer text).</summary>
+    public int CountTokens(string text) => _bpe.CountTokens(text);
+
+    /// <summary>The length in characters of the longest start of <paramref name="text"/> that is at most <paramref name="maxTokens"/> tokens.</summary>
+    public int IndexAtTokenCount(string text, int maxTokens) => _bpe.GetIndexByTokenCount(text, maxTokens, out _, out _, considerNormalization: false);
 
     /// <summary>Loads <c>tokenizer.json</c> and, when present, <c>tokenizer_config.json</c> from a directory.</summary>
     public static JasperTokenizer Load(string directory)

@@ -7,7 +7,7 @@ namespace Jasper.Embeddings.Tokenization;
 /// <c>TemplateProcessing</c> (newer Qwen3-Embedding files append <c>&lt;|endoftext|&gt;</c>), <c>RobertaProcessing</c>
 /// and <c>BertProcessing</c> add theirs; <c>Sequence</c> composes them.
 /// </summary>
-public sealed record PostProcessorTemplate(IReadOnlyList<int> Prefix, IReadOnlyList<int> Suffix)
+internal sealed record PostProcessorTemplate(IReadOnlyList<int> Prefix, IReadOnlyList<int> Suffix)
 {
     /// <summary>No added ids.</summary>
     public static PostProcessorTemplate None { get; } = new([], []);

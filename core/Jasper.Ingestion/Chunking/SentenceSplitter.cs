@@ -4,7 +4,7 @@ namespace Jasper.Ingestion.Chunking;
 /// Cuts text into sentence-like pieces that concatenate back to it: after terminal punctuation followed by space
 /// (Latin), after CJK terminal punctuation, and at line breaks. Trailing white space stays with its sentence.
 /// </summary>
-public static class SentenceSplitter
+internal static class SentenceSplitter
 {
     /// <summary>(offset, length) of each piece of <paramref name="text"/>.</summary>
     public static List<(int Offset, int Length)> Split(string text)

@@ -11,7 +11,7 @@ namespace Jasper.Ingestion.Chunking;
 /// to the overlap's worth of whole sentences at the start of the next chunk. Only the chunk being built is held
 /// in memory. Offsets map exactly into the extracted text; the same input always gives the same chunks.
 /// </summary>
-public sealed class TextChunker
+internal sealed class TextChunker
 {
     private readonly JasperTokenizer _tokenizer;
     private readonly ChunkingOptions _options;
@@ -74,16 +74,16 @@ public sealed class TextChunker
     // A sentence longer than the target is cut at token boundaries into target-sized pieces.
     private IEnumerable<Piece> SplitLong(string text, long start, Boundary boundary)
     {
-        int tokens = _tokenizer.Inner.CountTokens(text);
+        int tokens = _tokenizer.CountTokens(text);
         while (tokens > _options.TargetTokens)
         {
             int cut = CutAtTokens(text, _options.TargetTokens);
             string head = text[..cut];
-            yield return new Piece(start, head, _tokenizer.Inner.CountTokens(head), boundary);
+            yield return new Piece(start, head, _tokenizer.CountTokens(head), boundary);
             text = text[cut..];
             start += cut;
             boundary = Boundary.Token;
-            tokens = _tokenizer.Inner.CountTokens(text);
+            tokens = _tokenizer.CountTokens(text);
         }
 
         if (text.Length > 0)
@@ -94,7 +94,7 @@ public sealed class TextChunker
 
     private int CutAtTokens(string text, int maxTokens)
     {
-        int cut = _tokenizer.Inner.GetIndexByTokenCount(text, maxTokens, out _, out _, considerNormalization: false);
+        int cut = _tokenizer.IndexAtTokenCount(text, maxTokens);
         cut = Math.Max(cut, 1);
         return cut < text.Length && char.IsLowSurrogate(text[cut]) ? cut + 1 : cut;
     }
@@ -200,7 +200,7 @@ public sealed class TextChunker
         int tokens = _tokenizer.Encode(trimmed).Length;
         if (tokens > _options.MaxTokens)
         {
-            int cut = CutAtTokens(trimmed, _options.MaxTokens - _tokenizer.Template.AddedCount);
+            int cut = CutAtTokens(trimmed, _options.MaxTokens - _tokenizer.AddedTokenCount);
             Finish(state, charStart, trimmed[..cut], chunks);
             Finish(state, charStart + cut, trimmed[cut..], chunks);
             return;

@@ -6,7 +6,7 @@ namespace Jasper.Ingestion.Extraction;
 /// Base of the extractors whose parsers need the whole document in memory (PDF, Word). Size limits are checked
 /// before this point (<see cref="DocumentExtractor.DetectAsync"/>), so the buffer is bounded.
 /// </summary>
-public abstract class BufferedDocumentExtractor : IDocumentExtractor
+internal abstract class BufferedDocumentExtractor : IDocumentExtractor
 {
     /// <inheritdoc />
     public abstract FileFormat Format { get; }

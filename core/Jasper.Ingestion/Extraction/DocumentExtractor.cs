@@ -4,7 +4,7 @@ namespace Jasper.Ingestion.Extraction;
 /// Detects a document's format from its content and name and returns its text blocks from the matching
 /// extractor. Every failure is a <see cref="DocumentException"/> naming the reason.
 /// </summary>
-public sealed class DocumentExtractor
+internal sealed class DocumentExtractor
 {
     private readonly ExtractionOptions _options;
     private readonly Dictionary<FileFormat, IDocumentExtractor> _extractors;

@@ -5,7 +5,7 @@ using DocumentFormat.OpenXml.Wordprocessing;
 namespace Jasper.Ingestion.Extraction;
 
 /// <summary>Word documents through the Open XML SDK: each paragraph (table cells included) as a block; Title and Heading styles as headings.</summary>
-public sealed class DocxExtractor : BufferedDocumentExtractor
+internal sealed class DocxExtractor : BufferedDocumentExtractor
 {
     /// <inheritdoc />
     public override FileFormat Format => FileFormat.Docx;

@@ -7,7 +7,7 @@ namespace Jasper.Ingestion.Extraction;
 /// Decides a document's format from its first bytes, then its extension: content wins, so a PDF named .txt is
 /// read as a PDF and an image named .pdf is refused as binary.
 /// </summary>
-public static class FormatDetector
+internal static class FormatDetector
 {
     /// <summary>How many leading bytes are inspected.</summary>
     public const int SniffLength = 8192;

@@ -10,7 +10,7 @@ namespace Jasper.Ingestion.Extraction;
 /// block per heading, paragraph, list item, cell and other block element; script, style, templates and hidden
 /// elements are left out.
 /// </summary>
-public sealed class HtmlExtractor : IDocumentExtractor
+internal sealed class HtmlExtractor : IDocumentExtractor
 {
     private static readonly HashSet<string> Invisible = new(StringComparer.OrdinalIgnoreCase)
     {

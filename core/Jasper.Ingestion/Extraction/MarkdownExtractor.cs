@@ -7,7 +7,7 @@ using Markdig.Syntax.Inlines;
 namespace Jasper.Ingestion.Extraction;
 
 /// <summary>Markdown through Markdig: headings, paragraphs, list items, table cells and code as text; markup removed.</summary>
-public sealed class MarkdownExtractor : IDocumentExtractor
+internal sealed class MarkdownExtractor : IDocumentExtractor
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
 

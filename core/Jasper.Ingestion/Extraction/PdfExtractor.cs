@@ -5,7 +5,7 @@ using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
 namespace Jasper.Ingestion.Extraction;
 
 /// <summary>PDF through PdfPig: each page's text in content order, split into paragraphs at blank lines.</summary>
-public sealed class PdfExtractor : BufferedDocumentExtractor
+internal sealed class PdfExtractor : BufferedDocumentExtractor
 {
     /// <inheritdoc />
     public override FileFormat Format => FileFormat.Pdf;

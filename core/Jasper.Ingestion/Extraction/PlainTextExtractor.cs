@@ -8,7 +8,7 @@ namespace Jasper.Ingestion.Extraction;
 /// paragraph blocks, so memory stays bounded whatever the file size. The extracted text is the decoded file
 /// itself (blocks concatenate back to it exactly).
 /// </summary>
-public sealed class PlainTextExtractor : IDocumentExtractor
+internal sealed class PlainTextExtractor : IDocumentExtractor
 {
     /// <summary>Largest block handed on; longer paragraphs are cut at a line break or space.</summary>
     public const int WindowChars = 1 << 16;

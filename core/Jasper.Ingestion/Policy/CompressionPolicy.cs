@@ -7,7 +7,7 @@ namespace Jasper.Ingestion.Policy;
 /// priority, unless an explicit ratio overrides it. Chunks at or under the model's threshold are not compressed
 /// (the model would not compress them anyway, so their records say 1.0).
 /// </summary>
-public sealed class CompressionPolicy
+internal sealed class CompressionPolicy
 {
     private readonly CompressionPolicyOptions _options;
     private readonly int _threshold;

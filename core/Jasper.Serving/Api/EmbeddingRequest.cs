@@ -3,7 +3,7 @@ using Jasper.Ingestion.Policy;
 namespace Jasper.Serving.Api;
 
 /// <summary>How vectors are written in a response.</summary>
-public enum EncodingFormat
+internal enum EncodingFormat
 {
     /// <summary>A JSON array of numbers.</summary>
     Float,
@@ -13,7 +13,7 @@ public enum EncodingFormat
 }
 
 /// <summary>A parsed embedding request, from either contract.</summary>
-public sealed record EmbeddingRequest
+internal sealed record EmbeddingRequest
 {
     /// <summary>The texts, in order.</summary>
     public required IReadOnlyList<string> Inputs { get; init; }

@@ -8,7 +8,7 @@ namespace Jasper.Serving.Api;
 /// <c>model</c>, <c>encoding_format</c>, <c>dimensions</c>, <c>user</c>) and the native one, which adds
 /// <c>prompt_name</c>, <c>priority</c>, <c>compression_ratio</c> and <c>normalize</c>.
 /// </summary>
-public static class EmbeddingRequestParser
+internal static class EmbeddingRequestParser
 {
     private static readonly string[] OpenAIFields = ["input", "model", "encoding_format", "dimensions", "user"];
     private static readonly string[] NativeFields = [.. OpenAIFields, "prompt_name", "priority", "compression_ratio", "normalize"];

@@ -9,7 +9,7 @@ namespace Jasper.Serving.Batching;
 /// (for at most a maximum delay) up to a token budget, runs them as one call and hands each caller its own results.
 /// Many small callers then share matrix products instead of contending for the cores one text at a time.
 /// </summary>
-public sealed class DynamicBatcher : IAsyncDisposable
+internal sealed class DynamicBatcher : IAsyncDisposable
 {
     private readonly JasperEncoder _encoder;
     private readonly DynamicBatchingOptions _options;

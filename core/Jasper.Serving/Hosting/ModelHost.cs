@@ -44,7 +44,7 @@ public sealed partial class ModelHost : IAsyncDisposable
     public JasperEncoder Encoder => State == ModelHostState.Ready ? _loaded.Task.Result.Encoder : throw new InvalidOperationException($"The model is not ready ({State}).");
 
     /// <summary>The request batcher, once ready.</summary>
-    public DynamicBatcher Batcher => State == ModelHostState.Ready ? _loaded.Task.Result.Batcher : throw new InvalidOperationException($"The model is not ready ({State}).");
+    internal DynamicBatcher Batcher => State == ModelHostState.Ready ? _loaded.Task.Result.Batcher : throw new InvalidOperationException($"The model is not ready ({State}).");
 
     /// <summary>Starts loading in the background (once; later calls do nothing).</summary>
     public void Start()
