@@ -19,11 +19,11 @@ public sealed class HubClient : IDisposable
     private readonly HttpClient _http;
     private readonly HubOptions _options;
 
-    /// <summary>Creates a client; <paramref name="handler"/> replaces the network stack (tests, proxies).</summary>
+    /// <summary>Creates a client; <paramref name="handler"/> replaces the network stack (tests, proxies) and stays the caller's to dispose.</summary>
     public HubClient(HubOptions? options = null, HttpMessageHandler? handler = null)
     {
         _options = options ?? HubOptions.FromEnvironment();
-        _http = handler is null ? new HttpClient() : new HttpClient(handler);
+        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false); // the caller owns a handler it gives
         _http.Timeout = Timeout.InfiniteTimeSpan; // large files: an idle timeout per read applies instead
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("jasper-serverless/1.0");
         if (_options.Token is { Length: > 0 } token)

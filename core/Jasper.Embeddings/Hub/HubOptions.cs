@@ -16,10 +16,13 @@ public sealed class HubOptions
     public int MaxAttempts { get; set; } = 4;
 
     /// <summary>Options from the environment: <c>HF_ENDPOINT</c> and <c>HF_TOKEN</c>, as huggingface_hub reads them.</summary>
-    public static HubOptions FromEnvironment()
+    public static HubOptions FromEnvironment() => FromEnvironment(Environment.GetEnvironmentVariable);
+
+    /// <summary>Options from <paramref name="variable"/>, which reads an environment variable by name.</summary>
+    internal static HubOptions FromEnvironment(Func<string, string?> variable)
     {
-        var options = new HubOptions { Token = Environment.GetEnvironmentVariable("HF_TOKEN") };
-        if (Environment.GetEnvironmentVariable("HF_ENDPOINT") is { Length: > 0 } endpoint)
+        var options = new HubOptions { Token = variable("HF_TOKEN") };
+        if (variable("HF_ENDPOINT") is { Length: > 0 } endpoint)
         {
             options.Endpoint = new Uri(endpoint);
         }

@@ -100,19 +100,36 @@ public sealed class HubClientTests
     }
 
     [Fact]
-    public void The_endpoint_comes_from_HF_ENDPOINT()
+    public void The_endpoint_and_token_come_from_HF_ENDPOINT_and_HF_TOKEN()
     {
-        string? saved = Environment.GetEnvironmentVariable("HF_ENDPOINT");
-        try
+        var environment = new Dictionary<string, string> { ["HF_ENDPOINT"] = "http://127.0.0.1:5555", ["HF_TOKEN"] = "hf_secret" };
+        var options = HubOptions.FromEnvironment(name => environment.GetValueOrDefault(name));
+        Assert.Equal(new Uri("http://127.0.0.1:5555"), options.Endpoint);
+        Assert.Equal("hf_secret", options.Token);
+
+        Assert.Equal(HubOptions.DefaultEndpoint, HubOptions.FromEnvironment(_ => null).Endpoint);
+    }
+
+    [Fact]
+    public void A_handler_given_to_the_client_is_not_disposed_with_it()
+    {
+        using var handler = new DisposalRecordingHandler();
+        new HubClient(new HubOptions { Endpoint = new Uri("http://127.0.0.1:9/") }, handler).Dispose();
+
+        Assert.False(handler.Disposed);
+    }
+
+    private sealed class DisposalRecordingHandler : HttpMessageHandler
+    {
+        public bool Disposed { get; private set; }
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.NoContent));
+
+        protected override void Dispose(bool disposing)
         {
-            Environment.SetEnvironmentVariable("HF_ENDPOINT", "http://127.0.0.1:5555");
-            Assert.Equal(new Uri("http://127.0.0.1:5555"), HubOptions.FromEnvironment().Endpoint);
-            Environment.SetEnvironmentVariable("HF_ENDPOINT", null);
-            Assert.Equal(HubOptions.DefaultEndpoint, HubOptions.FromEnvironment().Endpoint);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("HF_ENDPOINT", saved);
+            Disposed = true;
+            base.Dispose(disposing);
         }
     }
 }
