@@ -139,6 +139,7 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
     [InlineData("image.png", "priority", "normal", "unsupported: binary content (PNG image)")]
     [InlineData("notes.txt", "priority", "urgent", "priority='urgent' must be high, normal or low")]
     [InlineData("notes.txt", "compression_ratio", "lots", "compression_ratio='lots'")]
+    [InlineData("notes.txt", "compression_ratio", "0.05", "compression_ratio='0.05' must be a number between 0.1 and 1")]
     public async Task Documents_that_cannot_be_ingested_are_recorded_as_failed_and_queue_nothing(string name, string key, string value, string reason)
     {
         byte[] content = name.EndsWith(".png", StringComparison.Ordinal) ? [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3] : "some text"u8.ToArray();

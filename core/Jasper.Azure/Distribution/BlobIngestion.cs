@@ -4,6 +4,7 @@ using Jasper.Ingestion.Chunking;
 using Jasper.Ingestion.Extraction;
 using Jasper.Ingestion.Pipeline;
 using Jasper.Ingestion.Policy;
+using Jasper.Ingestion.Sinks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -94,10 +95,10 @@ public sealed partial class BlobIngestion
         : IngestPriorities.TryParse(text, out var priority) ? priority
         : throw new DocumentException(DocumentErrorKind.Failed, $"blob metadata priority='{text}' must be high, normal or low");
 
-    private static double? ReadRatio(IDictionary<string, string> metadata) =>
+    private double? ReadRatio(IDictionary<string, string> metadata) =>
         !metadata.TryGetValue(RatioMetadata, out string? text) ? null
-        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double ratio) && ratio > 0 && ratio <= 1 ? ratio
-        : throw new DocumentException(DocumentErrorKind.Failed, $"blob metadata compression_ratio='{text}' must be a number in (0, 1]");
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double ratio) && _context.Ingestion.Compression.AllowsExplicit(ratio) ? ratio
+        : throw new DocumentException(DocumentErrorKind.Failed, $"blob metadata compression_ratio='{text}' must be a number {_context.Ingestion.Compression.ExplicitRange}");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queued {Source}: {Chunks} chunks in {Parts} parts on {Queue}")]
     private static partial void LogQueued(ILogger logger, string source, int chunks, int parts, string queue);
@@ -157,7 +158,7 @@ public sealed partial class BlobIngestion
         private async Task UploadAsync(CancellationToken cancellationToken)
         {
             _version ??= Guid.NewGuid().ToString("N");
-            string name = $"{documentId}/{_version}/part-{_first:D6}.jsonl";
+            string name = PartName.Under(documentId, _version, _first);
             _buffer.Position = 0;
             await work.GetBlobClient(name).UploadAsync(_buffer, overwrite: true, cancellationToken).ConfigureAwait(false);
             _parts.Add((name, _first, _count));

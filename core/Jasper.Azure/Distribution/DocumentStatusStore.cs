@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Jasper.Ingestion.Pipeline;
+using Jasper.Ingestion.Sinks;
 
 namespace Jasper.Azure.Distribution;
 
@@ -65,7 +66,7 @@ internal sealed class DocumentStatusStore
         };
         await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 
-        string prefix = $"part-{item.Version}-";
+        string prefix = PartRowPrefix(item.Version);
         string filter = TableClient.CreateQueryFilter($"PartitionKey eq {item.DocumentId} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "."}");
         var done = PartReport.Empty;
         int parts = 0;
@@ -107,7 +108,10 @@ internal sealed class DocumentStatusStore
         }
     }
 
-    private static string PartRow(string version, int firstChunk) => $"part-{version}-{firstChunk:D6}";
+    // Part rows sort after the document row and group by version, so one range query reads a version's parts.
+    private static string PartRowPrefix(string version) => $"{version}-";
+
+    private static string PartRow(string version, int firstChunk) => PartRowPrefix(version) + PartName.Of(firstChunk);
 
     private static DocumentProgress ToProgress(TableEntity entity) => new()
     {

@@ -32,7 +32,7 @@ public sealed class BlobVectorSink : IVectorSink
     public static string StateBlob(string documentId) => $"{documentId}/{StateBlobName}";
 
     /// <summary>The blob name of the part of a version starting at <paramref name="firstChunk"/>.</summary>
-    public static string PartBlob(string documentId, string version, int firstChunk) => $"{documentId}/{version}/part-{firstChunk:D6}.jsonl";
+    public static string PartBlob(string documentId, string version, int firstChunk) => PartName.Under(documentId, version, firstChunk);
 
     /// <inheritdoc />
     public async Task<string?> GetCommittedVersionAsync(string documentId, CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Jasper.Embeddings.Compression;
 using Jasper.Embeddings.Conversion;
 using Jasper.Embeddings.Hub;
 using Jasper.Embeddings.Inference;
@@ -22,8 +23,7 @@ internal static class BenchCommand
         var precision = ListOption("--precision", "Comma-separated precisions to convert and measure.", "fp32,int8,int4,fp16", ParsePrecisions);
         var tokens = ListOption("--tokens", "Comma-separated text lengths in tokens.", "128,512,1024", ParseInts);
         var ratios = ListOption("--ratios", "Comma-separated compression ratios (1.0 is always measured).", "1,0.5,0.33,0.2,0.1", ParseRatios);
-        var device = new Option<string>("--device") { Description = "Execution provider: cpu (default), cuda or directml (auto picks like embed).", DefaultValueFactory = _ => "cpu" };
-        device.AcceptOnlyFromAmong("auto", "cpu", "cuda", "directml");
+        var device = new DeviceOption(ExecutionProvider.Cpu);
         var batchTokens = new Option<int?>("--batch-tokens") { Description = "Most padded tokens per inference (default: the encoder's, 8192)." };
         var texts = new Option<int>("--texts") { Description = "Texts per length and ratio.", DefaultValueFactory = _ => 8 };
         var seconds = new Option<double>("--seconds") { Description = "Least measuring time per cell (at least one pass over the texts).", DefaultValueFactory = _ => 5 };
@@ -59,7 +59,7 @@ internal static class BenchCommand
                 Precisions = ParsePrecisions(parse.GetRequiredValue(precision)),
                 Tokens = ParseInts(parse.GetRequiredValue(tokens)),
                 Ratios = ParseRatios(parse.GetRequiredValue(ratios)),
-                Device = ExecutionProviders.Parse(parse.GetRequiredValue(device)),
+                Device = device.Provider(parse),
                 BatchTokens = parse.GetValue(batchTokens),
                 Texts = Math.Max(1, parse.GetValue(texts)),
                 CellTime = TimeSpan.FromSeconds(parse.GetValue(seconds)),
@@ -151,7 +151,7 @@ internal static class BenchCommand
     private static List<double> ParseRatios(string value)
     {
         var list = Split(value).Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToList();
-        return list.All(r => r is >= 0.01 and <= 1.0) ? list : throw new ArgumentException("ratios must lie in [0.01, 1]");
+        return list.All(CompressionSettings.IsValid) ? list : throw new ArgumentException($"ratios must lie in [{CompressionSettings.MinimumRatio}, 1]");
     }
 
     private static string[] Split(string value)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Jasper.Embeddings.Compression;
 using Jasper.Embeddings.Inference;
 using Jasper.Embeddings.Tokenization;
 using Jasper.Ingestion.Serialization;
@@ -23,11 +24,10 @@ internal static class EmbedCommand
         var model = ModelCommands.ModelOption();
         var input = new Option<string>("--input") { Description = "JSON Lines file of {\"id\": ..., \"text\": ...}, or - for standard input.", Required = true };
         var output = new Option<string>("--output") { Description = "JSON Lines file to write, or - for standard output.", Required = true };
-        var ratio = new Option<double?>("--compression-ratio") { Description = "Compression ratio in [0.01, 1] for lines that set none (default: the model's, 0.5)." };
+        var ratio = new Option<double?>("--compression-ratio") { Description = $"Compression ratio in [{CompressionSettings.MinimumRatio}, 1] for lines that set none (default: the model's, {CompressionSettings.PublishedDefaultRatio})." };
         var prompt = new Option<string?>("--prompt-name") { Description = "Prompt for lines that name none: query or document." };
         var batchTokens = new Option<int?>("--batch-tokens") { Description = "Most padded tokens per inference." };
-        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or directml.", DefaultValueFactory = _ => "auto" };
-        device.AcceptOnlyFromAmong("auto", "cpu", "cuda", "directml");
+        var device = new DeviceOption();
         var maxTokens = new Option<int?>("--max-tokens") { Description = "Most tokens per text, prompt included (default: the model's trained length)." };
         var truncate = new Option<bool>("--truncate") { Description = "Keep the first tokens of longer texts instead of failing." };
         var command = new Command("embed", "Embed texts from a JSON Lines file.") { model, input, output, ratio, prompt, batchTokens, device, maxTokens, truncate };
@@ -35,7 +35,7 @@ internal static class EmbedCommand
         {
             var options = new JasperEncoderOptions
             {
-                Device = ExecutionProviders.Parse(parse.GetRequiredValue(device)),
+                Device = device.Provider(parse),
                 MaxTokens = parse.GetValue(maxTokens),
                 Truncate = parse.GetValue(truncate),
                 DefaultCompressionRatio = parse.GetValue(ratio),

@@ -25,15 +25,14 @@ internal static class IngestCommand
         var output = new Option<string>("--out") { Description = "Directory for the vector records ({document_id}.jsonl per document).", Required = true };
         var priority = new Option<string>("--priority") { Description = "high, normal or low: picks the compression ratio.", DefaultValueFactory = _ => "normal" };
         priority.AcceptOnlyFromAmong("high", "normal", "low");
-        var ratio = new Option<double?>("--compression-ratio") { Description = "An explicit ratio for every chunk, overriding the priority (0.1 to 1)." };
-        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or directml.", DefaultValueFactory = _ => "auto" };
-        device.AcceptOnlyFromAmong("auto", "cpu", "cuda", "directml");
+        var ratio = new Option<double?>("--compression-ratio") { Description = $"An explicit ratio for every chunk, overriding the priority ({new CompressionPolicyOptions().ExplicitRange})." };
+        var device = new DeviceOption();
         var command = new Command("ingest", "Extract, chunk, compress and embed documents into a local vector directory.") { paths, model, output, priority, ratio, device };
         command.SetAction((parse, cancellationToken) => JasperCommandLine.RunAsync(console, async () =>
         {
             string modelPath = await ModelCommands.LocateAsync(console, parse.GetValue(model), cancellationToken).ConfigureAwait(false);
             using var loggerFactory = CliLogging.CreateFactory(LogLevel.Warning);
-            using var encoder = JasperEncoder.Load(modelPath, new JasperEncoderOptions { Device = ExecutionProviders.Parse(parse.GetRequiredValue(device)) }, loggerFactory);
+            using var encoder = JasperEncoder.Load(modelPath, new JasperEncoderOptions { Device = device.Provider(parse) }, loggerFactory);
             string outputDirectory = Path.GetFullPath(parse.GetRequiredValue(output));
             var pipeline = new IngestionPipeline(encoder, new LocalDirectorySink(outputDirectory));
             var documents = Enumerate(parse.GetRequiredValue(paths), outputDirectory, out var missing);

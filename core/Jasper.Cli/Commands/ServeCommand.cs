@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Jasper.Cli.Serving;
-using Jasper.Embeddings.Inference;
 
 namespace Jasper.Cli.Commands;
 
@@ -13,8 +12,7 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var apiKey = new Option<string?>("--api-key") { Description = "Require this key (Authorization: Bearer KEY, or api-key: KEY)." };
         var noBatching = new Option<bool>("--no-batching") { Description = "Run each request on its own instead of coalescing concurrent ones." };
-        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or directml.", DefaultValueFactory = _ => "auto" };
-        device.AcceptOnlyFromAmong("auto", "cpu", "cuda", "directml");
+        var device = new DeviceOption();
         var command = new Command("serve", "Serve /api/v1/embeddings (OpenAI-compatible), /api/embed, /api/health and /api/info.") { model, urls, apiKey, noBatching, device };
         command.SetAction((parse, cancellationToken) => JasperCommandLine.RunAsync(console, async () =>
         {
@@ -24,7 +22,7 @@ internal static class ServeCommand
                 Urls = parse.GetRequiredValue(urls),
                 ApiKey = parse.GetValue(apiKey),
                 DynamicBatching = !parse.GetValue(noBatching),
-                Device = ExecutionProviders.Parse(parse.GetRequiredValue(device)),
+                Device = device.Provider(parse),
             };
             await using var server = await EmbeddingServer.StartAsync(options, Microsoft.Extensions.Logging.LogLevel.Information).ConfigureAwait(false);
             await console.Error.WriteLineAsync($"Serving on {server.Address} (dynamic batching {(options.DynamicBatching ? "on" : "off")}); Ctrl+C stops.").ConfigureAwait(false);

@@ -17,9 +17,12 @@ public sealed record CompressionSettings(int Threshold = CompressionSettings.Pub
     /// <summary>The smallest ratio accepted; below it the pooling windows would exceed the trained range.</summary>
     public const double MinimumRatio = 0.01;
 
+    /// <summary>Whether the model can compress at <paramref name="ratio"/>: between <see cref="MinimumRatio"/> and 1.</summary>
+    public static bool IsValid(double ratio) => double.IsFinite(ratio) && ratio >= MinimumRatio && ratio <= 1.0;
+
     /// <summary>Checks that a ratio is usable, naming it otherwise.</summary>
     public static double Validate(double ratio) =>
-        double.IsFinite(ratio) && ratio >= MinimumRatio && ratio <= 1.0
+        IsValid(ratio)
             ? ratio
             : throw new ArgumentOutOfRangeException(nameof(ratio), ratio, $"A compression ratio must be between {MinimumRatio} and 1.0.");
 }

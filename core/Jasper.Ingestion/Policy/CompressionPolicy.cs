@@ -1,4 +1,5 @@
 using System.Globalization;
+using Jasper.Embeddings.Compression;
 
 namespace Jasper.Ingestion.Policy;
 
@@ -7,7 +8,7 @@ namespace Jasper.Ingestion.Policy;
 /// priority, unless an explicit ratio overrides it. Chunks at or under the model's threshold are not compressed
 /// (the model would not compress them anyway, so their records say 1.0).
 /// </summary>
-internal sealed class CompressionPolicy
+public sealed class CompressionPolicy
 {
     private readonly CompressionPolicyOptions _options;
     private readonly int _threshold;
@@ -17,9 +18,11 @@ internal sealed class CompressionPolicy
     public CompressionPolicy(CompressionPolicyOptions options, int threshold)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Minimum <= 0 || options.Minimum > 1 || new[] { options.High, options.Normal, options.Low }.Any(r => r < options.Minimum || r > 1))
+        if (!CompressionSettings.IsValid(options.Minimum) || new[] { options.High, options.Normal, options.Low }.Any(r => r < options.Minimum || r > 1))
         {
-            throw new ArgumentException("Compression ratios must lie between the minimum and 1, and the minimum above 0.", nameof(options));
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Compression ratios must lie between the minimum and 1, and the minimum between {CompressionSettings.MinimumRatio} and 1."),
+                nameof(options));
         }
 
         _options = options;
@@ -39,18 +42,12 @@ internal sealed class CompressionPolicy
     {
         if (overrideRatio is double explicitRatio)
         {
-            return explicitRatio >= _options.Minimum && explicitRatio <= 1.0
+            return _options.AllowsExplicit(explicitRatio)
                 ? new(explicitRatio, "explicit ratio")
-                : throw new ArgumentOutOfRangeException(nameof(overrideRatio), explicitRatio,
-                    string.Create(CultureInfo.InvariantCulture, $"An explicit compression ratio must be between {_options.Minimum} and 1."));
+                : throw new ArgumentOutOfRangeException(nameof(overrideRatio), explicitRatio, $"An explicit compression ratio must be {_options.ExplicitRange}.");
         }
 
-        double ratio = priority switch
-        {
-            IngestPriority.High => _options.High,
-            IngestPriority.Low => _options.Low,
-            _ => _options.Normal,
-        };
+        double ratio = _options.RatioFor(priority);
         if (documentTokens > _options.LargeDocumentTokens)
         {
             int step = Array.IndexOf(_steps, ratio);

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Jasper.Ingestion.Policy;
 
 /// <summary>
@@ -23,4 +25,21 @@ public sealed class CompressionPolicyOptions
 
     /// <summary>Documents with more tokens than this drop one step (high → normal → low → minimum) to keep cost bounded.</summary>
     public long LargeDocumentTokens { get; set; } = 200_000;
+
+    /// <summary>The ratio of <paramref name="priority"/>.</summary>
+    public double RatioFor(IngestPriority priority) => priority switch
+    {
+        IngestPriority.High => High,
+        IngestPriority.Low => Low,
+        _ => Normal,
+    };
+
+    /// <summary>
+    /// Whether a caller may ask for <paramref name="ratio"/> explicitly (an API request, blob metadata, a CLI option):
+    /// it must lie between <see cref="Minimum"/> and 1. Every entry point asks here, so all of them accept the same range.
+    /// </summary>
+    public bool AllowsExplicit(double ratio) => double.IsFinite(ratio) && ratio >= Minimum && ratio <= 1.0;
+
+    /// <summary>The range <see cref="AllowsExplicit"/> accepts, for error messages: "between 0.1 and 1".</summary>
+    public string ExplicitRange => string.Create(CultureInfo.InvariantCulture, $"between {Minimum} and 1");
 }

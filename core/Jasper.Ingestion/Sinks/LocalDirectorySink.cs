@@ -51,7 +51,7 @@ public sealed class LocalDirectorySink : IVectorSink
 
         string directory = PartsDirectory(document);
         Directory.CreateDirectory(directory);
-        string path = Path.Combine(directory, $"part-{records[0].ChunkIndex:D6}.jsonl");
+        string path = Path.Combine(directory, PartName.File(records[0].ChunkIndex));
         string temporary = path + ".tmp";
         await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
         {
@@ -72,7 +72,7 @@ public sealed class LocalDirectorySink : IVectorSink
         string joined = Path.Combine(StateDirectory, $"{document.DocumentId}.{document.Version}.jsonl.tmp");
         await using (var output = new FileStream(joined, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
         {
-            var parts = Directory.Exists(directory) ? Directory.GetFiles(directory, "part-*.jsonl").Order(StringComparer.Ordinal) : Enumerable.Empty<string>();
+            var parts = Directory.Exists(directory) ? Directory.GetFiles(directory, PartName.FilePattern).Order(StringComparer.Ordinal) : Enumerable.Empty<string>();
             foreach (string part in parts)
             {
                 await using var input = File.OpenRead(part);

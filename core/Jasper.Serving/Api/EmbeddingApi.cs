@@ -229,18 +229,12 @@ public sealed partial class EmbeddingApi
     {
         if (request.CompressionRatio is double explicitRatio)
         {
-            return explicitRatio >= _policyOptions.Minimum && explicitRatio <= 1.0
+            return _policyOptions.AllowsExplicit(explicitRatio)
                 ? explicitRatio
-                : throw ApiException.Invalid(string.Create(CultureInfo.InvariantCulture, $"'compression_ratio' must be between {_policyOptions.Minimum} and 1."), "compression_ratio");
+                : throw ApiException.Invalid($"'compression_ratio' must be {_policyOptions.ExplicitRange}.", "compression_ratio");
         }
 
-        return request.Priority switch
-        {
-            IngestPriority.High => _policyOptions.High,
-            IngestPriority.Normal => _policyOptions.Normal,
-            IngestPriority.Low => _policyOptions.Low,
-            _ => null,
-        };
+        return request.Priority is IngestPriority priority ? _policyOptions.RatioFor(priority) : null;
     }
 
     private int MaxTokensPerInput(JasperEncoder encoder) => Math.Min(_options.MaxTokensPerInput ?? encoder.MaxTokens, encoder.MaxTokens);

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Jasper.Embeddings.Compression;
 using Jasper.Ingestion.Policy;
 
 namespace Jasper.Ingestion.Tests.Policy;
@@ -35,6 +37,18 @@ public sealed class CompressionPolicyTests
         Assert.Throws<ArgumentOutOfRangeException>(() => _policy.Decide(512, 100, IngestPriority.Normal, 0.05));
         Assert.Throws<ArgumentOutOfRangeException>(() => _policy.Decide(512, 100, IngestPriority.Normal, 1.5));
         Assert.Throws<ArgumentException>(() => new CompressionPolicy(new CompressionPolicyOptions { Low = 0.05 }, 80));
+    }
+
+    [Fact]
+    public void The_policy_floor_lies_inside_the_range_the_model_can_compress()
+    {
+        var options = new CompressionPolicyOptions { Minimum = CompressionSettings.MinimumRatio / 2, Low = 0.2 };
+        Assert.Contains(CompressionSettings.MinimumRatio.ToString(CultureInfo.InvariantCulture), Assert.Throws<ArgumentException>(() => new CompressionPolicy(options, 80)).Message, StringComparison.Ordinal);
+
+        var defaults = new CompressionPolicyOptions();
+        Assert.True(defaults.AllowsExplicit(0.1) && defaults.AllowsExplicit(1.0));
+        Assert.False(defaults.AllowsExplicit(0.09) || defaults.AllowsExplicit(1.01) || defaults.AllowsExplicit(double.NaN));
+        Assert.Equal("between 0.1 and 1", defaults.ExplicitRange);
     }
 
     [Fact]
