@@ -109,8 +109,11 @@ public sealed class Azurite : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    // Ready when each port answers HTTP as Azurite (its Server header): a port that another server took in between
+    // answers otherwise, or Azurite exits, and the start is retried on fresh ports.
     private async Task WaitUntilListeningAsync()
     {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddSeconds(30);
         foreach (int port in new[] { BlobPort, QueuePort, TablePort })
         {
@@ -123,22 +126,20 @@ public sealed class Azurite : IAsyncDisposable
 
                 try
                 {
-                    using var client = new TcpClient();
-                    await client.ConnectAsync(IPAddress.Loopback, port);
-                    break;
+                    using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
+                    string server = response.Headers.Server.ToString();
+                    if (server.StartsWith("Azurite", StringComparison.Ordinal))
+                    {
+                        break;
+                    }
+
+                    throw new InvalidOperationException($"Port {port} answers as '{server}', not Azurite: another server took it.");
                 }
-                catch (SocketException) when (DateTime.UtcNow < deadline)
+                catch (HttpRequestException) when (DateTime.UtcNow < deadline)
                 {
-                    await Task.Delay(100);
+                    await Task.Delay(100); // not listening yet: poll again
                 }
             }
-        }
-
-        // A port answered; make sure it is Azurite's and not another server's that took the port first.
-        await Task.Delay(200);
-        if (_process.HasExited)
-        {
-            throw new InvalidOperationException($"Azurite exited with code {_process.ExitCode}: one of its ports was taken.");
         }
     }
 }

@@ -1,18 +1,14 @@
 namespace Jasper.TestSupport;
 
-/// <summary>One Azurite per test class (xunit class fixture); xunit 2 disposes fixtures synchronously.</summary>
-public sealed class AzuriteFixture : IDisposable
+/// <summary>
+/// The Azurite of this test assembly (xunit 2 has no assembly fixtures, so every class fixture shares one emulator,
+/// started on first use and stopped when the test process exits). Tests isolate themselves by container, queue,
+/// table and blob names, never by emulator.
+/// </summary>
+public sealed class AzuriteFixture
 {
-    private readonly Lazy<Azurite> _emulator = new(() => Azurite.StartAsync().GetAwaiter().GetResult());
+    private static readonly Lazy<Azurite> Shared = new(() => Azurite.StartAsync().GetAwaiter().GetResult());
 
     /// <summary>The running emulator.</summary>
-    public Azurite Emulator => _emulator.Value;
-
-    public void Dispose()
-    {
-        if (_emulator.IsValueCreated)
-        {
-            _emulator.Value.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-    }
+    public Azurite Emulator { get; } = Shared.Value;
 }

@@ -30,14 +30,16 @@ internal sealed record BenchOptions
     /// <summary>The encoder's padded-token budget per inference; its default when null.</summary>
     public int? BatchTokens { get; init; }
 
+    private static readonly TimeSpan MaxProbeTime = TimeSpan.FromSeconds(1.5);
+
     /// <summary>Texts per cell (one length, one ratio).</summary>
     public int Texts { get; init; } = 8;
 
     /// <summary>Least measuring time per cell; at least one full pass over the texts is always timed.</summary>
     public TimeSpan CellTime { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Measuring time of the MatMul limit beside each cell.</summary>
-    public TimeSpan ProbeTime { get; init; } = TimeSpan.FromSeconds(1.5);
+    /// <summary>Measuring time of the MatMul limit beside each cell: as long as a cell, at most 1.5 s (a few hundred products).</summary>
+    public TimeSpan ProbeTime => CellTime < MaxProbeTime ? CellTime : MaxProbeTime;
 
     /// <summary>Run the PyTorch peer when python3 with torch is present.</summary>
     public bool Peer { get; init; } = true;
