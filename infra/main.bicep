@@ -125,7 +125,7 @@ module eventGrid 'app/event-grid.bicep' = {
 }
 
 // Everything the app reads: identity-based storage (AzureWebJobsStorage__*), telemetry with the identity, and the
-// Jasper options (see JasperOptions in core/Jasper.Core/Hosting; a test checks every key binds to one).
+// Jasper options (see JasperOptions in core/Jasper.Azure/Hosting; a test checks every key binds to one).
 var baseSettings = {
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identity.outputs.clientId

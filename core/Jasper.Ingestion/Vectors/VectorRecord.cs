@@ -1,7 +1,7 @@
 namespace Jasper.Ingestion.Vectors;
 
 /// <summary>
-/// One chunk's embedding and where it came from: the record the sinks store, exactly as architecture.md defines
+/// One chunk's embedding and where it came from: the record the sinks store, exactly as docs/architecture.md defines
 /// it. <see cref="Id"/> is stable (document id + chunk index), so writing a record again overwrites it.
 /// </summary>
 public sealed record VectorRecord

@@ -5,7 +5,7 @@ using Jasper.Ingestion.Serialization;
 namespace Jasper.Ingestion.Vectors;
 
 /// <summary>
-/// JSON Lines form of <see cref="VectorRecord"/>: snake_case fields in the order architecture.md lists them, and
+/// JSON Lines form of <see cref="VectorRecord"/>: snake_case fields in the order docs/architecture.md lists them, and
 /// <c>embedding</c> as base64 of little-endian float32 (the OpenAI base64 convention).
 /// </summary>
 public static class VectorRecordSerializer
