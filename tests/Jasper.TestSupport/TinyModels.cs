@@ -4,39 +4,86 @@ using Jasper.Embeddings.Conversion;
 namespace Jasper.TestSupport;
 
 /// <summary>
-/// The tiny random checkpoint of the committed goldens (preset tiny, default seed, BF16), generated once per test
-/// run, and its conversions at every precision.
+/// The tiny random checkpoint of the committed goldens (preset tiny, default seed, BF16) and its conversions at every
+/// precision. Generation is deterministic, so the test assemblies of one build share one copy: it is keyed by the
+/// module version id of the code that writes it (Jasper.Embeddings; deterministic builds change it only with the
+/// code), built by whichever test process comes first under a file lock, and moved into place only when complete.
+/// The tests only read it.
 /// </summary>
 public static class TinyModels
 {
-    private static readonly Lazy<string> Root = new(() =>
+    private static readonly Lazy<string> Root = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static string Build()
     {
-        string root = Path.Combine(Path.GetTempPath(), "jasper-tests", "tiny-" + Environment.ProcessId);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(root);
-        RandomCheckpoint.Write(RandomCheckpointOptions.ForPreset("tiny", RepoPaths.QwenTokenizer), Path.Combine(root, "checkpoint"));
+        string parent = Path.Combine(Path.GetTempPath(), "jasper-tests");
+        string key = typeof(RandomCheckpoint).Assembly.ManifestModule.ModuleVersionId.ToString("N")[..16];
+        string root = Path.Combine(parent, "tiny-" + key);
+        if (Directory.Exists(root))
+        {
+            return root;
+        }
+
+        Directory.CreateDirectory(parent);
+        using var gate = Lock(Path.Combine(parent, "tiny.lock"));
+        if (Directory.Exists(root))
+        {
+            return root; // another test process built it while this one waited
+        }
+
+        RemoveOtherBuilds(parent, root);
+        string building = $"{root}.building-{Environment.ProcessId}";
+        RandomCheckpoint.Write(RandomCheckpointOptions.ForPreset("tiny", RepoPaths.QwenTokenizer), Path.Combine(building, "checkpoint"));
         foreach (var precision in ModelPrecisions.All)
         {
             ModelConverter.Convert(new ConvertOptions
             {
-                SourceDirectory = Path.Combine(root, "checkpoint"),
-                OutputDirectory = Path.Combine(root, precision.ToName()),
+                SourceDirectory = Path.Combine(building, "checkpoint"),
+                OutputDirectory = Path.Combine(building, precision.ToName()),
                 Precision = precision,
                 Name = "jasper-tiny-random",
             });
         }
 
+        Directory.Move(building, root);
         return root;
-    }, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
 
-    private static void DeleteQuietly(string path)
+    // Test processes of one run wait for each other here; the lock goes with the process if it dies.
+    private static FileStream Lock(string path)
     {
-        try
+        for (var deadline = DateTime.UtcNow.AddMinutes(5); ; )
         {
-            Directory.Delete(path, recursive: true);
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(100); // another process is building: poll the lock
+            }
         }
-        catch (IOException)
+    }
+
+    // Copies for other builds of the code, and leftovers of interrupted builds, are of no further use once a day old
+    // (a younger one may belong to a test run of another checkout that is still going).
+    private static void RemoveOtherBuilds(string parent, string keep)
+    {
+        var old = DateTime.UtcNow.AddDays(-1);
+        foreach (string directory in Directory.GetDirectories(parent, "tiny-*").Where(d => d != keep && Directory.GetLastWriteTimeUtc(d) < old))
         {
-            // Still in use at exit: the system's temp cleaning will remove it.
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // In use by a test process of another build: the next build removes it.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Likewise.
+            }
         }
     }
 
