@@ -52,7 +52,7 @@ public static class TinyModels
     // Test processes of one run wait for each other here; the lock goes with the process if it dies.
     private static FileStream Lock(string path)
     {
-        for (var deadline = DateTime.UtcNow.AddMinutes(5); ; )
+        for (var deadline = DateTime.UtcNow.AddMinutes(5); ;)
         {
             try
             {
