@@ -176,6 +176,31 @@ public sealed class ServeTests : IClassFixture<ServeTests.Server>
         Assert.Contains("not a Jasper model directory", embed.Json.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_flood_past_the_pending_bound_gets_429_with_retry_after_never_a_5xx_and_the_server_stays_healthy()
+    {
+        await using var server = await EmbeddingServer.StartAsync(new ServeOptions { Model = TinyModels.Fp32, Urls = "http://127.0.0.1:0", MaxPendingRequests = 2 });
+        await server.Host.WaitReadyAsync();
+        using var http = new HttpClient { BaseAddress = server.Address };
+        string body = JsonSerializer.Serialize(new { input = Enumerable.Repeat(string.Join(' ', Enumerable.Repeat("compression keeps quality", 80)), 16).ToArray() });
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => http.PostAsync(new Uri("api/v1/embeddings", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"))));
+
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, r.StatusCode.ToString()));
+        var busy = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(busy);
+        Assert.All(busy, r => Assert.Equal(TimeSpan.FromSeconds(1), r.Headers.RetryAfter?.Delta));
+        using var error = JsonDocument.Parse(await busy[0].Content.ReadAsStringAsync());
+        Assert.Equal("server_busy", error.RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri("api/health", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, "api/v1/embeddings", """{"input": "after the flood"}""")).Status);
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
     private HttpClient Client()
     {
         var http = new HttpClient { BaseAddress = _server.Instance.Address };

@@ -21,6 +21,12 @@ internal sealed record ServeOptions
     /// <summary>Coalesce concurrent requests.</summary>
     public bool DynamicBatching { get; init; } = true;
 
+    /// <summary>Most requests waiting or running before new ones get 429 (<see cref="DynamicBatchingOptions.MaxPendingRequests"/>).</summary>
+    public int MaxPendingRequests { get; init; } = new DynamicBatchingOptions().MaxPendingRequests;
+
+    /// <summary>Most tokens waiting or running before new requests get 429 (<see cref="DynamicBatchingOptions.MaxPendingTokens"/>).</summary>
+    public long MaxPendingTokens { get; init; } = new DynamicBatchingOptions().MaxPendingTokens;
+
     /// <summary>Execution provider.</summary>
     public ExecutionProvider Device { get; init; } = ExecutionProvider.Auto;
 
@@ -32,7 +38,7 @@ internal sealed record ServeOptions
     {
         Path = Model,
         Encoder = new JasperEncoderOptions { Device = Device },
-        Batching = new DynamicBatchingOptions { Enabled = DynamicBatching },
+        Batching = new DynamicBatchingOptions { Enabled = DynamicBatching, MaxPendingRequests = MaxPendingRequests, MaxPendingTokens = MaxPendingTokens },
     };
 
     /// <summary>The ratios priorities map to.</summary>

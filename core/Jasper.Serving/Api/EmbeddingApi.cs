@@ -21,6 +21,9 @@ namespace Jasper.Serving.Api;
 /// </summary>
 public sealed partial class EmbeddingApi
 {
+    // A busy server drains its queue in about a batch's time; clients come back soon rather than all at once later.
+    private const int BusyRetryAfterSeconds = 1;
+
     private readonly ModelHost _host;
     private readonly EmbeddingApiOptions _options;
     private readonly CompressionPolicyOptions _policyOptions;
@@ -139,6 +142,14 @@ public sealed partial class EmbeddingApi
         catch (ApiException ex)
         {
             return Error(ex);
+        }
+        catch (ServerBusyException ex)
+        {
+            return WithRetryAfter(429, Error(new ApiException(429, ex.Message, code: "server_busy", type: "rate_limit_error")).Body, BusyRetryAfterSeconds);
+        }
+        catch (ObjectDisposedException)
+        {
+            return WithRetryAfter(503, Error(new ApiException(503, "The server is shutting down; retry on another instance.", code: "shutting_down", type: "server_error")).Body, BusyRetryAfterSeconds);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -313,8 +324,8 @@ public sealed partial class EmbeddingApi
         return WithRetryAfter(503, Error(error).Body);
     }
 
-    private ApiResponse WithRetryAfter(int status, ReadOnlyMemory<byte> body) =>
-        new(status, body, new Dictionary<string, string> { ["Retry-After"] = _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture) });
+    private ApiResponse WithRetryAfter(int status, ReadOnlyMemory<byte> body, int? seconds = null) =>
+        new(status, body, new Dictionary<string, string> { ["Retry-After"] = (seconds ?? _options.RetryAfterSeconds).ToString(CultureInfo.InvariantCulture) });
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Embedding request failed")]
     private static partial void LogFailure(ILogger logger, Exception exception);

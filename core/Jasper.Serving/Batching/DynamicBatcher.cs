@@ -4,47 +4,96 @@ using Jasper.Embeddings.Inference;
 namespace Jasper.Serving.Batching;
 
 /// <summary>
-/// Coalesces concurrent requests into shared inferences, as text-embeddings-inference does: one loop takes the
-/// first waiting request, gathers whatever is already queued and whatever keeps arriving less than a window apart
-/// (for at most a maximum delay) up to a token budget, runs them as one call and hands each caller its own results.
-/// Many small callers then share matrix products instead of contending for the cores one text at a time.
+/// Coalesces concurrent requests into shared inferences, as text-embeddings-inference does: one loop takes the first
+/// waiting request, gathers whatever is already queued and whatever keeps arriving less than a window apart (for at
+/// most a maximum delay) up to a token budget, runs them as one call and hands each caller its own results.
+/// <list type="bullet">
+/// <item>Admission is bounded: past <see cref="DynamicBatchingOptions.MaxPendingRequests"/> requests or
+/// <see cref="DynamicBatchingOptions.MaxPendingTokens"/> tokens waiting or running, a request is refused at once with
+/// <see cref="ServerBusyException"/>. A request alone may exceed the token bound, so every admissible request runs.</item>
+/// <item>Scheduling is fair: a request larger than the batch budget runs a budget's worth of texts at a time and then
+/// goes to the back of the line, so a short request that arrives behind a long one waits one slice, not the whole.</item>
+/// <item>Disposal answers every waiting caller with <see cref="ObjectDisposedException"/>.</item>
+/// </list>
 /// </summary>
 internal sealed class DynamicBatcher : IAsyncDisposable
 {
-    private readonly JasperEncoder _encoder;
+    private readonly ITextEmbedder _embedder;
     private readonly DynamicBatchingOptions _options;
+    private readonly TimeProvider _time;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _admission = new();
     private readonly Task _loop;
+    private int _pendingRequests;
+    private long _pendingTokens;
+    private bool _disposed;
 
-    /// <summary>Starts the batching loop over <paramref name="encoder"/>.</summary>
+    /// <summary>Starts the batching loop over the encoder.</summary>
     public DynamicBatcher(JasperEncoder encoder, DynamicBatchingOptions options)
+        : this(new EncoderEmbedder(encoder), options, TimeProvider.System)
     {
-        _encoder = encoder;
+    }
+
+    /// <summary>Starts the batching loop over <paramref name="embedder"/>, timing windows with <paramref name="time"/>.</summary>
+    public DynamicBatcher(ITextEmbedder embedder, DynamicBatchingOptions options, TimeProvider time)
+    {
+        _embedder = embedder;
         _options = options;
+        _time = time;
         _loop = options.Enabled ? Task.Run(LoopAsync) : Task.CompletedTask;
     }
 
     /// <summary>Whether requests are coalesced.</summary>
     public bool Enabled => _options.Enabled;
 
-    /// <summary>Embeds one request's texts, in a batch shared with other requests when enabled.</summary>
+    /// <summary>Requests admitted and not yet answered.</summary>
+    public int PendingRequests => Volatile.Read(ref _pendingRequests);
+
+    /// <summary>Tokens of the requests admitted and not yet answered.</summary>
+    public long PendingTokens => Interlocked.Read(ref _pendingTokens);
+
+    /// <summary>Embeds one request's texts, in batches shared with other requests when enabled.</summary>
+    /// <exception cref="ServerBusyException">The pending work is at its bound.</exception>
+    /// <exception cref="ObjectDisposedException">The batcher is stopping.</exception>
     public async Task<IReadOnlyList<TextEmbedding>> EmbedAsync(IReadOnlyList<PreparedText> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        if (!_options.Enabled)
+        long tokens = texts.Sum(t => (long)t.Tokens.Ids.Length);
+        Admit(tokens);
+        try
         {
-            return await _encoder.EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
-        }
+            if (!_options.Enabled)
+            {
+                return await _embedder.EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
+            }
 
-        var pending = new Pending(texts, cancellationToken);
-        await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
-        return await pending.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var pending = new Pending(texts, cancellationToken);
+            if (!_queue.Writer.TryWrite(pending))
+            {
+                throw new ObjectDisposedException(nameof(DynamicBatcher), "The server is shutting down.");
+            }
+
+            return await pending.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_admission)
+            {
+                _pendingRequests--;
+                _pendingTokens -= tokens;
+            }
+        }
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        lock (_admission)
+        {
+            _disposed = true;
+        }
+
         _queue.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
@@ -56,7 +105,32 @@ internal sealed class DynamicBatcher : IAsyncDisposable
             // Stopping.
         }
 
+        while (_queue.Reader.TryRead(out var pending))
+        {
+            pending.Result.TrySetException(new ObjectDisposedException(nameof(DynamicBatcher), "The server is shutting down."));
+        }
+
         _stopping.Dispose();
+    }
+
+    private void Admit(long tokens)
+    {
+        lock (_admission)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_pendingRequests >= _options.MaxPendingRequests)
+            {
+                throw new ServerBusyException($"The server already holds {_pendingRequests} requests, its limit; retry shortly.");
+            }
+
+            if (_pendingTokens > 0 && _pendingTokens + tokens > _options.MaxPendingTokens)
+            {
+                throw new ServerBusyException($"The server already holds {_pendingTokens} tokens of work and this request adds {tokens}, past its limit of {_options.MaxPendingTokens}; retry shortly.");
+            }
+
+            _pendingRequests++;
+            _pendingTokens += tokens;
+        }
     }
 
     private async Task LoopAsync()
@@ -65,7 +139,6 @@ internal sealed class DynamicBatcher : IAsyncDisposable
         while (await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
         {
             var batch = await GatherAsync(reader).ConfigureAwait(false);
-            batch.RemoveAll(p => p.CancellationToken.IsCancellationRequested && p.Result.TrySetCanceled(p.CancellationToken));
             if (batch.Count == 0)
             {
                 continue;
@@ -73,46 +146,70 @@ internal sealed class DynamicBatcher : IAsyncDisposable
 
             try
             {
-                var results = await _encoder.EmbedAsync(batch.SelectMany(p => p.Texts).ToList(), _stopping.Token).ConfigureAwait(false);
+                var results = await _embedder.EmbedAsync(batch.SelectMany(s => s.Texts).ToList(), _stopping.Token).ConfigureAwait(false);
                 int offset = 0;
-                foreach (var pending in batch)
+                foreach (var slice in batch)
                 {
-                    pending.Result.TrySetResult(results.Skip(offset).Take(pending.Texts.Count).ToList());
-                    offset += pending.Texts.Count;
+                    slice.Pending.Complete(slice.Start, results, offset, slice.Count);
+                    offset += slice.Count;
+                    if (!slice.Pending.Done && !_queue.Writer.TryWrite(slice.Pending))
+                    {
+                        slice.Pending.Result.TrySetException(new ObjectDisposedException(nameof(DynamicBatcher), "The server is shutting down."));
+                    }
                 }
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                batch.ForEach(s => s.Pending.Result.TrySetException(new ObjectDisposedException(nameof(DynamicBatcher), "The server is shutting down.")));
+                throw;
             }
             catch (Exception ex)
             {
-                batch.ForEach(p => p.Result.TrySetException(ex));
+                batch.ForEach(s => s.Pending.Result.TrySetException(ex));
             }
         }
     }
 
-    private async Task<List<Pending>> GatherAsync(ChannelReader<Pending> reader)
+    // Takes requests (or the next slice of a large one) until the token budget is full, the window has passed since the
+    // latest arrival, or the first one has waited the maximum delay.
+    private async Task<List<Slice>> GatherAsync(ChannelReader<Pending> reader)
     {
-        var batch = new List<Pending>();
+        var batch = new List<Slice>();
         int tokens = 0;
-        var latest = DateTime.UtcNow.AddMilliseconds(_options.MaxDelayMilliseconds);
-        var deadline = DateTime.UtcNow.AddMilliseconds(_options.WindowMilliseconds);
+        var latest = _time.GetUtcNow().AddMilliseconds(_options.MaxDelayMilliseconds);
+        var deadline = _time.GetUtcNow().AddMilliseconds(_options.WindowMilliseconds);
         while (tokens < _options.MaxBatchTokens)
         {
+            if (reader.TryPeek(out var next) && !next.CancellationToken.IsCancellationRequested && batch.Count > 0
+                && tokens + next.NextTokens > _options.MaxBatchTokens)
+            {
+                break; // the next request does not fit: it leads the next batch
+            }
+
             if (reader.TryRead(out var pending))
             {
-                batch.Add(pending);
-                tokens += pending.Texts.Sum(t => t.Tokens.Ids.Length);
-                var quiet = DateTime.UtcNow.AddMilliseconds(_options.WindowMilliseconds);
+                if (pending.CancellationToken.IsCancellationRequested)
+                {
+                    pending.Result.TrySetCanceled(pending.CancellationToken);
+                    continue;
+                }
+
+                var slice = pending.Take(_options.MaxBatchTokens - tokens);
+                batch.Add(slice);
+                tokens += slice.Tokens;
+                var quiet = _time.GetUtcNow().AddMilliseconds(_options.WindowMilliseconds);
                 deadline = quiet < latest ? quiet : latest;
                 continue;
             }
 
-            var wait = deadline - DateTime.UtcNow;
+            var wait = deadline - _time.GetUtcNow();
             if (batch.Count > 0 && wait <= TimeSpan.Zero)
             {
                 break;
             }
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            timeout.CancelAfter(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+            using var window = new CancellationTokenSource(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, _time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, window.Token);
             try
             {
                 if (!await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
@@ -129,8 +226,55 @@ internal sealed class DynamicBatcher : IAsyncDisposable
         return batch;
     }
 
-    private sealed record Pending(IReadOnlyList<PreparedText> Texts, CancellationToken CancellationToken)
+    // A part of one request's texts in a batch.
+    private sealed record Slice(Pending Pending, int Start, int Count, int Tokens)
     {
+        public IEnumerable<PreparedText> Texts => Pending.Texts.Skip(Start).Take(Count);
+    }
+
+    private sealed class Pending(IReadOnlyList<PreparedText> texts, CancellationToken cancellationToken)
+    {
+        private readonly TextEmbedding[] _results = new TextEmbedding[texts.Count];
+        private int _taken;
+        private int _completed;
+
+        public IReadOnlyList<PreparedText> Texts => texts;
+
+        public CancellationToken CancellationToken => cancellationToken;
+
         public TaskCompletionSource<IReadOnlyList<TextEmbedding>> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Done => _completed == texts.Count;
+
+        // Tokens of the next text not yet taken: what the next slice needs at least.
+        public int NextTokens => _taken < texts.Count ? texts[_taken].Tokens.Ids.Length : 0;
+
+        // The next texts that fit in budget tokens; at least one, so a text larger than the budget still runs.
+        public Slice Take(int budget)
+        {
+            int start = _taken;
+            int tokens = 0;
+            while (_taken < texts.Count && (_taken == start || tokens + texts[_taken].Tokens.Ids.Length <= budget))
+            {
+                tokens += texts[_taken].Tokens.Ids.Length;
+                _taken++;
+            }
+
+            return new Slice(this, start, _taken - start, tokens);
+        }
+
+        public void Complete(int start, IReadOnlyList<TextEmbedding> results, int offset, int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                _results[start + i] = results[offset + i];
+            }
+
+            _completed += count;
+            if (Done)
+            {
+                Result.TrySetResult(_results);
+            }
+        }
     }
 }

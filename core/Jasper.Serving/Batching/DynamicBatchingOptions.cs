@@ -18,4 +18,17 @@ public sealed class DynamicBatchingOptions
 
     /// <summary>Most tokens gathered into one batch (the encoder splits it further by its own budget).</summary>
     public int MaxBatchTokens { get; set; } = 16384;
+
+    /// <summary>
+    /// Most requests admitted at once (waiting or running); past it a request is refused with 429 <c>server_busy</c>
+    /// and <c>Retry-After</c> instead of queueing without bound.
+    /// </summary>
+    public int MaxPendingRequests { get; set; } = 1024;
+
+    /// <summary>
+    /// Most tokens admitted at once, all waiting and running requests together; past it a request is refused like
+    /// above. A request that arrives when nothing is pending is admitted whatever its size (the per-request limit
+    /// of the API bounds it).
+    /// </summary>
+    public long MaxPendingTokens { get; set; } = 1_000_000;
 }

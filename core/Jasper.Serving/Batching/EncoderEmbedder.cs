@@ -1,0 +1,10 @@
+using Jasper.Embeddings.Inference;
+
+namespace Jasper.Serving.Batching;
+
+/// <summary>The encoder as the batcher's <see cref="ITextEmbedder"/>.</summary>
+internal sealed class EncoderEmbedder(JasperEncoder encoder) : ITextEmbedder
+{
+    public Task<IReadOnlyList<TextEmbedding>> EmbedAsync(IReadOnlyList<PreparedText> texts, CancellationToken cancellationToken) =>
+        encoder.EmbedAsync(texts, cancellationToken);
+}

@@ -1,0 +1,177 @@
+using System.Threading.Channels;
+using Jasper.Embeddings.Compression;
+using Jasper.Embeddings.Inference;
+using Jasper.Embeddings.Tokenization;
+using Jasper.Serving.Batching;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Jasper.Serving.Tests.Batching;
+
+/// <summary>The batcher's policies against an embedder the test answers by hand and a clock it moves by hand.</summary>
+public sealed class DynamicBatcherTests
+{
+    private static readonly DynamicBatchingOptions Immediate = new() { WindowMilliseconds = 0, MaxDelayMilliseconds = 0 };
+
+    [Fact]
+    public async Task Requests_that_arrive_while_a_batch_runs_share_the_next_one_once_the_window_passes()
+    {
+        var time = new FakeTimeProvider();
+        var embedder = new HandAnsweredEmbedder();
+        await using var batcher = new DynamicBatcher(embedder, new DynamicBatchingOptions { WindowMilliseconds = 2, MaxDelayMilliseconds = 20 }, time);
+
+        var first = batcher.EmbedAsync([Text(5)]);
+        var running = await NextCallAsync(embedder, time);
+        var others = new[] { batcher.EmbedAsync([Text(1)]), batcher.EmbedAsync([Text(2)]), batcher.EmbedAsync([Text(3)]) };
+        running.Answer();
+
+        var shared = await NextCallAsync(embedder, time);
+        Assert.Equal([1, 2, 3], shared.TokenCounts);
+        shared.Answer();
+        Assert.Equal(5, Assert.Single(await first).Tokens);
+        Assert.Equal([1, 2, 3], (await Task.WhenAll(others)).Select(r => Assert.Single(r).Tokens));
+    }
+
+    [Fact]
+    public async Task Past_the_pending_request_bound_a_request_is_refused_at_once_and_admitted_again_once_work_drains()
+    {
+        var embedder = new HandAnsweredEmbedder();
+        await using var batcher = new DynamicBatcher(embedder, new DynamicBatchingOptions { WindowMilliseconds = 0, MaxDelayMilliseconds = 0, MaxPendingRequests = 2 }, TimeProvider.System);
+
+        var running = batcher.EmbedAsync([Text(4)]);
+        var call = await embedder.Calls.ReadAsync();
+        var queued = batcher.EmbedAsync([Text(4)]);
+        Assert.Equal(2, batcher.PendingRequests);
+
+        var refused = await Assert.ThrowsAsync<ServerBusyException>(() => batcher.EmbedAsync([Text(4)]));
+        Assert.Contains("2 requests", refused.Message, StringComparison.Ordinal);
+
+        call.Answer();
+        (await embedder.Calls.ReadAsync()).Answer();
+        await Task.WhenAll(running, queued);
+        Assert.Equal(0, batcher.PendingRequests);
+        Assert.Equal(0, batcher.PendingTokens);
+
+        var again = batcher.EmbedAsync([Text(4)]);
+        (await embedder.Calls.ReadAsync()).Answer();
+        Assert.Single(await again);
+    }
+
+    [Fact]
+    public async Task Past_the_pending_token_bound_a_request_is_refused_but_a_request_alone_always_runs()
+    {
+        var embedder = new HandAnsweredEmbedder();
+        await using var batcher = new DynamicBatcher(embedder, new DynamicBatchingOptions { WindowMilliseconds = 0, MaxDelayMilliseconds = 0, MaxPendingTokens = 100 }, TimeProvider.System);
+
+        var large = batcher.EmbedAsync([Text(60), Text(60)]); // 120 tokens: more than the bound, but alone
+        var call = await embedder.Calls.ReadAsync();
+        await Assert.ThrowsAsync<ServerBusyException>(() => batcher.EmbedAsync([Text(1)]));
+        Assert.Equal(120, batcher.PendingTokens);
+
+        call.Answer();
+        Assert.Equal(2, (await large).Count);
+        var small = batcher.EmbedAsync([Text(90)]);
+        var fits = batcher.EmbedAsync([Text(10)]);
+        (await embedder.Calls.ReadAsync()).Answer();
+        await Task.WhenAll(small, fits);
+    }
+
+    [Fact]
+    public async Task A_request_larger_than_a_batch_runs_in_slices_and_a_short_one_behind_it_waits_one_slice()
+    {
+        var embedder = new HandAnsweredEmbedder();
+        await using var batcher = new DynamicBatcher(embedder, new DynamicBatchingOptions { WindowMilliseconds = 0, MaxDelayMilliseconds = 0, MaxBatchTokens = 10 }, TimeProvider.System);
+
+        var large = batcher.EmbedAsync([Text(10), Text(10), Text(10)]);
+        var firstSlice = await embedder.Calls.ReadAsync();
+        var small = batcher.EmbedAsync([Text(1)]);
+        firstSlice.Answer();
+
+        var next = await embedder.Calls.ReadAsync();
+        Assert.Equal([1], next.TokenCounts); // the short request goes before the rest of the long one
+        next.Answer();
+        Assert.Single(await small);
+        Assert.False(large.IsCompleted);
+
+        var second = await embedder.Calls.ReadAsync();
+        Assert.Equal([10], second.TokenCounts);
+        second.Answer();
+        var third = await embedder.Calls.ReadAsync();
+        Assert.Equal([10], third.TokenCounts);
+        third.Answer();
+        Assert.Equal(3, (await large).Count);
+    }
+
+    [Fact]
+    public async Task Disposal_answers_running_and_queued_callers_and_refuses_new_ones()
+    {
+        var embedder = new HandAnsweredEmbedder();
+        var batcher = new DynamicBatcher(embedder, Immediate, TimeProvider.System);
+        var running = batcher.EmbedAsync([Text(3)]);
+        await embedder.Calls.ReadAsync();
+        var queued = batcher.EmbedAsync([Text(3)]);
+
+        await batcher.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => running);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => queued);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => batcher.EmbedAsync([Text(3)]));
+        Assert.Equal(0, batcher.PendingRequests);
+    }
+
+    [Fact]
+    public async Task Without_batching_the_same_bounds_apply()
+    {
+        var embedder = new HandAnsweredEmbedder();
+        await using var batcher = new DynamicBatcher(embedder, new DynamicBatchingOptions { Enabled = false, MaxPendingRequests = 1 }, TimeProvider.System);
+
+        var running = batcher.EmbedAsync([Text(3)]);
+        var call = await embedder.Calls.ReadAsync();
+        await Assert.ThrowsAsync<ServerBusyException>(() => batcher.EmbedAsync([Text(3)]));
+        call.Answer();
+        Assert.Single(await running);
+    }
+
+    private static PreparedText Text(int tokens) => new(new TokenizedText(new int[tokens], tokens, false), CompressionPlan.Create(tokens, 1.0, CompressionSettings.PublishedThreshold));
+
+    // Moves the clock a millisecond at a time until the batcher calls the embedder: the window closes on the fake
+    // clock only, so nothing here depends on how fast this machine runs.
+    private static async Task<Call> NextCallAsync(HandAnsweredEmbedder embedder, FakeTimeProvider time)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            if (embedder.Calls.TryRead(out var call))
+            {
+                return call;
+            }
+
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            await Task.Yield();
+            timeout.Token.ThrowIfCancellationRequested();
+        }
+    }
+
+    private sealed class HandAnsweredEmbedder : ITextEmbedder
+    {
+        private readonly Channel<Call> _calls = Channel.CreateUnbounded<Call>();
+
+        public ChannelReader<Call> Calls => _calls.Reader;
+
+        public async Task<IReadOnlyList<TextEmbedding>> EmbedAsync(IReadOnlyList<PreparedText> texts, CancellationToken cancellationToken)
+        {
+            var call = new Call(texts);
+            await _calls.Writer.WriteAsync(call, cancellationToken);
+            return await call.Answered.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    private sealed class Call(IReadOnlyList<PreparedText> texts)
+    {
+        public TaskCompletionSource<IReadOnlyList<TextEmbedding>> Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int[] TokenCounts => texts.Select(t => t.Tokens.Ids.Length).ToArray();
+
+        // Each result carries its text's token count, so callers can tell which result is theirs.
+        public void Answer() => Answered.SetResult(texts.Select(t => new TextEmbedding([1f], t.Tokens.Ids.Length, t.Tokens.Ids.Length, 1.0, false)).ToList());
+    }
+}
