@@ -5,12 +5,15 @@ namespace Jasper.Cli.Tests;
 /// <summary>Runs the CLI in-process with captured streams, or the built <c>jasper</c> executable as a process.</summary>
 internal static class CliRunner
 {
-    public static async Task<(int ExitCode, string Out, string Error)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Out, string Error)> RunAsync(params string[] args) => RunAsync(CancellationToken.None, args);
+
+    /// <summary>As above, cancelled (as Ctrl+C would) when <paramref name="cancellationToken"/> fires: for commands that may not end.</summary>
+    public static async Task<(int ExitCode, string Out, string Error)> RunAsync(CancellationToken cancellationToken, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
         var console = new CliConsole(TextReader.Null, output, error, ErrorIsTerminal: false);
-        int code = await JasperCommandLine.InvokeAsync(args, console);
+        int code = await JasperCommandLine.InvokeAsync(args, console, cancellationToken);
         return (code, output.ToString(), error.ToString());
     }
 

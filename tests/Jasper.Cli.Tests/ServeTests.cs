@@ -201,6 +201,34 @@ public sealed class ServeTests : IClassFixture<ServeTests.Server>
         }
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task An_empty_api_key_is_refused_instead_of_turning_authentication_off(string key)
+    {
+        using var serving = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a server that starts would run until stopped
+        var (code, _, error) = await CliRunner.RunAsync(serving.Token, "serve", "--model", TinyModels.Fp32, "--urls", "http://127.0.0.1:0", "--api-key", key);
+        Assert.Equal(1, code);
+        Assert.Contains("--api-key", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_past_kestrels_own_limit_is_a_413_not_a_500()
+    {
+        // Only the headers are sent: the server answers from Content-Length alone (an HTTP client sending the whole
+        // 31 MB would see the connection closed under it once the answer came).
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(_server.Instance.Address.Host, _server.Instance.Address.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /api/v1/embeddings HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {Key}\r\nContent-Type: application/json\r\nContent-Length: {31 * 1024 * 1024}\r\n\r\n"));
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        Assert.Equal("HTTP/1.1 413 Payload Too Large", await reader.ReadLineAsync());
+
+        using var http = Client();
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, "api/v1/embeddings", """{"input": "still serving"}""")).Status);
+    }
+
     private HttpClient Client()
     {
         var http = new HttpClient { BaseAddress = _server.Instance.Address };

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Jasper.Serving.Api;
 using Jasper.Serving.AspNetCore;
 using Jasper.Serving.Hosting;
@@ -35,6 +37,12 @@ internal sealed class EmbeddingServer : IAsyncDisposable
     /// <summary>Starts listening; the model loads in the background meanwhile.</summary>
     public static async Task<EmbeddingServer> StartAsync(ServeOptions options, LogLevel logLevel = LogLevel.Warning)
     {
+        if (options.ApiKey is { } key && string.IsNullOrWhiteSpace(key))
+        {
+            // An empty key would let every request in while the operator believes the server is protected.
+            throw new ArgumentException("--api-key must not be empty; leave it out to serve without a key.", nameof(options));
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel);
@@ -81,6 +89,10 @@ internal sealed class EmbeddingServer : IAsyncDisposable
         await context.Response.WriteApiResponseAsync(await handle(context).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
+    // Compared in constant time, so response timing does not reveal how much of a guessed key is right.
     private static bool HasKey(HttpRequest request, string apiKey) =>
-        request.Headers.Authorization.ToString() == $"Bearer {apiKey}" || request.Headers["api-key"].ToString() == apiKey;
+        SameKey(request.Headers.Authorization.ToString(), $"Bearer {apiKey}") || SameKey(request.Headers["api-key"].ToString(), apiKey);
+
+    private static bool SameKey(string given, string expected) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected));
 }

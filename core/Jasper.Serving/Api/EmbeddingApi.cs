@@ -8,6 +8,7 @@ using Jasper.Ingestion.Serialization;
 using Jasper.Ingestion.Vectors;
 using Jasper.Serving.Batching;
 using Jasper.Serving.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -142,6 +143,16 @@ public sealed partial class EmbeddingApi
         catch (ApiException ex)
         {
             return Error(ex);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // The server refused to read the body (too large for Kestrel, sent too slowly, malformed): the client's error.
+            return Error(new ApiException(ex.StatusCode, $"The request body could not be read: {ex.Message}", code: ex.StatusCode switch
+            {
+                StatusCodes.Status408RequestTimeout => "request_timeout",
+                StatusCodes.Status413PayloadTooLarge => "payload_too_large",
+                _ => "bad_request",
+            }));
         }
         catch (ServerBusyException ex)
         {

@@ -72,7 +72,7 @@ internal static class EmbeddingRequestParser
         switch (input.ValueKind)
         {
             case JsonValueKind.String:
-                return [input.GetString()!];
+                return [Text(input, "input")];
             case JsonValueKind.Array:
                 var texts = new List<string>();
                 foreach (var item in input.EnumerateArray())
@@ -90,7 +90,7 @@ internal static class EmbeddingRequestParser
                         throw ApiException.Invalid($"'input[{texts.Count}]' must be a string, not {Describe(item)}.", "input");
                     }
 
-                    texts.Add(item.GetString()!);
+                    texts.Add(Text(item, "input"));
                 }
 
                 return texts.Count > 0 ? texts : throw ApiException.Invalid("'input' must not be an empty array.", "input");
@@ -153,7 +153,21 @@ internal static class EmbeddingRequestParser
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw ApiException.Invalid($"'{name}' must be a string, not {Describe(value)}.", name);
+        return value.ValueKind == JsonValueKind.String ? Text(value, name) : throw ApiException.Invalid($"'{name}' must be a string, not {Describe(value)}.", name);
+    }
+
+    // JSON may escape a lone surrogate (\ud800) and a body may hold invalid UTF-8; neither is text, and both are the
+    // client's mistake, so they are a 400 naming the field rather than an exception from deep in the tokenizer.
+    private static string Text(JsonElement value, string name)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw ApiException.Invalid($"'{name}' is not valid Unicode text (a lone surrogate or invalid UTF-8): {ex.Message}", name, "invalid_text");
+        }
     }
 
     private static string Describe(JsonElement value) => value.ValueKind switch
