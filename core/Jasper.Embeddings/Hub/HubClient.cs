@@ -14,7 +14,6 @@ namespace Jasper.Embeddings.Hub;
 public sealed class HubClient : IDisposable
 {
     private const string IncompleteSuffix = ".incomplete";
-    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(60);
 
     private readonly HttpClient _http;
     private readonly HubOptions _options;
@@ -23,7 +22,9 @@ public sealed class HubClient : IDisposable
     public HubClient(HubOptions? options = null, HttpMessageHandler? handler = null)
     {
         _options = options ?? HubOptions.FromEnvironment();
-        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false); // the caller owns a handler it gives
+        _http = handler is null
+            ? new HttpClient(new SocketsHttpHandler { ConnectTimeout = _options.ConnectTimeout })
+            : new HttpClient(handler, disposeHandler: false); // the caller owns a handler it gives
         _http.Timeout = Timeout.InfiniteTimeSpan; // large files: an idle timeout per read applies instead
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("jasper-serverless/1.0");
         if (_options.Token is { Length: > 0 } token)
@@ -36,19 +37,35 @@ public sealed class HubClient : IDisposable
     internal async Task<(string Commit, IReadOnlyList<HubFile> Files)> GetRepositoryAsync(string repository, string revision, CancellationToken cancellationToken = default)
     {
         var uri = new Uri(_options.Endpoint, $"api/models/{repository}/revision/{Uri.EscapeDataString(revision)}?blobs=true");
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, uri), repository, cancellationToken).ConfigureAwait(false);
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var root = doc.RootElement;
-            string commit = root.TryGetProperty("sha", out var sha) ? sha.GetString() ?? revision : revision;
-            var files = root.GetProperty("siblings").EnumerateArray().Select(ParseFile).ToList();
-            return (commit, files);
-        }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new HubException($"The hub at {_options.Endpoint} answered with an unexpected model listing for {repository}: {ex.Message}", ex);
+            try
+            {
+                // The listing is small: all of it, headers and body, must arrive within the response timeout.
+                using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                answer.CancelAfter(_options.ResponseTimeout);
+                using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, uri), repository, answer.Token).ConfigureAwait(false);
+                await using var stream = await response.Content.ReadAsStreamAsync(answer.Token).ConfigureAwait(false);
+                using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: answer.Token).ConfigureAwait(false);
+                return ParseListing(doc.RootElement, repository, revision);
+            }
+            catch (JsonException ex)
+            {
+                throw new HubException($"The hub at {_options.Endpoint} answered with an unexpected model listing for {repository}: {ex.Message}", ex);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                if (attempt >= _options.MaxAttempts)
+                {
+                    throw new HubException($"The hub at {_options.Endpoint} did not answer within {Seconds(_options.ResponseTimeout)} s ({attempt} attempts) when listing {repository}. Check the network or HF_ENDPOINT, and run the command again.");
+                }
+            }
+            catch (IOException) when (attempt < _options.MaxAttempts)
+            {
+                // The connection broke mid-answer: try again.
+            }
+
+            await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -71,6 +88,24 @@ public sealed class HubClient : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
+
+    private (string Commit, IReadOnlyList<HubFile> Files) ParseListing(JsonElement root, string repository, string revision)
+    {
+        try
+        {
+            string commit = root.TryGetProperty("sha", out var sha) ? sha.GetString() ?? revision : revision;
+            return (commit, root.GetProperty("siblings").EnumerateArray().Select(ParseFile).ToList());
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
+        {
+            throw new HubException($"The hub at {_options.Endpoint} answered with an unexpected model listing for {repository}: {ex.Message}", ex);
+        }
+    }
+
+    // Waits grow with each attempt, so a hub that is briefly overloaded is not hammered.
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(250 * attempt * attempt);
+
+    private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
     private static HubFile ParseFile(JsonElement sibling)
     {
@@ -104,7 +139,7 @@ public sealed class HubClient : IDisposable
                     break;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
                 if (attempt >= _options.MaxAttempts)
                 {
@@ -117,7 +152,7 @@ public sealed class HubClient : IDisposable
                 throw new HubException($"Downloading {file.Path} from {_options.Endpoint} stopped short {attempt} times. Run the command again to resume.");
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
         }
 
         if (!await MatchesAsync(partial, file, cancellationToken).ConfigureAwait(false))
@@ -159,7 +194,7 @@ public sealed class HubClient : IDisposable
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         while (true)
         {
-            idle.CancelAfter(IdleTimeout);
+            idle.CancelAfter(_options.ResponseTimeout);
             int read = await source.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
             if (read == 0)
             {
@@ -183,9 +218,15 @@ public sealed class HubClient : IDisposable
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string repository, CancellationToken cancellationToken, bool allowRangeNotSatisfiable = false)
     {
         HttpResponseMessage response;
+        using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        answer.CancelAfter(_options.ResponseTimeout);
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, answer.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The hub at {_options.Endpoint} did not answer within {Seconds(_options.ResponseTimeout)} s.");
         }
         catch (HttpRequestException ex) when (ex.StatusCode is null)
         {

@@ -12,8 +12,17 @@ public sealed class HubOptions
     /// <summary>Access token for gated or private repositories.</summary>
     public string? Token { get; set; }
 
-    /// <summary>Attempts per file before giving up; each retry resumes where the last one stopped.</summary>
+    /// <summary>Attempts per request before giving up; each retry of a download resumes where the last one stopped.</summary>
     public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>Longest wait for a connection to open.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Longest wait for the hub to start answering a request, and for each read of a body to bring data: an endpoint
+    /// that accepts a connection and then stays silent fails after this (and the retries) instead of hanging.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Options from the environment: <c>HF_ENDPOINT</c> and <c>HF_TOKEN</c>, as huggingface_hub reads them.</summary>
     public static HubOptions FromEnvironment() => FromEnvironment(Environment.GetEnvironmentVariable);

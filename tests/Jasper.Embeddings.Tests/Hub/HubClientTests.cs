@@ -100,6 +100,31 @@ public sealed class HubClientTests
     }
 
     [Fact]
+    public async Task An_endpoint_that_accepts_and_never_answers_fails_after_the_response_timeout_and_the_retries()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new System.Collections.Concurrent.ConcurrentQueue<System.Net.Sockets.TcpClient>();
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                held.Enqueue(await silent.AcceptTcpClientAsync()); // accepted, never answered
+            }
+        });
+        var endpoint = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}/");
+        using var client = new HubClient(new HubOptions { Endpoint = endpoint, ResponseTimeout = TimeSpan.FromMilliseconds(300), MaxAttempts = 2 });
+        using var dir = new TempDirectory();
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // without a timeout the call would never end
+
+        var error = await Assert.ThrowsAsync<HubException>(() => client.DownloadCheckpointAsync("org/model", "main", dir.Path, cancellationToken: guard.Token));
+
+        Assert.Contains("did not answer within 0.3 s", error.Message, StringComparison.Ordinal);
+        Assert.Contains("2 attempts", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, held.Count);
+    }
+
+    [Fact]
     public void The_endpoint_and_token_come_from_HF_ENDPOINT_and_HF_TOKEN()
     {
         var environment = new Dictionary<string, string> { ["HF_ENDPOINT"] = "http://127.0.0.1:5555", ["HF_TOKEN"] = "hf_secret" };
