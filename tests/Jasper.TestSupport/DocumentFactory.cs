@@ -63,6 +63,43 @@ public static class DocumentFactory
         return memory.ToArray();
     }
 
+    /// <summary>
+    /// A .docx package whose <c>word/document.xml</c> is <paramref name="documentXml"/>, with extra parts (name,
+    /// content): for hostile documents, such as deep nesting or a part that unpacks to far more than it weighs.
+    /// </summary>
+    public static byte[] DocxPackage(string documentXml, params (string Name, byte[] Content)[] extraParts)
+    {
+        using var memory = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(memory, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            void Add(string name, byte[] content)
+            {
+                using var entry = zip.CreateEntry(name, System.IO.Compression.CompressionLevel.SmallestSize).Open();
+                entry.Write(content);
+            }
+
+            Add("[Content_Types].xml", System.Text.Encoding.UTF8.GetBytes(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">" +
+                "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>" +
+                "<Default Extension=\"xml\" ContentType=\"application/xml\"/>" +
+                "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>"));
+            Add("_rels/.rels", System.Text.Encoding.UTF8.GetBytes(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" +
+                "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>"));
+            Add("word/document.xml", System.Text.Encoding.UTF8.GetBytes(documentXml));
+            foreach (var (name, content) in extraParts)
+            {
+                Add(name, content);
+            }
+        }
+
+        return memory.ToArray();
+    }
+
+    /// <summary>The body of a <c>word/document.xml</c> holding <paramref name="inner"/>.</summary>
+    public static string WordDocumentXml(string inner) =>
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>" + inner + "</w:body></w:document>";
+
     private static IEnumerable<string> Wrap(string text, int columns)
     {
         var line = new System.Text.StringBuilder();

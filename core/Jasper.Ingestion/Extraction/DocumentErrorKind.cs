@@ -15,9 +15,12 @@ public enum DocumentErrorKind
     /// <summary>Text in an encoding that cannot be decoded without loss.</summary>
     Encoding,
 
-    /// <summary>Larger than the configured limit.</summary>
+    /// <summary>Larger than the configured limit, as stored or as it unpacks.</summary>
     TooLarge,
 
     /// <summary>Extraction worked but a later step (encoding, writing) failed.</summary>
     Failed,
+
+    /// <summary>Nested deeper than the configured limit: refused before a parser recurses into it.</summary>
+    TooDeep,
 }

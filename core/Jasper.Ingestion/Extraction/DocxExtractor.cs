@@ -5,7 +5,7 @@ using DocumentFormat.OpenXml.Wordprocessing;
 namespace Jasper.Ingestion.Extraction;
 
 /// <summary>Word documents through the Open XML SDK: each paragraph (table cells included) as a block; Title and Heading styles as headings.</summary>
-internal sealed class DocxExtractor : BufferedDocumentExtractor
+internal sealed class DocxExtractor(ExtractionOptions options) : BufferedDocumentExtractor
 {
     /// <inheritdoc />
     public override FileFormat Format => FileFormat.Docx;
@@ -13,6 +13,7 @@ internal sealed class DocxExtractor : BufferedDocumentExtractor
     /// <inheritdoc />
     protected override IReadOnlyList<TextBlock> Extract(MemoryStream content)
     {
+        PackageInspector.Inspect(content, options, ".docx"); // before Open XML, which recurses once per nesting level
         var builder = new BlockBuilder();
         try
         {

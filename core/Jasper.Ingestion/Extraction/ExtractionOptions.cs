@@ -8,4 +8,16 @@ public sealed class ExtractionOptions
 
     /// <summary>Largest PDF, Word, HTML or Markdown document (these are parsed in memory).</summary>
     public long MaxParsedBytes { get; set; } = 64L << 20;
+
+    /// <summary>
+    /// Most bytes a packaged document (Word) may unpack to, all its parts together: a few hundred kilobytes of
+    /// compressed zeros can otherwise unpack to gigabytes.
+    /// </summary>
+    public long MaxUnpackedBytes { get; set; } = 256L << 20;
+
+    /// <summary>
+    /// Deepest XML nesting a packaged document may have. Parsers recurse once per level and a stack overflow ends the
+    /// process, so deeper documents are refused by a streaming scan before any parser sees them.
+    /// </summary>
+    public int MaxNestingDepth { get; set; } = 256;
 }

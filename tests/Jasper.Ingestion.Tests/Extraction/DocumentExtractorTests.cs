@@ -122,6 +122,50 @@ public sealed class DocumentExtractorTests : IDisposable
         Assert.StartsWith("too-large: ", error.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_docx_built_as_a_real_package_extracts()
+    {
+        await File.WriteAllBytesAsync(_dir.Combine("plain.docx"), DocumentFactory.DocxPackage(DocumentFactory.WordDocumentXml("<w:p><w:r><w:t>Plain words.</w:t></w:r></w:p>")));
+        Assert.Equal("Plain words.", (await ExtractAsync("plain.docx")).TrimEnd());
+    }
+
+    [Fact]
+    public async Task A_docx_nested_a_hundred_thousand_deep_is_refused_before_the_parser_recurses()
+    {
+        // Open XML recurses once per level: this 6 KB document overflowed the stack, which no catch survives.
+        string nested = string.Concat(Enumerable.Repeat("<w:sdt>", 100_000)) + string.Concat(Enumerable.Repeat("</w:sdt>", 100_000));
+        await File.WriteAllBytesAsync(_dir.Combine("deep.docx"), DocumentFactory.DocxPackage(DocumentFactory.WordDocumentXml("<w:p>" + nested + "</w:p>")));
+
+        var error = await Assert.ThrowsAsync<DocumentException>(() => ExtractAsync("deep.docx"));
+
+        Assert.Equal(DocumentErrorKind.TooDeep, error.Kind);
+        Assert.StartsWith("too-deep: ", error.Reason, StringComparison.Ordinal);
+        Assert.Contains("word/document.xml", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_docx_that_unpacks_past_the_limit_is_refused_by_what_it_unpacks_to()
+    {
+        var extractor = new DocumentExtractor(new ExtractionOptions { MaxUnpackedBytes = 8L << 20 });
+        byte[] bomb = DocumentFactory.DocxPackage(
+            DocumentFactory.WordDocumentXml("<w:p><w:r><w:t>Small.</w:t></w:r></w:p>"),
+            ("word/media/zeros.bin", new byte[16 << 20]));
+        Assert.True(bomb.Length < 64 << 10, $"the package weighs {bomb.Length} bytes");
+        string path = _dir.Combine("bomb.docx");
+        await File.WriteAllBytesAsync(path, bomb);
+
+        var error = await Assert.ThrowsAsync<DocumentException>(async () =>
+        {
+            await foreach (var block in extractor.ExtractAsync(Open(path), FileFormat.Docx))
+            {
+                _ = block;
+            }
+        });
+
+        Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
+        Assert.Contains("unpacks to more than 8388608 bytes", error.Message, StringComparison.Ordinal);
+    }
+
     private static Func<CancellationToken, Task<Stream>> Open(string path) => _ => Task.FromResult<Stream>(File.OpenRead(path));
 
     private Task<FileFormat> DetectAsync(string name)

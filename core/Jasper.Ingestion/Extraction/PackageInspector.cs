@@ -1,0 +1,99 @@
+using System.IO.Compression;
+using System.Xml;
+
+namespace Jasper.Ingestion.Extraction;
+
+/// <summary>
+/// Checks a ZIP-packaged document (Word) before a parser opens it: every part is unpacked as a stream, counting bytes
+/// against <see cref="ExtractionOptions.MaxUnpackedBytes"/>, and every XML part is read with a streaming
+/// <see cref="XmlReader"/> (no DTDs, no external resources) that watches its depth against
+/// <see cref="ExtractionOptions.MaxNestingDepth"/>. Work and memory are bounded by the limits, whatever the package
+/// claims, and nothing here recurses.
+/// </summary>
+internal static class PackageInspector
+{
+    /// <summary>Throws a <see cref="DocumentException"/> (too-large, too-deep or corrupt) for a package past the limits.</summary>
+    public static void Inspect(Stream package, ExtractionOptions options, string format)
+    {
+        long start = package.Position;
+        long remaining = options.MaxUnpackedBytes;
+        try
+        {
+            using var zip = new ZipArchive(package, ZipArchiveMode.Read, leaveOpen: true);
+            foreach (var entry in zip.Entries)
+            {
+                using var part = new BoundedStream(entry.Open(), remaining, () => new DocumentException(
+                    DocumentErrorKind.TooLarge, $"the {format} unpacks to more than {options.MaxUnpackedBytes} bytes (at part {entry.FullName})"));
+                if (entry.FullName.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || entry.FullName.EndsWith(".rels", StringComparison.OrdinalIgnoreCase))
+                {
+                    CheckDepth(part, entry.FullName, options.MaxNestingDepth, format);
+                }
+
+                part.CopyTo(Stream.Null); // binary parts (images) count too
+                remaining -= part.BytesRead;
+            }
+        }
+        catch (Exception ex) when (ex is InvalidDataException or XmlException)
+        {
+            throw new DocumentException(DocumentErrorKind.Corrupt, $"the {format} cannot be read ({ex.Message})", ex);
+        }
+
+        package.Position = start;
+    }
+
+    private static void CheckDepth(Stream part, string name, int maxDepth, string format)
+    {
+        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, CloseInput = false, IgnoreComments = true };
+        using var reader = XmlReader.Create(part, settings);
+        while (reader.Read())
+        {
+            if (reader.Depth > maxDepth)
+            {
+                throw new DocumentException(DocumentErrorKind.TooDeep, $"the {format} nests XML deeper than {maxDepth} levels in {name}");
+            }
+        }
+    }
+
+    // Reads at most a budget of bytes from an unpacked part; past it, the package is refused.
+    private sealed class BoundedStream(Stream inner, long budget, Func<Exception> overBudget) : Stream
+    {
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int read = inner.Read(buffer, offset, count);
+            BytesRead += read;
+            return BytesRead > budget ? throw overBudget() : read;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
