@@ -1,6 +1,7 @@
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
+using UglyToad.PdfPig.Exceptions;
 
 namespace Jasper.Ingestion.Extraction;
 
@@ -25,6 +26,11 @@ internal sealed class PdfExtractor : BufferedDocumentExtractor
                     builder.Add(paragraph, TextBlockKind.Paragraph);
                 }
             }
+        }
+        catch (PdfDocumentEncryptedException ex)
+        {
+            // Retrying cannot help: it needs a password this system does not have.
+            throw new DocumentException(DocumentErrorKind.Unsupported, "the PDF is encrypted; upload it without a password", ex);
         }
         catch (Exception ex) when (ex is PdfDocumentFormatException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or InvalidCastException or KeyNotFoundException or FormatException)
         {

@@ -166,6 +166,17 @@ public sealed class DocumentExtractorTests : IDisposable
         Assert.Contains("unpacks to more than 8388608 bytes", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_encrypted_pdf_is_a_named_failure()
+    {
+        await File.WriteAllBytesAsync(_dir.Combine("locked.pdf"), DocumentFactory.EncryptedPdf());
+
+        var error = await Assert.ThrowsAsync<DocumentException>(() => ExtractAsync("locked.pdf"));
+
+        Assert.Equal(DocumentErrorKind.Unsupported, error.Kind);
+        Assert.Contains("encrypted", error.Message, StringComparison.Ordinal);
+    }
+
     private static Func<CancellationToken, Task<Stream>> Open(string path) => _ => Task.FromResult<Stream>(File.OpenRead(path));
 
     private Task<FileFormat> DetectAsync(string name)
