@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.ML.Tokenizers;
 
@@ -19,11 +20,17 @@ public sealed class JasperTokenizer
     public const string QwenSplitPattern =
         @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
-    private readonly BpeTokenizer _bpe;
+    // NFC can shorten a text: at most threefold in UTF-8 (a Hangul L+V+T jamo sequence, 9 bytes, composes to one
+    // 3-byte syllable). The length bound divides by it so that it holds for the normalized text too.
+    private const int NfcShrinkFactor = 3;
 
-    private JasperTokenizer(BpeTokenizer bpe, PostProcessorTemplate template, IReadOnlyList<AddedToken> addedTokens, int padTokenId)
+    private readonly BpeTokenizer _bpe;
+    private readonly int _longestTokenBytes;
+
+    private JasperTokenizer(BpeTokenizer bpe, PostProcessorTemplate template, IReadOnlyList<AddedToken> addedTokens, int padTokenId, int longestTokenBytes)
     {
         _bpe = bpe;
+        _longestTokenBytes = longestTokenBytes;
         Template = template;
         AddedTokens = addedTokens;
         PadTokenId = padTokenId;
@@ -84,6 +91,12 @@ public sealed class JasperTokenizer
     /// </summary>
     public TokenizedText Encode(string text, int maxTokens, bool truncate)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!truncate && MinimumTokens(text) + Template.AddedCount > maxTokens)
+        {
+            throw new TokenLimitExceededException(MinimumTokens(text) + Template.AddedCount, maxTokens, isLowerBound: true);
+        }
+
         int[] content = Encode(text, addSpecialTokens: false);
         int total = content.Length + Template.AddedCount;
         if (total <= maxTokens)
@@ -99,6 +112,14 @@ public sealed class JasperTokenizer
         int keep = Math.Max(0, maxTokens - Template.AddedCount);
         return new TokenizedText(Template.Apply(content.AsSpan(0, keep)), total, Truncated: true);
     }
+
+    /// <summary>
+    /// A lower bound of the tokens of <paramref name="text"/> (without the post-processor's) from its length alone: no
+    /// token covers more UTF-8 bytes than the longest vocabulary entry, after normalization, which shrinks text at most
+    /// threefold. Linear, so a text can be refused before the BPE, which is quadratic over one long word.
+    /// </summary>
+    internal int MinimumTokens(string text) =>
+        (int)Math.Min(int.MaxValue, (long)Encoding.UTF8.GetByteCount(text) / ((long)NfcShrinkFactor * _longestTokenBytes));
 
     /// <summary>Text of the given ids (special tokens included).</summary>
     public string Decode(IEnumerable<int> ids) => _bpe.Decode(ids, considerSpecialTokens: true);
@@ -116,7 +137,11 @@ public sealed class JasperTokenizer
         var added = root.GetProperty("added_tokens").EnumerateArray().Select(ParseAddedToken).ToList();
         var matched = config.SplitSpecialTokens ? added.Where(t => !t.Special) : added;
         var matcher = new AddedTokenMatcher(matched);
-        var options = new BpeOptions(model.GetProperty("vocab").EnumerateObject().Select(p => new KeyValuePair<string, int>(p.Name, p.Value.GetInt32())))
+        var vocab = model.GetProperty("vocab").EnumerateObject().Select(p => new KeyValuePair<string, int>(p.Name, p.Value.GetInt32())).ToList();
+
+        // Byte-level vocabulary entries spell one byte per character; added tokens are plain text.
+        int longest = Math.Max(vocab.Max(v => v.Key.Length), added.Select(t => Encoding.UTF8.GetByteCount(t.Content)).DefaultIfEmpty(1).Max());
+        var options = new BpeOptions(vocab)
         {
             Merges = model.GetProperty("merges").EnumerateArray().Select(MergeLine).ToList(),
             SpecialTokens = matched.ToDictionary(t => t.Content, t => t.Id),
@@ -126,7 +151,7 @@ public sealed class JasperTokenizer
         };
         var template = PostProcessorTemplate.Parse(root.GetProperty("post_processor"));
         int pad = added.FirstOrDefault(t => t.Content == config.PadToken)?.Id ?? added.FirstOrDefault()?.Id ?? 0;
-        return new JasperTokenizer(BpeTokenizer.Create(options), template, added, pad);
+        return new JasperTokenizer(BpeTokenizer.Create(options), template, added, pad, longest);
     }
 
     private static AddedToken ParseAddedToken(JsonElement token)

@@ -213,7 +213,7 @@ public sealed partial class EmbeddingApi
             var text = PrepareOne(encoder, new EmbeddingInput(request.Inputs[i], ratio, request.PromptName), i);
             if (text.Tokens.Ids.Length > maxTokens)
             {
-                throw TooLong(i, text.Tokens.Ids.Length, maxTokens);
+                throw TooLong(i, text.Tokens.Ids.Length.ToString(CultureInfo.InvariantCulture), maxTokens);
             }
 
             total += text.Tokens.Ids.Length;
@@ -233,7 +233,7 @@ public sealed partial class EmbeddingApi
         }
         catch (TokenLimitExceededException ex)
         {
-            throw TooLong(index, ex.TokenCount, ex.MaxTokens);
+            throw TooLong(index, (ex.IsLowerBound ? "at least " : string.Empty) + ex.TokenCount.ToString(CultureInfo.InvariantCulture), ex.MaxTokens);
         }
         catch (ArgumentException ex) when (ex is not ArgumentOutOfRangeException)
         {
@@ -241,7 +241,7 @@ public sealed partial class EmbeddingApi
         }
     }
 
-    private static ApiException TooLong(int index, int tokens, int max) => ApiException.Invalid(
+    private static ApiException TooLong(int index, string tokens, int max) => ApiException.Invalid(
         $"'input[{index}]' has {tokens} tokens; the maximum is {max} per text (the model was trained on texts up to that length). Split the text.",
         "input",
         "context_length_exceeded");
