@@ -50,6 +50,30 @@ public sealed class EmbedCommandTests : IClassFixture<EmbedCommandTests.Converte
         Assert.Contains("tokens/s", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_input_file_with_a_byte_order_mark_is_read_as_text()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Combine("bom.jsonl");
+        await File.WriteAllTextAsync(path, "{\"id\": 1, \"text\": \"marked\"}\n", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        var (code, _, error) = await CliRunner.RunAsync("embed", "--model", _model.Path, "--input", path, "--output", dir.Combine("out.jsonl"));
+
+        Assert.True(code == 0, error);
+        Assert.Single(await File.ReadAllLinesAsync(dir.Combine("out.jsonl")));
+    }
+
+    [Fact]
+    public async Task An_input_that_can_be_read_only_once_such_as_dev_stdin_is_read_once()
+    {
+        string input = "{\"id\": 1, \"text\": \"read me once\"}\n{\"id\": 2, \"text\": \"and me\"}\n";
+
+        var (code, output, error) = await CliRunner.RunProcessAsync(input, "embed", "--model", _model.Path, "--input", "/dev/stdin", "--output", "-");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(2, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
     [Theory]
     [InlineData("{\"id\": 1, \"text\": \"ok\"}\n{\"id\": 2, \"text\": \"ok\"\n", "line 2: not valid JSON")]
     [InlineData("{\"id\": 1, \"text\": \"ok\"}\n\n[1, 2]\n", "line 3: expected a JSON object")]

@@ -57,7 +57,9 @@ internal static class EmbedCommand
         using var loggerFactory = CliLogging.CreateFactory();
         using var encoder = JasperEncoder.Load(path, options, loggerFactory);
         using var reader = input == "-" ? null : new StreamReader(input, Encoding.UTF8);
-        int? total = input == "-" ? null : File.ReadLines(input).Count(l => !string.IsNullOrWhiteSpace(l));
+        // The progress total needs a first pass, which only a seekable file allows: a pipe or /dev/stdin can be read
+        // once, so it is embedded without a total rather than counted and then found empty.
+        int? total = reader is { BaseStream.CanSeek: true } ? File.ReadLines(input).Count(l => !string.IsNullOrWhiteSpace(l)) : null;
         string? partial = output == "-" ? null : output + ".partial";
         bool succeeded = false;
         try
