@@ -34,6 +34,20 @@ public sealed class IngestCommandTests
     }
 
     [Fact]
+    public async Task A_directory_link_that_loops_back_is_not_followed()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("docs", "inner"));
+        await File.WriteAllTextAsync(dir.Combine("docs", "inner", "note.txt"), "A short note about token compression.");
+        Directory.CreateSymbolicLink(dir.Combine("docs", "inner", "loop"), dir.Combine("docs"));
+
+        var result = await CliRunner.RunAsync("ingest", dir.Combine("docs"), "--model", TinyModels.Fp32, "--out", dir.Combine("index"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Out);
+        Assert.Single(Directory.GetFiles(dir.Combine("index"), "*.jsonl"));
+    }
+
+    [Fact]
     public async Task Only_bad_documents_exit_1_and_only_good_ones_exit_0()
     {
         using var dir = new TempDirectory();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.IO.Enumeration;
 using Jasper.Embeddings.Inference;
 using Jasper.Ingestion.Pipeline;
 using Jasper.Ingestion.Policy;
@@ -48,7 +49,6 @@ internal static class IngestCommand
     {
         var files = new List<string>();
         missing = [];
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System, IgnoreInaccessible = true };
         foreach (string path in paths)
         {
             if (File.Exists(path))
@@ -57,7 +57,7 @@ internal static class IngestCommand
             }
             else if (Directory.Exists(path))
             {
-                files.AddRange(Directory.EnumerateFiles(path, "*", options).Select(Path.GetFullPath)
+                files.AddRange(FilesUnder(path).Select(Path.GetFullPath)
                     .Where(f => !f.StartsWith(outputDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                     .Order(StringComparer.Ordinal));
             }
@@ -70,6 +70,16 @@ internal static class IngestCommand
 
         return files;
     }
+
+    // Every file below a directory, hidden and system ones aside. Links to directories are not followed (as find does by
+    // default): one that points back up would otherwise be walked until the path is too long.
+    private static FileSystemEnumerable<string> FilesUnder(string directory) =>
+        new FileSystemEnumerable<string>(directory, (ref FileSystemEntry entry) => entry.ToFullPath(),
+            new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.System, IgnoreInaccessible = true })
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.IsDirectory,
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
 
     private static async Task<List<DocumentReport>> RunAsync(CliConsole console, IngestionPipeline pipeline, List<string> files, (IngestPriority Priority, double? Ratio) settings, CancellationToken cancellationToken)
     {
