@@ -163,8 +163,7 @@ internal static class ModelCommands
         Description = "Model directory (from `jasper model convert` or `jasper model pull`). Without it, the published model is pulled once into the cache at JASPER_HOME (default ~/.jasper).",
     };
 
-    private static IProgress<DownloadProgress> DownloadReporter(ProgressLine progress) => progress.For<DownloadProgress>(p =>
-        $"downloading {p.File}: {ProgressLine.FormatBytes(p.BytesDone)}" + (p.BytesTotal is long t ? $" of {ProgressLine.FormatBytes(t)}" : string.Empty));
+    private static IProgress<DownloadProgress> DownloadReporter(ProgressLine progress) => progress.For<DownloadProgress>(new DownloadMeter(TimeProvider.System).Describe);
 
     private static Option<string> PrecisionOption()
     {
