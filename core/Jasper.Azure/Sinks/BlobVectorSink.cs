@@ -31,9 +31,6 @@ public sealed class BlobVectorSink : IVectorSink
     /// <summary>The blob name of a document's state.</summary>
     public static string StateBlob(string documentId) => $"{documentId}/{StateBlobName}";
 
-    /// <summary>The blob name of the part of a version starting at <paramref name="firstChunk"/>.</summary>
-    public static string PartBlob(string documentId, string version, int firstChunk) => PartName.Under(documentId, version, firstChunk);
-
     /// <inheritdoc />
     public async Task<string?> GetCommittedVersionAsync(string documentId, CancellationToken cancellationToken = default)
     {
@@ -68,7 +65,7 @@ public sealed class BlobVectorSink : IVectorSink
 
         content.Position = 0;
         var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" } };
-        await _container.GetBlobClient(PartBlob(document.DocumentId, document.Version, records[0].ChunkIndex)).UploadAsync(content, options, cancellationToken).ConfigureAwait(false);
+        await _container.GetBlobClient(PartName.Under(document.DocumentId, document.Version, records[0].ChunkIndex)).UploadAsync(content, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Jasper.Cli.Serving;
+using Jasper.Serving.Batching;
 
 namespace Jasper.Cli.Commands;
 
@@ -12,8 +13,9 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var apiKey = new Option<string?>("--api-key") { Description = "Require this key (Authorization: Bearer KEY, or api-key: KEY)." };
         var noBatching = new Option<bool>("--no-batching") { Description = "Run each request on its own instead of coalescing concurrent ones." };
-        var maxRequests = new Option<int>("--max-pending-requests") { Description = "Requests waiting or running before new ones are answered 429 server_busy.", DefaultValueFactory = _ => new ServeOptions { Model = "" }.MaxPendingRequests };
-        var maxTokens = new Option<long>("--max-pending-tokens") { Description = "Tokens waiting or running before new requests are answered 429 server_busy.", DefaultValueFactory = _ => new ServeOptions { Model = "" }.MaxPendingTokens };
+        var defaults = new DynamicBatchingOptions();
+        var maxRequests = new Option<int>("--max-pending-requests") { Description = "Requests waiting or running before new ones are answered 429 server_busy.", DefaultValueFactory = _ => defaults.MaxPendingRequests };
+        var maxTokens = new Option<long>("--max-pending-tokens") { Description = "Tokens waiting or running before new requests are answered 429 server_busy.", DefaultValueFactory = _ => defaults.MaxPendingTokens };
         var device = new DeviceOption();
         var command = new Command("serve", "Serve /api/v1/embeddings (OpenAI-compatible), /api/embed, /api/health and /api/info.") { model, urls, apiKey, noBatching, maxRequests, maxTokens, device };
         command.SetAction((parse, cancellationToken) => JasperCommandLine.RunAsync(console, async () =>

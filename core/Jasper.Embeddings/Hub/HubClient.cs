@@ -44,14 +44,15 @@ public sealed class HubClient : IDisposable
                 // The listing is small: all of it, headers and body, must arrive within the response timeout.
                 using var answer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 answer.CancelAfter(_options.ResponseTimeout);
-                using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, uri), repository, answer.Token).ConfigureAwait(false);
+                using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+                using var response = await SendAsync(request, repository, answer.Token).ConfigureAwait(false);
                 await using var stream = await response.Content.ReadAsStreamAsync(answer.Token).ConfigureAwait(false);
                 using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: answer.Token).ConfigureAwait(false);
                 return ParseListing(doc.RootElement, repository, revision);
             }
             catch (JsonException ex)
             {
-                throw new HubException($"The hub at {_options.Endpoint} answered with an unexpected model listing for {repository}: {ex.Message}", ex);
+                throw UnexpectedListing(repository, ex);
             }
             catch (Exception ex) when (ex is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
@@ -98,9 +99,12 @@ public sealed class HubClient : IDisposable
         }
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException)
         {
-            throw new HubException($"The hub at {_options.Endpoint} answered with an unexpected model listing for {repository}: {ex.Message}", ex);
+            throw UnexpectedListing(repository, ex);
         }
     }
+
+    private HubException UnexpectedListing(string repository, Exception ex) =>
+        new($"The hub at {_options.Endpoint} answered with an unexpected model listing for {repository}: {ex.Message}", ex);
 
     // Waits grow with each attempt, so a hub that is briefly overloaded is not hammered.
     private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(250 * attempt * attempt);

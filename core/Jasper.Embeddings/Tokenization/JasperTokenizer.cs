@@ -92,9 +92,9 @@ public sealed class JasperTokenizer
     public TokenizedText Encode(string text, int maxTokens, bool truncate)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!truncate && MinimumTokens(text) + Template.AddedCount > maxTokens)
+        if (!truncate && MinimumTokens(text) + Template.AddedCount is int atLeast && atLeast > maxTokens)
         {
-            throw new TokenLimitExceededException(MinimumTokens(text) + Template.AddedCount, maxTokens, isLowerBound: true);
+            throw new TokenLimitExceededException(atLeast, maxTokens, isLowerBound: true);
         }
 
         int[] content = Encode(text, addSpecialTokens: false);

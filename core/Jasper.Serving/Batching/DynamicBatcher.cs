@@ -71,7 +71,7 @@ internal sealed class DynamicBatcher : IAsyncDisposable
             var pending = new Pending(texts, cancellationToken);
             if (!_queue.Writer.TryWrite(pending))
             {
-                throw new ObjectDisposedException(nameof(DynamicBatcher), "The server is shutting down.");
+                throw Stopping();
             }
 
             return await pending.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -107,11 +107,14 @@ internal sealed class DynamicBatcher : IAsyncDisposable
 
         while (_queue.Reader.TryRead(out var pending))
         {
-            pending.Result.TrySetException(new ObjectDisposedException(nameof(DynamicBatcher), "The server is shutting down."));
+            pending.Result.TrySetException(Stopping());
         }
 
         _stopping.Dispose();
     }
+
+    // What every caller the batcher can no longer serve is answered with.
+    private static ObjectDisposedException Stopping() => new(nameof(DynamicBatcher), "The server is shutting down.");
 
     private void Admit(long tokens)
     {
@@ -154,13 +157,13 @@ internal sealed class DynamicBatcher : IAsyncDisposable
                     offset += slice.Count;
                     if (!slice.Pending.Done && !_queue.Writer.TryWrite(slice.Pending))
                     {
-                        slice.Pending.Result.TrySetException(new ObjectDisposedException(nameof(DynamicBatcher), "The server is shutting down."));
+                        slice.Pending.Result.TrySetException(Stopping());
                     }
                 }
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
-                batch.ForEach(s => s.Pending.Result.TrySetException(new ObjectDisposedException(nameof(DynamicBatcher), "The server is shutting down.")));
+                batch.ForEach(s => s.Pending.Result.TrySetException(Stopping()));
                 throw;
             }
             catch (Exception ex)
