@@ -45,6 +45,20 @@ public static class TinyModels
             });
         }
 
+        // The other attention of the two float precisions: the fused graph in float32 checks the GPU layout against the
+        // reference at full precision, and the explicit fp16 graph is what the fused one is measured against.
+        foreach (var (precision, attention) in new[] { (ModelPrecision.Fp32, GraphAttention.Fused), (ModelPrecision.Fp16, GraphAttention.Explicit) })
+        {
+            ModelConverter.Convert(new ConvertOptions
+            {
+                SourceDirectory = Path.Combine(building, "checkpoint"),
+                OutputDirectory = Path.Combine(building, $"{precision.ToName()}-{attention.ToName()}"),
+                Precision = precision,
+                Attention = attention,
+                Name = "jasper-tiny-random",
+            });
+        }
+
         Directory.Move(building, root);
         return root;
     }
@@ -87,14 +101,24 @@ public static class TinyModels
         }
     }
 
+    /// <summary>A converted model by its directory name (<c>fp32</c>, <c>fp16</c>, <c>fp32-fused</c>, <c>fp16-explicit</c>, ...).</summary>
+    public static string Model(string name) =>
+        Directory.Exists(Path.Combine(Root.Value, name)) ? Path.Combine(Root.Value, name) : throw new ArgumentException($"No tiny model '{name}'.", nameof(name));
+
     /// <summary>The checkpoint directory in the published layout.</summary>
     public static string Checkpoint => Path.Combine(Root.Value, "checkpoint");
 
     /// <summary>The fp32 model directory.</summary>
     public static string Fp32 => Path.Combine(Root.Value, "fp32");
 
-    /// <summary>The fp16 model directory.</summary>
+    /// <summary>The fp32 model directory with fused attention (GroupQueryAttention, one text per row).</summary>
+    public static string Fp32Fused => Path.Combine(Root.Value, "fp32-fused");
+
+    /// <summary>The fp16 model directory (fused attention, its default).</summary>
     public static string Fp16 => Path.Combine(Root.Value, "fp16");
+
+    /// <summary>The fp16 model directory with explicit attention (packed rows).</summary>
+    public static string Fp16Explicit => Path.Combine(Root.Value, "fp16-explicit");
 
     /// <summary>The int8 model directory.</summary>
     public static string Int8 => Path.Combine(Root.Value, "int8");

@@ -2,22 +2,29 @@
 
 The forward pass of jasper_reference.py, batched the way sentence-transformers runs a model: texts sorted by length
 (longest first), cut into batches of `batch_size`, right-padded, with an attention mask; each row compressed to its
-own length by adaptive_avg_pool1d; the decoder as Hugging Face's eager Qwen3 attention computes it (repeat_kv,
-masked softmax in float32); mean pooling over each row's own positions; linear_1; L2 normalisation. Weights are
-float32 and the products go through torch.nn.functional.linear, the BLAS call a Hugging Face model makes.
+own length by adaptive_avg_pool1d; the decoder as Hugging Face's Qwen3 computes it; mean pooling over each row's own
+positions; linear_1; L2 normalisation. The products go through torch.nn.functional.linear, the call a Hugging Face
+model makes.
+
+Two setups, chosen per request by "dtype":
+  fp32            on the CPU: Hugging Face's eager attention (repeat_kv, masked softmax in float32).
+  bf16 / fp16     on CUDA (--device cuda), as sentence-transformers loads a model with torch_dtype: weights and
+                  activations in that dtype, RMSNorm in float32 inside, and attention by
+                  torch.nn.functional.scaled_dot_product_attention (flash / memory-efficient kernels): is_causal
+                  when a batch has no padding, a boolean causal-and-padding mask when it has.
 
 It runs as a server: one JSON request per line on stdin, one JSON answer per line on stdout, so that the benchmark
 can interleave the peer's measurements with its own cell by cell on a noisy machine.
 
-  {"op": "info"}                                        -> torch version, BLAS, threads
-  {"op": "matmul", "m": 2048, "k": 1024, "n": 3072, "seconds": 2}
+  {"op": "info"}                                        -> torch version, BLAS or GPU, threads
+  {"op": "matmul", "m": 2048, "k": 1024, "n": 3072, "seconds": 2, "dtype": "fp32"}
                                                         -> {"gflops": ...} for F.linear at that size
-  {"op": "embed", "ids": [[...], ...], "ratio": 0.5, "batch_size": 32, "seconds": 10, "warmup": 1}
+  {"op": "embed", "ids": [[...], ...], "ratio": 0.5, "batch_size": 32, "seconds": 10, "warmup": 1, "dtype": "bf16"}
                                                         -> {"texts": n, "passes": p, "seconds": s,
                                                             "embeddings": [[...], ...] (input order)}
 
-Needs Debian's python3-torch only. Debian's default BLAS is the slow reference one; `apt install
-libopenblas0-pthread` makes the peer fair, and the "info" answer says which BLAS torch loaded.
+Needs Debian's python3-torch only on a CPU. Debian's default BLAS is the slow reference one; `apt install
+libopenblas0-pthread` makes the CPU peer fair, and the "info" answer says which BLAS torch loaded.
 """
 
 import json
@@ -32,15 +39,37 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from jasper_reference import JasperReference  # noqa: E402
 
 
+DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+
+
 class JasperPeer(JasperReference):
-    def __init__(self, directory, threshold):
+    def __init__(self, directory, threshold, device="cpu"):
         super().__init__(directory, threshold)
-        # Hugging Face keeps nn.Linear weights [out, in] and calls F.linear; so do we.
-        self.w = {name: t.contiguous() for name, t in self.w.items()}
+        self.device = torch.device(device)
+        # Hugging Face keeps nn.Linear weights [out, in] and calls F.linear; so do we. One copy per dtype asked for.
+        self.float32 = {name: t.contiguous().to(self.device) for name, t in self.w.items()}
+        self.copies = {torch.float32: self.float32}
+        self.w = self.float32
+        self.dtype = torch.float32
+        self.sdpa = False
+
+    def use(self, dtype_name):
+        """Switches weights and attention to a dtype: fp32 runs the eager attention, bf16/fp16 SDPA."""
+        dtype = DTYPES[dtype_name]
+        if dtype not in self.copies:
+            self.copies[dtype] = {name: t.to(dtype) for name, t in self.float32.items()}
+        self.w = self.copies[dtype]
+        self.dtype = dtype
+        self.sdpa = dtype != torch.float32
+
+    def rms_norm(self, x, weight):
+        # Qwen3RMSNorm: float32 inside, back to the input's dtype, times the weight.
+        variance = x.float().pow(2).mean(-1, keepdim=True)
+        return weight * (x.float() * torch.rsqrt(variance + self.eps)).to(x.dtype)
 
     def rotary_tables(self, length):
-        cos, sin = self.rotary(length)
-        return cos[None, None], sin[None, None]  # [1, 1, T, d]
+        cos, sin = self.rotary(length)  # float32, as Qwen3's rotary embedding computes them, then in the model's dtype
+        return cos[None, None].to(self.device, self.dtype), sin[None, None].to(self.device, self.dtype)  # [1, 1, T, d]
 
     def attention_batched(self, i, x, mask, cos, sin):
         B, T, _ = x.shape
@@ -53,6 +82,11 @@ class JasperPeer(JasperReference):
         v = v.view(B, T, self.kv_heads, self.head_dim).transpose(1, 2)
         q = q * cos + self.rotate_half(q) * sin
         k = k * cos + self.rotate_half(k) * sin
+        if self.sdpa:
+            # mask None: no padding, so the kernel's own causal mask (flash attention); else causal-and-valid keys.
+            context = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=mask is None, enable_gqa=True)
+            context = context.transpose(1, 2).reshape(B, T, self.heads * self.head_dim)
+            return F.linear(context, self.w[f"{p}.o_proj.weight"])
         groups = self.heads // self.kv_heads
         k = k.repeat_interleave(groups, dim=1)
         v = v.repeat_interleave(groups, dim=1)
@@ -74,32 +108,39 @@ class JasperPeer(JasperReference):
         ids = torch.zeros(B, L, dtype=torch.long)
         for b, r in enumerate(rows):
             ids[b, : len(r)] = torch.tensor(r, dtype=torch.long)
+        ids = ids.to(self.device)
         x = self.swiglu_batched("jasper_mlp", F.embedding(ids, self.w["model.embed_tokens.weight"]))
         lengths = [self.compressed_length(len(r), ratio) for r in rows]
         T = max(lengths)
-        pooled = torch.zeros(B, T, self.hidden)
-        for b, r in enumerate(rows):
-            row = x[b, : len(r)]
-            if lengths[b] != len(r):
-                row = F.adaptive_avg_pool1d(row.T.unsqueeze(0), lengths[b]).squeeze(0).T
-            pooled[b, : lengths[b]] = row
+        pooled = torch.zeros(B, T, self.hidden, device=self.device, dtype=x.dtype)
+        # Rows of one length are pooled in one call (a sorted batch is mostly one length).
+        for length in sorted(set(len(r) for r in rows)):
+            members = [b for b, r in enumerate(rows) if len(r) == length]
+            n = lengths[members[0]]
+            group = x[members, :length]
+            if n != length:
+                group = F.adaptive_avg_pool1d(group.transpose(1, 2), n).transpose(1, 2)
+            pooled[members, :n] = group
         x = pooled
-        valid = torch.zeros(B, T)
+        valid = torch.zeros(B, T, device=self.device)
         for b, n in enumerate(lengths):
             valid[b, :n] = 1.0
-        causal = torch.triu(torch.ones(T, T, dtype=torch.bool), diagonal=1)
+        causal = torch.triu(torch.ones(T, T, dtype=torch.bool, device=self.device), diagonal=1)
         blocked = causal[None, None] | (valid[:, None, None, :] == 0)
-        mask = torch.zeros(B, 1, T, T).masked_fill(blocked, torch.finfo(torch.float32).min)
+        if self.sdpa:
+            mask = None if min(lengths) == T else ~blocked  # SDPA's boolean mask: True where attention is allowed
+        else:
+            mask = torch.zeros(B, 1, T, T, device=self.device).masked_fill(blocked, torch.finfo(torch.float32).min)
         cos, sin = self.rotary_tables(T)
         for i in range(self.layers):
             p = f"model.layers.{i}"
             x = x + self.attention_batched(i, self.rms_norm(x, self.w[f"{p}.input_layernorm.weight"]), mask, cos, sin)
             x = x + self.swiglu_batched(f"{p}.mlp", self.rms_norm(x, self.w[f"{p}.post_attention_layernorm.weight"]))
         x = self.rms_norm(x, self.w["model.norm.weight"])
-        summed = (x * valid[:, :, None]).sum(dim=1)
-        mean = summed / valid.sum(dim=1, keepdim=True)
+        summed = (x.float() * valid[:, :, None]).sum(dim=1)
+        mean = (summed / valid.sum(dim=1, keepdim=True)).to(x.dtype)
         out = F.linear(mean, self.w["linear_1.weight"], self.w["linear_1.bias"])
-        return F.normalize(out, dim=-1)
+        return F.normalize(out.float(), dim=-1).cpu()  # .cpu() waits for the device, so a pass is timed whole
 
     def embed_all(self, texts, ratio, batch_size):
         """sentence-transformers' encode(): longest first, batches of batch_size, results in input order."""
@@ -124,6 +165,22 @@ def blas_name():
         return "unknown"
 
 
+def device_name(device):
+    if device.type == "cuda":
+        return f"{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda})"
+    return blas_name()
+
+
+def synchronized(action, device):
+    def run():
+        result = action()
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+        return result
+
+    return run
+
+
 def timed(action, seconds, warmup):
     for _ in range(warmup):
         action()
@@ -144,9 +201,10 @@ def main():
     parser.add_argument("--checkpoint", required=True)
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--threshold", type=int, default=80)
+    parser.add_argument("--device", default="cpu", help="cpu or cuda")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    peer = JasperPeer(args.checkpoint, args.threshold)
+    peer = JasperPeer(args.checkpoint, args.threshold, args.device)
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         if not line.strip():
@@ -154,14 +212,17 @@ def main():
         request = json.loads(line)
         op = request.get("op")
         if op == "info":
-            answer = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_name()}
+            answer = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": device_name(peer.device)}
         elif op == "matmul":
             m, k, n = request["m"], request["k"], request["n"]
-            a, b = torch.randn(m, k), torch.randn(n, k)
-            _, passes, elapsed = timed(lambda: F.linear(a, b), request.get("seconds", 2.0), 2)
+            dtype = DTYPES[request.get("dtype", "fp32")]
+            a = torch.randn(m, k, device=peer.device).to(dtype)
+            b = torch.randn(n, k, device=peer.device).to(dtype)
+            _, passes, elapsed = timed(synchronized(lambda: F.linear(a, b), peer.device), request.get("seconds", 2.0), 2)
             answer = {"gflops": 2.0 * m * k * n * passes / elapsed / 1e9}
         elif op == "embed":
             texts, ratio, batch = request["ids"], request["ratio"], request.get("batch_size", 32)
+            peer.use(request.get("dtype", "fp32"))
             vectors, passes, elapsed = timed(lambda: peer.embed_all(texts, ratio, batch), request.get("seconds", 10.0), request.get("warmup", 1))
             answer = {"texts": len(texts), "passes": passes, "seconds": elapsed, "embeddings": [v.tolist() for v in vectors]}
         else:

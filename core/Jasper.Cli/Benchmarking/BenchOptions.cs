@@ -1,4 +1,3 @@
-using Jasper.Embeddings.Conversion;
 using Jasper.Embeddings.Inference;
 
 namespace Jasper.Cli.Benchmarking;
@@ -15,8 +14,11 @@ internal sealed record BenchOptions
     /// <summary>Tokenizer files for a random checkpoint.</summary>
     public string? Tokenizer { get; init; }
 
-    /// <summary>Precisions to convert and measure (a model directory has just its own).</summary>
-    public IReadOnlyList<ModelPrecision> Precisions { get; init; } = [ModelPrecision.Fp32, ModelPrecision.Int8, ModelPrecision.Int4, ModelPrecision.Fp16];
+    /// <summary>Precisions (and attentions) to convert and measure (a model directory has just its own).</summary>
+    public IReadOnlyList<BenchVariant> Variants { get; init; } = [.. DefaultVariants.Split(',').Select(BenchVariant.Parse)];
+
+    /// <summary>What <c>--precision</c> measures by default.</summary>
+    public const string DefaultVariants = "fp32,int8,int4,fp16";
 
     /// <summary>Text lengths in tokens.</summary>
     public IReadOnlyList<int> Tokens { get; init; } = [128, 512, 1024];
@@ -27,7 +29,7 @@ internal sealed record BenchOptions
     /// <summary>Execution provider of the encoder, the MatMul probe and the server (the CPU by default).</summary>
     public ExecutionProvider Device { get; init; } = ExecutionProvider.Cpu;
 
-    /// <summary>The encoder's padded-token budget per inference; its default when null.</summary>
+    /// <summary>The encoder's padded-token budget per inference; the device's default when null.</summary>
     public int? BatchTokens { get; init; }
 
     private static readonly TimeSpan MaxProbeTime = TimeSpan.FromSeconds(1.5);
@@ -41,7 +43,10 @@ internal sealed record BenchOptions
     /// <summary>Measuring time of the MatMul limit beside each cell: as long as a cell, at most 1.5 s (a few hundred products).</summary>
     public TimeSpan ProbeTime => CellTime < MaxProbeTime ? CellTime : MaxProbeTime;
 
-    /// <summary>Run the PyTorch peer when python3 with torch is present.</summary>
+    /// <summary>
+    /// Run the PyTorch peer when python3 with torch is present: float32 beside our fp32 on the CPU, bf16 and fp16 with
+    /// SDPA attention beside our fp16 on CUDA.
+    /// </summary>
     public bool Peer { get; init; } = true;
 
     /// <summary>Python interpreter for the peer; the first of python3 and /usr/bin/python3 that has torch when null.</summary>

@@ -8,11 +8,15 @@ namespace Jasper.Cli.Benchmarking;
 /// <summary>A bench run as Markdown (printed, written to a file or into a README section) and as JSON.</summary>
 internal static class BenchReport
 {
-    /// <summary>Marks the start of the README section <c>--readme</c> replaces.</summary>
+    /// <summary>Marks the start of the README section <c>--readme</c> replaces with a CPU run.</summary>
     public const string StartMarker = "<!-- jasper bench: start -->";
 
     /// <summary>Marks its end.</summary>
     public const string EndMarker = "<!-- jasper bench: end -->";
+
+    /// <summary>The markers of the section a run on <paramref name="provider"/> replaces: a GPU run has its own section.</summary>
+    public static (string Start, string End) Markers(string provider) =>
+        provider == "cpu" ? (StartMarker, EndMarker) : ($"<!-- jasper bench {provider}: start -->", $"<!-- jasper bench {provider}: end -->");
 
     // The published ratio/latency table (jasper-model.md): ms per text at batch 32 on an unstated GPU.
     private static readonly (string Ratio, double Ms512, double Ms1024)[] Published =
@@ -47,16 +51,17 @@ internal static class BenchReport
     }
 
     /// <summary>Replaces the README's bench section (between the markers) with <paramref name="markdown"/>.</summary>
-    public static string ReplaceSection(string readme, string markdown)
+    public static string ReplaceSection(string readme, string markdown, string provider = "cpu")
     {
-        int start = readme.IndexOf(StartMarker, StringComparison.Ordinal);
-        int end = readme.IndexOf(EndMarker, StringComparison.Ordinal);
+        var (startMarker, endMarker) = Markers(provider);
+        int start = readme.IndexOf(startMarker, StringComparison.Ordinal);
+        int end = readme.IndexOf(endMarker, StringComparison.Ordinal);
         if (start < 0 || end < start)
         {
-            throw new InvalidDataException($"The README has no section between {StartMarker} and {EndMarker} to replace.");
+            throw new InvalidDataException($"The README has no section between {startMarker} and {endMarker} to replace.");
         }
 
-        return readme[..(start + StartMarker.Length)] + "\n" + markdown.TrimEnd() + "\n" + readme[end..];
+        return readme[..(start + startMarker.Length)] + "\n" + markdown.TrimEnd() + "\n" + readme[end..];
     }
 
     private static void Machine(StringBuilder md, BenchResult r)
@@ -65,9 +70,12 @@ internal static class BenchReport
         string quota = m.CpuQuota is null ? string.Empty : $" (cgroup cpu.max `{m.CpuQuota}`)";
         md.AppendLine(CultureInfo.InvariantCulture, $"Measured {m.Date} by `jasper bench` on {m.Cpu}, {m.Processors} processors available to the process{quota}, {m.Os}, {m.Runtime}, ONNX Runtime {m.OnnxRuntime} ({r.Provider} provider).")
           .AppendLine(CultureInfo.InvariantCulture, $"Model: {r.Model}. {r.TextsPerCell} texts per cell, batches of at most {r.BatchTokens} padded tokens.")
-          .AppendLine(r.Peer is { } p
-              ? string.Create(CultureInfo.InvariantCulture, $"Peer: PyTorch {p.Torch} ({p.Python}), {p.Threads} threads, BLAS {p.Blas}; batches of 32 sorted by length, as sentence-transformers runs.")
-              : $"Peer: not run ({r.PeerSkipped}).")
+          .AppendLine(r.Peer switch
+          {
+              { Device: "cpu" } p => string.Create(CultureInfo.InvariantCulture, $"Peer: PyTorch {p.Torch} ({p.Python}) in float32, {p.Threads} threads, BLAS {p.Blas}; batches of 32 sorted by length, as sentence-transformers runs."),
+              { } p => string.Create(CultureInfo.InvariantCulture, $"Peer: PyTorch {p.Torch} ({p.Python}) on {p.Blas}, bf16 and fp16 weights and activations with SDPA attention; batches of 32 sorted by length, as sentence-transformers runs with torch_dtype. × peer is taken against the faster of the two."),
+              null => $"Peer: not run ({r.PeerSkipped}).",
+          })
           .AppendLine();
     }
 
@@ -103,15 +111,29 @@ internal static class BenchReport
 
     private static void Cells(StringBuilder md, BenchResult r)
     {
-        md.AppendLine("| precision | tokens | ratio | positions | tokens/s | ms/text | GFLOP/s | of MatMul limit | × ratio 1.0 | peer tokens/s | × peer | cosine to peer | cosine to fp32 |")
-          .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        // One group of peer columns per dtype the peer ran in (fp32 on the CPU; bf16 and fp16 on CUDA).
+        string[] dtypes = [.. r.Precisions.SelectMany(p => p.Cells).SelectMany(c => c.Peers).Select(p => p.Dtype).Distinct()];
+        if (dtypes.Length == 0)
+        {
+            dtypes = ["fp32"];
+        }
+
+        md.AppendLine("| precision | tokens | ratio | positions | tokens/s | ms/text | GFLOP/s | of MatMul limit | × ratio 1.0 | " +
+                      string.Concat(dtypes.Select(d => $"peer {d} tokens/s | × peer {d} | cosine to peer {d} | ")) + "cosine to fp32 |")
+          .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|" + string.Concat(Enumerable.Repeat("---:|---:|---:|", dtypes.Length)) + "---:|");
         foreach (var p in r.Precisions)
         {
             foreach (var c in p.Cells)
             {
-                md.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {p.Precision} | {c.Tokens} | {c.Ratio:0.##} | {c.Positions} | {c.TokensPerSecond:0} | {c.MillisecondsPerText:0.0} | {c.Gflops:0} | {c.FractionOfLimit:P0} of {c.LimitGflops:0} | {c.SpeedupOverRatio1:0.00} | " +
-                    $"{Optional(c.PeerTokensPerSecond, "0")} | {Optional(c.TimesPeer, "0.00")} | {Optional(c.CosineToPeer, "0.000000")} | {Optional(c.WorstCosineToFp32, "0.000000")} |"));
+                var peers = dtypes.Select(d => c.Peers.FirstOrDefault(x => x.Dtype == d));
+                md.Append(CultureInfo.InvariantCulture,
+                    $"| {p.Precision} | {c.Tokens} | {c.Ratio:0.##} | {c.Positions} | {c.TokensPerSecond:0} | {c.MillisecondsPerText:0.0} | {c.Gflops:0} | {c.FractionOfLimit:P0} of {c.LimitGflops:0} | {c.SpeedupOverRatio1:0.00} | ");
+                foreach (var x in peers)
+                {
+                    md.Append(CultureInfo.InvariantCulture, $"{Optional(x?.TokensPerSecond, "0")} | {Optional(x is null ? null : c.TokensPerSecond / x.TokensPerSecond, "0.00")} | {Optional(x?.Cosine, "0.000000")} | ");
+                }
+
+                md.AppendLine(CultureInfo.InvariantCulture, $"{Optional(c.WorstCosineToFp32, "0.000000")} |");
             }
         }
 
@@ -139,7 +161,7 @@ internal static class BenchReport
     {
         var reference = r.Precisions.FirstOrDefault(p => p.Precision == "fp32") ?? r.Precisions.FirstOrDefault();
         md.AppendLine("The published ratio/latency table (ms per text at batch 32 on an unstated GPU) beside this run's " +
-                      $"{reference?.Precision ?? "fp32"} figures on this CPU; the speed-ups over ratio 1.0 are the comparable part:").AppendLine()
+                      $"{reference?.Precision ?? "fp32"} figures ({r.Provider} provider); the speed-ups over ratio 1.0 are the comparable part:").AppendLine()
           .AppendLine("| ratio | paper 512 tok | paper speed-up | ours 512 tok | our speed-up | paper 1024 tok | paper speed-up | ours 1024 tok | our speed-up |")
           .AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (ratio, ms512, ms1024) in Published)

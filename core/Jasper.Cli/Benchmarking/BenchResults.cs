@@ -31,12 +31,28 @@ internal sealed record BenchResult
 internal sealed record MachineInfo(string Cpu, int Processors, string? CpuQuota, string Os, string Runtime, string OnnxRuntime, string Date);
 
 /// <summary>The PyTorch peer's setup.</summary>
-internal sealed record PeerInfo(string Python, string Torch, int Threads, string Blas);
+/// <param name="Python">The interpreter.</param>
+/// <param name="Torch">torch's version.</param>
+/// <param name="Threads">CPU threads torch uses.</param>
+/// <param name="Blas">The BLAS torch loaded on the CPU, or the GPU and CUDA version.</param>
+/// <param name="Device">cpu or cuda.</param>
+internal sealed record PeerInfo(string Python, string Torch, int Threads, string Blas, string Device = "cpu");
+
+/// <summary>The peer in one dtype on one cell.</summary>
+/// <param name="Dtype">fp32 (CPU, eager attention), or bf16 / fp16 (CUDA, SDPA attention).</param>
+/// <param name="TokensPerSecond">The peer's throughput.</param>
+/// <param name="MillisecondsPerText">Its time per text.</param>
+/// <param name="Cosine">The worst cosine between its vectors and ours.</param>
+internal sealed record PeerCell(string Dtype, double TokensPerSecond, double MillisecondsPerText, double Cosine);
 
 /// <summary>One precision's model, start-up, memory and cells.</summary>
 internal sealed record PrecisionResult
 {
+    /// <summary>The variant's label: the precision, followed by the attention when it is not the precision's default.</summary>
     public required string Precision { get; init; }
+
+    /// <summary>explicit or fused.</summary>
+    public string Attention { get; init; } = "explicit";
 
     public required string ModelDirectory { get; init; }
 
@@ -82,13 +98,16 @@ internal sealed record CellResult
 
     public double? SpeedupOverRatio1 { get; set; }
 
-    public double? PeerTokensPerSecond { get; set; }
+    /// <summary>The peer beside this cell, one entry per dtype it ran in.</summary>
+    public List<PeerCell> Peers { get; init; } = [];
 
-    public double? PeerMillisecondsPerText { get; set; }
+    /// <summary>The fastest of the peer's dtypes: what "× peer" is taken against.</summary>
+    public double? PeerTokensPerSecond => Peers.Count > 0 ? Peers.Max(p => p.TokensPerSecond) : null;
 
     public double? TimesPeer => PeerTokensPerSecond is double peer ? TokensPerSecond / peer : null;
 
-    public double? CosineToPeer { get; set; }
+    /// <summary>Ours over the peer in <paramref name="dtype"/>, when it ran.</summary>
+    public double? TimesPeerIn(string dtype) => Peers.FirstOrDefault(p => p.Dtype == dtype) is { } peer ? TokensPerSecond / peer.TokensPerSecond : null;
 
     public double? WorstCosineToFp32 { get; set; }
 }

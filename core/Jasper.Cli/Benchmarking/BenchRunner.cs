@@ -10,9 +10,10 @@ using Jasper.Embeddings.Tokenization;
 namespace Jasper.Cli.Benchmarking;
 
 /// <summary>
-/// Runs a benchmark: per precision a fresh-process start-up, then for every length and ratio the MatMul limit, the
-/// encoder and (for float32) the PyTorch peer one right after the other, so that a noisy machine affects the
-/// figures that are compared alike; then <c>jasper serve</c> with and without dynamic batching.
+/// Runs a benchmark: per variant a fresh-process start-up, then for every length and ratio the MatMul limit, the
+/// encoder and the PyTorch peer one right after the other, so that a noisy machine affects the figures that are
+/// compared alike; then <c>jasper serve</c> with and without dynamic batching. On the CPU the peer runs in float32
+/// beside our fp32; on CUDA in bf16 and fp16 with SDPA attention beside our fp16, each cell showing ours ÷ peer.
 /// </summary>
 internal sealed class BenchRunner
 {
@@ -21,13 +22,22 @@ internal sealed class BenchRunner
     private readonly Action<string> _log;
     private readonly Dictionary<(int Tokens, double Ratio), float[][]> _fp32 = [];
     private readonly int _batchTokens;
+    private readonly bool _onGpu;
 
     public BenchRunner(BenchOptions options, Action<string> log)
     {
         _options = options;
         _log = log;
-        _batchTokens = options.BatchTokens ?? new JasperEncoderOptions().BatchTokenBudget;
+        _onGpu = options.Device is ExecutionProvider.Cuda or ExecutionProvider.DirectML;
+        _batchTokens = options.BatchTokens ?? (_onGpu ? JasperEncoderOptions.GpuBatchTokenBudget : JasperEncoderOptions.CpuBatchTokenBudget);
     }
+
+    // The peer's dtypes: float32 on the CPU (the reference precision), and on a GPU the two a GPU user loads.
+    private string[] PeerDtypes => _options.Device == ExecutionProvider.Cuda ? ["bf16", "fp16"] : ["fp32"];
+
+    // The variant the peer runs beside (and that is served): our float32 on the CPU, our fp16 on a GPU.
+    private static (BenchVariant Variant, string Directory) Compared(BenchModels models, bool onGpu) =>
+        models.Variants.FirstOrDefault(v => v.Variant.Label == (onGpu ? "fp16" : "fp32")) is { Directory: not null } found ? found : models.Variants[0];
 
     public async Task<BenchResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -45,17 +55,17 @@ internal sealed class BenchRunner
                 PeerSkipped = skipped,
             };
 
-            // float32 first: it is the reference the other precisions' cosines are taken against, and the peer runs beside it.
-            foreach (var (precision, directory) in models.Variants.OrderBy(v => v.Precision != ModelPrecision.Fp32))
+            // float32 first: it is the reference the other variants' cosines are taken against.
+            var compared = Compared(models, _onGpu);
+            foreach (var (variant, directory) in models.Variants.OrderBy(v => v.Variant.Label != "fp32"))
             {
-                bool withPeer = peer is not null && (precision == ModelPrecision.Fp32 || !models.Variants.Any(v => v.Precision == ModelPrecision.Fp32)) && result.Precisions.Count == 0;
-                result.Precisions.Add(await RunPrecisionAsync(precision, directory, withPeer ? peer : null, cancellationToken).ConfigureAwait(false));
+                bool withPeer = peer is not null && variant == compared.Variant;
+                result.Precisions.Add(await RunVariantAsync(variant, directory, withPeer ? peer : null, cancellationToken).ConfigureAwait(false));
             }
 
             if (_options.ServeClients > 0)
             {
-                var (precision, directory) = models.Variants.OrderBy(v => v.Precision != ModelPrecision.Fp32).First();
-                result.Serve = await MeasureServingAsync(precision, directory, cancellationToken).ConfigureAwait(false);
+                result.Serve = await MeasureServingAsync(compared.Variant, compared.Directory, cancellationToken).ConfigureAwait(false);
             }
 
             result.Targets = BenchTargets.Evaluate(result);
@@ -93,8 +103,9 @@ internal sealed class BenchRunner
         }
 
         _log($"starting the PyTorch peer ({python}) on {models.Checkpoint}");
-        var peer = await PythonPeer.StartAsync(python, models.Checkpoint, Environment.ProcessorCount, cancellationToken).ConfigureAwait(false);
-        if (!peer.Info.Blas.Contains("openblas", StringComparison.OrdinalIgnoreCase))
+        string device = _options.Device == ExecutionProvider.Cuda ? "cuda" : "cpu";
+        var peer = await PythonPeer.StartAsync(python, models.Checkpoint, Environment.ProcessorCount, device, cancellationToken).ConfigureAwait(false);
+        if (device == "cpu" && !peer.Info.Blas.Contains("openblas", StringComparison.OrdinalIgnoreCase))
         {
             _log($"warning: torch loaded {peer.Info.Blas}; Debian's reference BLAS is slow, so apt install libopenblas0-pthread for a fair peer");
         }
@@ -102,17 +113,18 @@ internal sealed class BenchRunner
         return (peer, null);
     }
 
-    private async Task<PrecisionResult> RunPrecisionAsync(ModelPrecision precision, string directory, PythonPeer? peer, CancellationToken cancellationToken)
+    private async Task<PrecisionResult> RunVariantAsync(BenchVariant variant, string directory, PythonPeer? peer, CancellationToken cancellationToken)
     {
         var result = new PrecisionResult
         {
-            Precision = precision.ToName(),
+            Precision = variant.Label,
+            Attention = variant.Attention.ToName(),
             ModelDirectory = directory,
             WeightBytes = new FileInfo(Path.Combine(directory, ModelConverter.DataFileName)).Length,
         };
         if (_options.Startup)
         {
-            _log($"{precision.ToName()}: start-up in a fresh process");
+            _log($"{variant.Label}: start-up in a fresh process");
             result.Startup = await StartupProbe.MeasureAsync(directory, cancellationToken).ConfigureAwait(false);
         }
 
@@ -124,7 +136,7 @@ internal sealed class BenchRunner
             Truncate = true,
             BatchTokenBudget = _batchTokens,
         });
-        using var probe = new MatMulProbe(precision, provider: encoder.Provider.Provider);
+        using var probe = new MatMulProbe(variant.Precision, provider: encoder.Provider.Provider);
         result.Provider = encoder.Provider.Provider.ToName();
         var cosines = new List<double>();
         foreach (int tokens in _options.Tokens)
@@ -134,9 +146,9 @@ internal sealed class BenchRunner
             {
                 var cell = await MeasureCellAsync(encoder, probe, texts, ratio, peer, cancellationToken).ConfigureAwait(false);
                 cell.Cell.SpeedupOverRatio1 = cell.Cell.TokensPerSecond / (result.Cells.FirstOrDefault(c => c.Tokens == tokens && c.Ratio == 1.0)?.TokensPerSecond ?? cell.Cell.TokensPerSecond);
-                CompareToFp32(precision, tokens, ratio, cell.Vectors, cell.Cell, cosines);
+                CompareToFp32(variant, tokens, ratio, cell.Vectors, cell.Cell, cosines);
                 result.Cells.Add(cell.Cell);
-                _log(Describe(precision, cell.Cell));
+                _log(Describe(variant, cell.Cell));
             }
         }
 
@@ -158,7 +170,8 @@ internal sealed class BenchRunner
         int positions = prepared[0].Plan.CompressedLength;
         double limit = probe.Measure(_options.ProbeTime);
 
-        await encoder.EmbedAsync(prepared[..1], cancellationToken).ConfigureAwait(false); // warm-up: arena and kernels at this shape
+        // Warm-up: the arena and kernels at this shape. A GPU picks its kernels per shape, so it warms up on the whole batch.
+        await encoder.EmbedAsync(_onGpu ? prepared : prepared[..1], cancellationToken).ConfigureAwait(false);
         int passes = 0;
         IReadOnlyList<TextEmbedding> embeddings;
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -171,7 +184,7 @@ internal sealed class BenchRunner
         double perPass = watch.Elapsed.TotalSeconds / passes;
 
         var manifest = encoder.Model.Manifest;
-        double flops = texts.Count * EncoderCost.Flops(manifest.Architecture, manifest.Dimensions, tokens, positions);
+        double flops = texts.Count * EncoderCost.Flops(manifest.Architecture, manifest.Dimensions, tokens, positions, causal: !manifest.Graph.PacksTexts);
         var cell = new CellResult
         {
             Tokens = tokens,
@@ -183,20 +196,19 @@ internal sealed class BenchRunner
             LimitGflops = limit,
         };
         float[][] vectors = [.. embeddings.Select(e => e.Vector)];
-        if (peer is not null)
+        foreach (string dtype in peer is null ? [] : PeerDtypes)
         {
-            var (peerPerPass, peerVectors) = await peer.EmbedAsync([.. texts.Select(t => t.Ids)], ratio, PeerBatchSize, _options.CellTime, warmup: 0, cancellationToken).ConfigureAwait(false);
-            cell.PeerTokensPerSecond = texts.Count * tokens / peerPerPass;
-            cell.PeerMillisecondsPerText = peerPerPass * 1000 / texts.Count;
-            cell.CosineToPeer = vectors.Zip(peerVectors, (a, b) => (double)VectorMath.Cosine(a, b)).Min();
+            var (peerPerPass, peerVectors) = await peer!.EmbedAsync([.. texts.Select(t => t.Ids)], ratio, dtype, PeerBatchSize, _options.CellTime, warmup: _onGpu ? 1 : 0, cancellationToken).ConfigureAwait(false);
+            double cosine = vectors.Zip(peerVectors, (a, b) => (double)VectorMath.Cosine(a, b)).Min();
+            cell.Peers.Add(new PeerCell(dtype, texts.Count * tokens / peerPerPass, peerPerPass * 1000 / texts.Count, cosine));
         }
 
         return (cell, vectors);
     }
 
-    private void CompareToFp32(ModelPrecision precision, int tokens, double ratio, float[][] vectors, CellResult cell, List<double> cosines)
+    private void CompareToFp32(BenchVariant variant, int tokens, double ratio, float[][] vectors, CellResult cell, List<double> cosines)
     {
-        if (precision == ModelPrecision.Fp32)
+        if (variant.Label == "fp32")
         {
             _fp32[(tokens, ratio)] = vectors;
             return;
@@ -210,12 +222,12 @@ internal sealed class BenchRunner
         }
     }
 
-    private async Task<ServeResult> MeasureServingAsync(ModelPrecision precision, string directory, CancellationToken cancellationToken)
+    private async Task<ServeResult> MeasureServingAsync(BenchVariant variant, string directory, CancellationToken cancellationToken)
     {
         var summaries = new List<LoadSummary>();
         foreach (bool batching in new[] { true, false })
         {
-            _log($"serving {precision.ToName()} to {_options.ServeClients} clients, dynamic batching {(batching ? "on" : "off")}");
+            _log($"serving {variant.Label} to {_options.ServeClients} clients, dynamic batching {(batching ? "on" : "off")}");
             await using var server = await EmbeddingServer.StartAsync(new ServeOptions
             {
                 Model = directory,
@@ -231,11 +243,11 @@ internal sealed class BenchRunner
             summaries.Add(summary);
         }
 
-        return new ServeResult(precision.ToName(), _options.ServeClients, summaries[0], summaries[1]);
+        return new ServeResult(variant.Label, _options.ServeClients, summaries[0], summaries[1]);
     }
 
-    private static string Describe(ModelPrecision precision, CellResult c) =>
-        FormattableString.Invariant($"{precision.ToName()} {c.Tokens} tokens ratio {c.Ratio:0.##} ({c.Positions} positions): {c.TokensPerSecond:0} tokens/s, {c.Gflops:0} GFLOP/s = {c.FractionOfLimit:P0} of {c.LimitGflops:0}") +
-        (c.PeerTokensPerSecond is double peer ? FormattableString.Invariant($"; peer {peer:0} tokens/s ({c.TimesPeer:0.00}x), cosine {c.CosineToPeer:0.000000}") : string.Empty) +
+    private static string Describe(BenchVariant variant, CellResult c) =>
+        FormattableString.Invariant($"{variant.Label} {c.Tokens} tokens ratio {c.Ratio:0.##} ({c.Positions} positions): {c.TokensPerSecond:0} tokens/s, {c.Gflops:0} GFLOP/s = {c.FractionOfLimit:P0} of {c.LimitGflops:0}") +
+        string.Concat(c.Peers.Select(p => FormattableString.Invariant($"; peer {p.Dtype} {p.TokensPerSecond:0} tokens/s ({c.TokensPerSecond / p.TokensPerSecond:0.00}x), cosine {p.Cosine:0.000000}"))) +
         (c.WorstCosineToFp32 is double cos ? FormattableString.Invariant($"; cosine to fp32 {cos:0.000000}") : string.Empty);
 }

@@ -13,6 +13,11 @@ internal static class BenchTargets
     public static List<TargetCheck> Evaluate(BenchResult result)
     {
         var checks = new List<TargetCheck>();
+        if (result.Provider != "cpu")
+        {
+            AddGpuTargets(checks, result);
+        }
+
         var fp32 = result.Precisions.FirstOrDefault(p => p.Precision == "fp32");
         var reference = fp32 ?? result.Precisions.FirstOrDefault();
         if (reference is null)
@@ -22,7 +27,7 @@ internal static class BenchTargets
 
         int tokens = reference.Cells.Select(c => c.Tokens).Distinct().OrderBy(t => Math.Abs(t - TargetTokens)).First();
         var ratio1 = Cell(reference, tokens, 1.0);
-        if (fp32 is not null && ratio1 is not null)
+        if (fp32 is not null && ratio1 is not null && result.Provider == "cpu")
         {
             checks.Add(Check($"fp32, ratio 1.0, {tokens} tokens: ≥ 75% of the MatMul limit",
                 $"{ratio1.Gflops:0} of {ratio1.LimitGflops:0} GFLOP/s = {ratio1.FractionOfLimit:P0}", ratio1.FractionOfLimit >= 0.75));
@@ -67,6 +72,33 @@ internal static class BenchTargets
         }
 
         return checks;
+    }
+
+    // The GPU issue's targets for our fp16 graph beside the PyTorch SDPA peer (the faster of its bf16 and fp16).
+    private static void AddGpuTargets(List<TargetCheck> checks, BenchResult result)
+    {
+        if (result.Precisions.FirstOrDefault(p => p.Precision == "fp16") is not { } fp16)
+        {
+            return;
+        }
+
+        foreach (int tokens in new[] { 512, 1024 })
+        {
+            foreach (double ratio in new[] { 1.0, 0.33 })
+            {
+                if (Cell(fp16, tokens, ratio) is { TimesPeer: double times } cell)
+                {
+                    checks.Add(Check($"fp16, ratio {ratio:0.0#}, {tokens} tokens: ≥ 1.25× the PyTorch SDPA peer",
+                        $"{cell.TokensPerSecond:0} vs {cell.PeerTokensPerSecond:0} tokens/s = {times:0.00}×", times >= 1.25));
+                }
+            }
+        }
+
+        if (Cell(fp16, 1024, 1.0) is { } dense)
+        {
+            checks.Add(Check($"fp16, ratio 1.0, 1024 tokens: ≥ 35% of the measured fp16 dense rate",
+                $"{dense.Gflops:0} of {dense.LimitGflops:0} GFLOP/s = {dense.FractionOfLimit:P0}", dense.FractionOfLimit >= 0.35));
+        }
     }
 
     private static void AddCosine(List<TargetCheck> checks, PrecisionResult precision, double goal)

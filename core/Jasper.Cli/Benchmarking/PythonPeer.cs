@@ -52,10 +52,10 @@ internal sealed class PythonPeer : IAsyncDisposable
         return (null, $"no Python with torch among {string.Join(", ", candidates)} (apt install python3-torch libopenblas0-pthread)");
     }
 
-    /// <summary>Starts the peer on a checkpoint directory with <paramref name="threads"/> threads.</summary>
-    public static async Task<PythonPeer> StartAsync(string python, string checkpoint, int threads, CancellationToken cancellationToken)
+    /// <summary>Starts the peer on a checkpoint directory with <paramref name="threads"/> threads, on <paramref name="device"/> (cpu or cuda).</summary>
+    public static async Task<PythonPeer> StartAsync(string python, string checkpoint, int threads, string device, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(python, [ScriptPath, "--checkpoint", checkpoint, "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        var start = new ProcessStartInfo(python, [ScriptPath, "--checkpoint", checkpoint, "--threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--device", device])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -67,7 +67,7 @@ internal sealed class PythonPeer : IAsyncDisposable
         {
             await ReadAsync(process, cancellationToken).ConfigureAwait(false); // {"ready": true} once the weights are loaded
             var info = await AskAsync(process, new JsonObject { ["op"] = "info" }, cancellationToken).ConfigureAwait(false);
-            return new PythonPeer(process, new PeerInfo(python, (string)info["torch"]!, (int)info["threads"]!, (string)info["blas"]!));
+            return new PythonPeer(process, new PeerInfo(python, (string)info["torch"]!, (int)info["threads"]!, (string)info["blas"]!, device));
         }
         catch
         {
@@ -77,19 +77,23 @@ internal sealed class PythonPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>F.linear GFLOP/s at <c>[m, k] × [k, n]</c>.</summary>
-    public async Task<double> MatMulAsync(int m, int k, int n, TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>F.linear GFLOP/s at <c>[m, k] × [k, n]</c> in <paramref name="dtype"/> (fp32, bf16, fp16).</summary>
+    public async Task<double> MatMulAsync(int m, int k, int n, string dtype, TimeSpan duration, CancellationToken cancellationToken)
     {
-        var answer = await AskAsync(_process, new JsonObject { ["op"] = "matmul", ["m"] = m, ["k"] = k, ["n"] = n, ["seconds"] = duration.TotalSeconds }, cancellationToken).ConfigureAwait(false);
+        var answer = await AskAsync(_process, new JsonObject { ["op"] = "matmul", ["m"] = m, ["k"] = k, ["n"] = n, ["dtype"] = dtype, ["seconds"] = duration.TotalSeconds }, cancellationToken).ConfigureAwait(false);
         return (double)answer["gflops"]!;
     }
 
-    /// <summary>Embeds the texts in passes for at least <paramref name="duration"/>; returns seconds per pass and the vectors.</summary>
-    public async Task<(double SecondsPerPass, float[][] Embeddings)> EmbedAsync(IReadOnlyList<int[]> ids, double ratio, int batchSize, TimeSpan duration, int warmup, CancellationToken cancellationToken)
+    /// <summary>
+    /// Embeds the texts in <paramref name="dtype"/> in passes for at least <paramref name="duration"/>; returns seconds
+    /// per pass and the vectors.
+    /// </summary>
+    public async Task<(double SecondsPerPass, float[][] Embeddings)> EmbedAsync(IReadOnlyList<int[]> ids, double ratio, string dtype, int batchSize, TimeSpan duration, int warmup, CancellationToken cancellationToken)
     {
         var request = new JsonObject
         {
             ["op"] = "embed",
+            ["dtype"] = dtype,
             ["ids"] = new JsonArray([.. ids.Select(row => (JsonNode)new JsonArray([.. row.Select(id => (JsonNode)id)]))]),
             ["ratio"] = ratio,
             ["batch_size"] = batchSize,

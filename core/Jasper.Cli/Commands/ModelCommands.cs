@@ -27,7 +27,12 @@ internal static class ModelCommands
         var precision = PrecisionOption();
         var name = new Option<string?>("--name") { Description = "Model name for the manifest (default: the checkpoint directory's name)." };
         var blockSize = new Option<int?>("--block-size") { Description = "Values per quantization block for int8/int4 (default 128 for int8, 32 for int4)." };
-        var command = new Command("convert", "Convert a Hugging Face checkpoint to an ONNX model directory.") { source, output, precision, name, blockSize };
+        var attention = new Option<string?>("--attention")
+        {
+            Description = "explicit (standard operators, several texts per row: the CPU's best) or fused (ONNX Runtime's GroupQueryAttention, flash attention on CUDA). Default: fused for fp16, explicit otherwise.",
+        };
+        attention.AcceptOnlyFromAmong([.. Enum.GetValues<GraphAttention>().Select(a => a.ToName())]);
+        var command = new Command("convert", "Convert a Hugging Face checkpoint to an ONNX model directory.") { source, output, precision, name, blockSize, attention };
         command.SetAction((parse, cancellationToken) => JasperCommandLine.RunAsync(console, () =>
         {
             var progress = new ProgressLine(console);
@@ -40,6 +45,7 @@ internal static class ModelCommands
                     Precision = ModelPrecisions.Parse(parse.GetRequiredValue(precision)),
                     Name = parse.GetValue(name),
                     BlockSize = parse.GetValue(blockSize),
+                    Attention = parse.GetValue(attention) is string a ? GraphAttentions.Parse(a) : null,
                 },
                 ConversionReporter(progress),
                 cancellationToken);
@@ -186,7 +192,7 @@ internal static class ModelCommands
         long data = new FileInfo(Path.Combine(output, manifest.Graph.DataFile)).Length;
         console.Error.WriteLine();
         console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Converted {manifest.Name} ({manifest.Precision}, {manifest.Architecture.NumHiddenLayers} layers, {manifest.Dimensions} dimensions) " +
+            $"Converted {manifest.Name} ({manifest.Precision}, {manifest.Graph.Attention.ToName()} attention, {manifest.Architecture.NumHiddenLayers} layers, {manifest.Dimensions} dimensions) " +
             $"in {elapsed.TotalSeconds:0.0} s; peak working set {ProgressLine.FormatBytes(process.PeakWorkingSet64)}; " +
             $"{manifest.Graph.File} {ProgressLine.FormatBytes(graph)}, {manifest.Graph.DataFile} {ProgressLine.FormatBytes(data)}."));
     }

@@ -14,6 +14,9 @@ public sealed record ConvertOptions
     /// <summary>Precision of the converted weights.</summary>
     public ModelPrecision Precision { get; init; } = ModelPrecision.Fp32;
 
+    /// <summary>How the graph computes attention; <see cref="GraphAttentions.DefaultFor"/> the precision when null.</summary>
+    public GraphAttention? Attention { get; init; }
+
     /// <summary>Values per quantization block for int8/int4 (a power of two of at least 16); the precision's default when null.</summary>
     public int? BlockSize { get; init; }
 

@@ -67,9 +67,11 @@ internal sealed class JasperGraph
     private readonly TensorDType _computeType;
     private readonly DataType _computeOnnxType;
     private readonly BlockQuantizer? _quantizer;
+    private readonly GraphAttention _attention;
 
-    private JasperGraph(OnnxGraphBuilder g, ModelConfig config, IWeightSource weights, ModelPrecision precision, int? blockSize)
+    private JasperGraph(OnnxGraphBuilder g, ModelConfig config, IWeightSource weights, ModelPrecision precision, int? blockSize, GraphAttention attention)
     {
+        _attention = attention;
         _g = g;
         _config = config;
         _weights = weights;
@@ -79,19 +81,19 @@ internal sealed class JasperGraph
     }
 
     /// <summary>Adds the whole forward pass to <paramref name="g"/>.</summary>
-    public static void Build(OnnxGraphBuilder g, ModelConfig config, int outputDimensions, IWeightSource weights, ModelPrecision precision, int? blockSize = null)
+    public static void Build(OnnxGraphBuilder g, ModelConfig config, int outputDimensions, IWeightSource weights, ModelPrecision precision, int? blockSize = null, GraphAttention attention = GraphAttention.Explicit)
     {
         if (blockSize is int size && (size < 16 || !int.IsPow2(size)))
         {
             throw new ArgumentOutOfRangeException(nameof(blockSize), size, "MatMulNBits needs a block size that is a power of two of at least 16.");
         }
 
-        new JasperGraph(g, config, weights, precision, blockSize).Build(outputDimensions);
+        new JasperGraph(g, config, weights, precision, blockSize, attention).Build(outputDimensions);
     }
 
-    /// <summary>The operator sets a graph of <paramref name="precision"/> imports.</summary>
-    public static IReadOnlyList<(string Domain, long Version)> OperatorSets(ModelPrecision precision) =>
-        precision.IsQuantized() ? [(string.Empty, OpsetVersion), (MicrosoftDomain, 1)] : [(string.Empty, OpsetVersion)];
+    /// <summary>The operator sets a graph of <paramref name="precision"/> and <paramref name="attention"/> imports.</summary>
+    public static IReadOnlyList<(string Domain, long Version)> OperatorSets(ModelPrecision precision, GraphAttention attention = GraphAttention.Explicit) =>
+        precision.IsQuantized() || attention == GraphAttention.Fused ? [(string.Empty, OpsetVersion), (MicrosoftDomain, 1)] : [(string.Empty, OpsetVersion)];
 
     private void Build(int outputDimensions)
     {
@@ -107,11 +109,12 @@ internal sealed class JasperGraph
         string tokens = ToFloat32(SwiGlu(JasperTensorNames.JasperMlp, embedded));
         string x = Compress(tokens, ids, poolStart, poolEnd);
 
-        var rotary = Rotary(positionIndex);
-        string mask = TextCausalMask(positionText);
+        Func<JasperTensorNames.LayerNames, string, string> attention = _attention == GraphAttention.Fused
+            ? FusedAttention(positionText, textPositions)
+            : ExplicitAttention(positionIndex, positionText);
         for (int i = 0; i < _config.NumHiddenLayers; i++)
         {
-            x = DecoderLayer(JasperTensorNames.Layer(i), x, rotary, mask);
+            x = DecoderLayer(JasperTensorNames.Layer(i), x, attention);
         }
 
         x = RmsNorm(x, JasperTensorNames.FinalNorm, _config.HiddenSize);
@@ -160,12 +163,47 @@ internal sealed class JasperGraph
         return _g.Div(sums, _g.Unsqueeze(_g.Max(widths, _g.Float32(1f)), 2));
     }
 
-    private string DecoderLayer(JasperTensorNames.LayerNames names, string x, (string Cos, string Sin) rotary, string mask)
+    private string DecoderLayer(JasperTensorNames.LayerNames names, string x, Func<JasperTensorNames.LayerNames, string, string> attentionOf)
     {
-        string attention = Attention(names, RmsNorm(x, names.InputNorm, _config.HiddenSize), rotary, mask);
+        string attention = attentionOf(names, RmsNorm(x, names.InputNorm, _config.HiddenSize));
         x = _g.Add(x, attention);
         string mlp = ToFloat32(SwiGlu(names.Mlp, ToCompute(RmsNorm(x, names.PostAttentionNorm, _config.HiddenSize))));
         return _g.Add(x, mlp);
+    }
+
+    // The rotary tables and the mask are computed once and shared by every layer.
+    private Func<JasperTensorNames.LayerNames, string, string> ExplicitAttention(string positionIndex, string positionText)
+    {
+        var rotary = Rotary(positionIndex);
+        string mask = TextCausalMask(positionText);
+        return (names, normed) => Attention(names, normed, rotary, mask);
+    }
+
+    // GroupQueryAttention takes each row's valid length minus one (int32) and the padded length; its rotary tables
+    // are [positions, head_dim / 2] in the compute type, at positions 0..P-1 (each row holds one text from position 0).
+    private Func<JasperTensorNames.LayerNames, string, string> FusedAttention(string positionText, string textPositions)
+    {
+        string positions = _g.Dim(positionText, 1);
+        string seqlensK = _g.Cast(_g.Sub(_g.Reshape(textPositions, -1), _g.Int64(1)), DataType.Int32);
+        string totalLength = _g.Cast(positions, DataType.Int32);
+        int half = _config.HeadDim / 2;
+        string angles = _g.Mul(_g.Unsqueeze(_g.Cast(_g.Range(_g.Int64(0), positions, _g.Int64(1)), DataType.Float), 1), _g.Float32Tensor(InverseFrequencies(), [1, half]));
+        string cos = ToCompute(_g.Cos(angles));
+        string sin = ToCompute(_g.Sin(angles));
+        return (names, normed) => GroupedAttention(names, normed, seqlensK, totalLength, cos, sin);
+    }
+
+    private string GroupedAttention(JasperTensorNames.LayerNames names, string normed, string seqlensK, string totalLength, string cos, string sin)
+    {
+        int heads = _config.NumAttentionHeads;
+        int kvHeads = _config.NumKeyValueHeads;
+        int headDim = _config.HeadDim;
+        string h = ToCompute(normed);
+        string q = ToCompute(_g.Reshape(HeadNormed(names.QProj, names.QNorm, h, heads), 0, 0, heads * headDim));
+        string k = ToCompute(_g.Reshape(HeadNormed(names.KProj, names.KNorm, h, kvHeads), 0, 0, kvHeads * headDim));
+        string v = Projection(names.VProj, h, kvHeads * headDim);
+        string context = _g.GroupQueryAttention(q, k, v, seqlensK, totalLength, cos, sin, heads, kvHeads);
+        return ToFloat32(Linear(context, names.OProj, _config.HiddenSize, heads * headDim));
     }
 
     private string Attention(JasperTensorNames.LayerNames names, string normed, (string Cos, string Sin) rotary, string mask)
@@ -194,12 +232,15 @@ internal sealed class JasperGraph
     }
 
     // Projection → [b, heads, t, d] with the per-head RMSNorm applied before the rotary embedding (Qwen3).
-    private string HeadsWithRotary(string projection, string norm, string h, int heads, (string Cos, string Sin) rotary)
+    private string HeadsWithRotary(string projection, string norm, string h, int heads, (string Cos, string Sin) rotary) =>
+        Rotate(_g.Transpose(HeadNormed(projection, norm, h, heads), 0, 2, 1, 3), rotary);
+
+    // Projection → [b, t, heads, d] with Qwen3's per-head RMSNorm, float32.
+    private string HeadNormed(string projection, string norm, string h, int heads)
     {
         int headDim = _config.HeadDim;
         string split = _g.Reshape(Projection(projection, h, heads * headDim), 0, 0, heads, headDim);
-        string normed = RmsNorm(ToFloat32(split), norm, headDim);
-        return Rotate(_g.Transpose(normed, 0, 2, 1, 3), rotary);
+        return RmsNorm(ToFloat32(split), norm, headDim);
     }
 
     private string Projection(string name, string h, long outFeatures)
@@ -224,16 +265,22 @@ internal sealed class JasperGraph
     private (string Cos, string Sin) Rotary(string positionIndex)
     {
         int half = _config.HeadDim / 2;
-        var inverseFrequency = new float[half];
-        for (int i = 0; i < half; i++)
+        string positions = _g.Cast(positionIndex, DataType.Float);
+        string frequencies = _g.Mul(_g.Unsqueeze(positions, 2), _g.Float32Tensor(InverseFrequencies(), [1, 1, half]));
+        string angles = _g.Unsqueeze(_g.Concat(-1, frequencies, frequencies), 1);
+        return (_g.Cos(angles), _g.Sin(angles));
+    }
+
+    // θ^(-2i/d) for i < d/2, as Qwen3's rotary embedding computes them.
+    private float[] InverseFrequencies()
+    {
+        var inverseFrequency = new float[_config.HeadDim / 2];
+        for (int i = 0; i < inverseFrequency.Length; i++)
         {
             inverseFrequency[i] = (float)(1.0 / Math.Pow(_config.RopeTheta, 2.0 * i / _config.HeadDim));
         }
 
-        string positions = _g.Cast(positionIndex, DataType.Float);
-        string frequencies = _g.Mul(_g.Unsqueeze(positions, 2), _g.Float32Tensor(inverseFrequency, [1, 1, half]));
-        string angles = _g.Unsqueeze(_g.Concat(-1, frequencies, frequencies), 1);
-        return (_g.Cos(angles), _g.Sin(angles));
+        return inverseFrequency;
     }
 
     // Additive mask [batch, 1, 1, positions, positions] (broadcast over key heads and query groups): 0 where the key

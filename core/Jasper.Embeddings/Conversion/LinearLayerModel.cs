@@ -8,12 +8,27 @@ using DataType = Jasper.Embeddings.Onnx.Proto.TensorProto.Types.DataType;
 namespace Jasper.Embeddings.Conversion;
 
 /// <summary>
-/// One linear layer built exactly as <see cref="ModelConverter"/> builds the model's (MatMul in float32; float16
-/// weights with the fp16 graph's casts; MatMulNBits for int8/int4): the operation that dominates the encoder, so what
-/// a machine's limit for it is measured with (<c>jasper bench</c>).
+/// One linear layer built exactly as <see cref="ModelConverter"/> builds the model's (MatMul in float32; in float16
+/// for fp16, whose linear layers take and give float16; MatMulNBits for int8/int4): the operation that dominates the
+/// encoder, so what a machine's limit for it is measured with (<c>jasper bench</c>).
 /// </summary>
 public static class LinearLayerModel
 {
+    /// <summary>The input's name, <c>[m, k]</c>.</summary>
+    public const string Input = "x";
+
+    /// <summary>The product's name, <c>[m, n]</c>.</summary>
+    public const string Output = "y";
+
+    /// <summary>
+    /// A second output, the input unchanged: run once with it bound to a device, it gives a device-resident copy of
+    /// the input to bind for the timed runs, so that they measure the product and no host-to-device copy.
+    /// </summary>
+    public const string InputCopy = "x_copy";
+
+    /// <summary>Element type of the input and the product: float16 for fp16, float32 otherwise.</summary>
+    public static TensorDType ActivationType(ModelPrecision precision) => precision == ModelPrecision.Fp16 ? TensorDType.Float16 : TensorDType.Float32;
+
     /// <summary>
     /// A session over <see cref="Build"/>'s model on <paramref name="provider"/>, with the encoder's optimisation level
     /// and provider settings, on <paramref name="threads"/> threads (the processor count when null).
@@ -29,14 +44,19 @@ public static class LinearLayerModel
         return new InferenceSession(Build(precision, k, n), options);
     }
 
-    /// <summary>The serialized ONNX model <c>y = x · W</c> with x <c>[m, k]</c> float32 and random weights W <c>[k, n]</c> at <paramref name="precision"/>.</summary>
+    /// <summary>
+    /// The serialized ONNX model <c>y = x · W</c> with x <c>[m, k]</c> of <see cref="ActivationType"/> and random
+    /// weights W <c>[k, n]</c> at <paramref name="precision"/>, and <see cref="InputCopy"/>.
+    /// </summary>
     public static byte[] Build(ModelPrecision precision, int k, int n)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         var g = new OnnxGraphBuilder("linear_layer");
-        string x = g.Input("x", DataType.Float, "m", k);
-        g.Output("y", DataType.Float, "m", n);
+        var type = OnnxGraphBuilder.ElementType(ActivationType(precision));
+        string x = g.Input(Input, type, "m", k);
+        g.Output(Output, type, "m", n);
+        g.Output(InputCopy, type, "m", k);
         // Random weights: the speed of a product does not depend on its values. Float weights are [k, n] for MatMul;
         // quantized ones are rows of the output [n, k], as MatMulNBits (and torch's Linear) lay them out.
         var random = new Random(7);
@@ -49,10 +69,11 @@ public static class LinearLayerModel
         string y = precision switch
         {
             ModelPrecision.Fp32 => g.MatMul(x, g.InlineInitializer("w", weight, [k, n], TensorDType.Float32)),
-            ModelPrecision.Fp16 => g.Cast(g.MatMul(g.Cast(x, DataType.Float16), g.InlineInitializer("w", weight, [k, n], TensorDType.Float16)), DataType.Float),
+            ModelPrecision.Fp16 => g.MatMul(x, g.InlineInitializer("w", weight, [k, n], TensorDType.Float16)),
             _ => Quantized(g, x, weight, precision, k, n),
         };
-        g.Node("Identity", [y], output: "y");
+        g.Node("Identity", [y], output: Output);
+        g.Node("Identity", [x], output: InputCopy);
         var model = g.Build(8, JasperGraph.OperatorSets(precision), new Dictionary<string, string>(), "probe");
         return model.ToByteArray();
     }

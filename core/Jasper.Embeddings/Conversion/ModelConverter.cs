@@ -35,6 +35,7 @@ public static class ModelConverter
         string manifestPath = Path.Combine(output, ModelManifest.FileName);
         File.Delete(manifestPath); // a model directory is complete only once its manifest is written again
 
+        var attention = options.Attention ?? GraphAttentions.DefaultFor(options.Precision);
         var graph = new OnnxGraphBuilder("jasper_token_compression");
         int total = checkpoint.TensorNames.Count();
         int written = 0;
@@ -45,12 +46,13 @@ public static class ModelConverter
                 cancellationToken.ThrowIfCancellationRequested();
                 progress?.Report(new ConversionProgress(tensor, ++written, total));
             });
-            JasperGraph.Build(graph, config, dimensions, weights, options.Precision, options.BlockSize);
+            JasperGraph.Build(graph, config, dimensions, weights, options.Precision, options.BlockSize, attention);
         }
 
-        var model = graph.Build(IrVersion, JasperGraph.OperatorSets(options.Precision), new Dictionary<string, string>
+        var model = graph.Build(IrVersion, JasperGraph.OperatorSets(options.Precision, attention), new Dictionary<string, string>
         {
             ["jasper.precision"] = options.Precision.ToName(),
+            ["jasper.attention"] = attention.ToName(),
             ["jasper.inputs"] = string.Join(',', JasperGraph.Inputs),
         }, ProducerVersion);
         using (var stream = File.Create(Path.Combine(output, GraphFileName)))
@@ -59,7 +61,7 @@ public static class ModelConverter
         }
 
         var tokenizer = CopyTokenizer(options.SourceDirectory, output);
-        var manifest = BuildManifest(options, checkpoint, dimensions, tokenizer);
+        var manifest = BuildManifest(options, attention, checkpoint, dimensions, tokenizer);
         string[] files = [GraphFileName, DataFileName, tokenizer.File, .. tokenizer.ConfigFile is string tokenizerConfig ? [tokenizerConfig] : Array.Empty<string>()];
         manifest = manifest with { Files = files.ToDictionary(f => f, f => FileHash.Sha256(Path.Combine(output, f))) };
         manifest.Save(manifestPath);
@@ -82,7 +84,7 @@ public static class ModelConverter
         return new TokenizerManifest("tokenizer.json", Config);
     }
 
-    private static ModelManifest BuildManifest(ConvertOptions options, Checkpoint checkpoint, int dimensions, TokenizerManifest tokenizer)
+    private static ModelManifest BuildManifest(ConvertOptions options, GraphAttention attention, Checkpoint checkpoint, int dimensions, TokenizerManifest tokenizer)
     {
         var c = checkpoint.Config;
         var st = checkpoint.SentenceTransformers;
@@ -99,12 +101,18 @@ public static class ModelConverter
             Normalize = st.Normalize,
             Architecture = c,
             Graph = new GraphManifest(GraphFileName, DataFileName, JasperGraph.OpsetVersion,
-                JasperGraph.Inputs, JasperGraph.Embeddings),
+                JasperGraph.Inputs, JasperGraph.Embeddings, attention),
             Tokenizer = tokenizer,
-            Execution = new ExecutionManifest(options.Precision.IsQuantized() ? ["cpu"] : ["cpu", "cuda", "directml"], "1.17",
+            Execution = new ExecutionManifest(Providers(options.Precision, attention), attention == GraphAttention.Fused ? "1.31" : "1.17",
                 "DirectML: EnableMemoryPattern=false, ExecutionMode=Sequential, one Run at a time per session"),
         };
     }
+
+    // Quantized graphs are for CPUs; CUDA's GroupQueryAttention takes float16 and bfloat16 only, DirectML's float too.
+    private static string[] Providers(ModelPrecision precision, GraphAttention attention) =>
+        precision.IsQuantized() ? ["cpu"]
+        : attention == GraphAttention.Fused && precision != ModelPrecision.Fp16 ? ["cpu", "directml"]
+        : ["cpu", "cuda", "directml"];
 
     private static Dictionary<string, string> WeightFileHashes(Checkpoint checkpoint) =>
         Directory.EnumerateFiles(checkpoint.Directory, "*.safetensors").Order(StringComparer.Ordinal).ToDictionary(f => Path.GetFileName(f), FileHash.Sha256);

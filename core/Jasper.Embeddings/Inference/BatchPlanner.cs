@@ -4,12 +4,14 @@ namespace Jasper.Embeddings.Inference;
 /// Groups texts into inferences: longest first, each batch's rows as wide as its longest text, shorter texts packed
 /// one after another into a row while they fit (first fit), and as many rows as fit under the padded-token budget.
 /// Packing is what keeps many short texts (search queries) from paying for padding: a row of width 12 holds a
-/// 5-token and a 7-token query where padding would have spent two rows of 12.
+/// 5-token and a 7-token query where padding would have spent two rows of 12. A graph whose attention kernel takes
+/// one sequence per row (the fused graph) is planned without packing: one text per row, sorted so that the texts of
+/// a batch are of similar length and pad little.
 /// </summary>
 internal static class BatchPlanner
 {
     /// <summary>Returns batches of rows of input indices; every index appears exactly once.</summary>
-    public static IReadOnlyList<PackedBatch> Plan(IReadOnlyList<int> lengths, int tokenBudget, int maxBatchSize)
+    public static IReadOnlyList<PackedBatch> Plan(IReadOnlyList<int> lengths, int tokenBudget, int maxBatchSize, bool packing = true)
     {
         ArgumentNullException.ThrowIfNull(lengths);
         ArgumentOutOfRangeException.ThrowIfLessThan(tokenBudget, 1);
@@ -26,7 +28,7 @@ internal static class BatchPlanner
             for (; next < order.Length && count < maxBatchSize; next++, count++)
             {
                 int length = Math.Max(1, lengths[order[next]]);
-                int row = used.FindIndex(u => u + length <= width);
+                int row = packing ? used.FindIndex(u => u + length <= width) : -1;
                 if (row < 0)
                 {
                     if (rows.Count > 0 && (rows.Count + 1) * (long)width > tokenBudget)

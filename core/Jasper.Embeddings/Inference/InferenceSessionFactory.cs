@@ -32,7 +32,7 @@ internal static partial class InferenceSessionFactory
             throw new ExecutionProviderUnavailableException(
                 $"The {selection.Provider.ToName()} execution provider is in this build but failed to start: {ex.Message}. " +
                 (selection.Provider == ExecutionProvider.Cuda
-                    ? "Install the CUDA 12 runtime and cuDNN 9 (the libraries ONNX Runtime's CUDA provider loads), or use --device cpu."
+                    ? "ONNX Runtime's CUDA provider needs the CUDA 13 runtime (libcudart.so.13, libcublas.so.13, libcublasLt.so.13, libcurand.so.10), cuDNN 9 for CUDA 13 and an NVIDIA driver of 580 or later; install them, or use --device cpu."
                     : "Check the GPU driver (DirectX 12), or use --device cpu."), ex);
         }
     }
@@ -50,6 +50,12 @@ internal static partial class InferenceSessionFactory
         }
     }
 
+    /// <summary>
+    /// Set to <c>verbose</c>, ONNX Runtime logs how it builds each session, node placements included: which nodes run
+    /// on the GPU and which on the CPU (<c>docs/gpu.md</c>).
+    /// </summary>
+    public const string LogVariable = "JASPER_ORT_LOG";
+
     private static InferenceSession Build(string graphPath, ProviderSelection selection, JasperEncoderOptions options)
     {
         using var sessionOptions = new SessionOptions
@@ -59,6 +65,12 @@ internal static partial class InferenceSessionFactory
             // Environment.ProcessorCount honours the container's CPU quota; ONNX Runtime's default counts the host.
             IntraOpNumThreads = options.IntraOpThreads ?? Environment.ProcessorCount,
         };
+        if (string.Equals(Environment.GetEnvironmentVariable(LogVariable), "verbose", StringComparison.OrdinalIgnoreCase))
+        {
+            OrtEnv.Instance().EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_VERBOSE;
+            sessionOptions.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_VERBOSE;
+        }
+
         AppendProvider(sessionOptions, selection.Provider, options.DeviceId);
         return new InferenceSession(graphPath, sessionOptions);
     }

@@ -49,6 +49,7 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         Compression = new CompressionSettings(model.Manifest.Compression.Threshold, options.DefaultCompressionRatio ?? model.Manifest.Compression.DefaultRatio);
         CompressionSettings.Validate(Compression.DefaultRatio);
         MaxTokens = options.MaxTokens ?? model.Manifest.MaxTokens;
+        BatchTokenBudget = options.BatchTokenBudget ?? (selection.Provider == ExecutionProvider.Cpu ? JasperEncoderOptions.CpuBatchTokenBudget : JasperEncoderOptions.GpuBatchTokenBudget);
         Metadata = new EmbeddingGeneratorMetadata("jasper", null, model.Manifest.Name, model.Manifest.Dimensions);
     }
 
@@ -66,6 +67,9 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
 
     /// <summary>Most tokens per text.</summary>
     public int MaxTokens { get; }
+
+    /// <summary>Most padded tokens per inference in effect (the options' budget, or the provider's default).</summary>
+    public int BatchTokenBudget { get; }
 
     /// <summary>Length of the vectors.</summary>
     public int Dimensions => Model.Manifest.Dimensions;
@@ -182,7 +186,7 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
     private TextEmbedding[] Run(IReadOnlyList<PreparedText> texts, CancellationToken cancellationToken)
     {
         var results = new TextEmbedding[texts.Count];
-        var batches = BatchPlanner.Plan(texts.Select(t => t.Tokens.Ids.Length).ToArray(), _options.BatchTokenBudget, _options.MaxBatchSize);
+        var batches = BatchPlanner.Plan(texts.Select(t => t.Tokens.Ids.Length).ToArray(), BatchTokenBudget, _options.MaxBatchSize, Model.Manifest.Graph.PacksTexts);
         foreach (var batch in batches)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Jasper.Embeddings.Checkpoints;
+using Jasper.Embeddings.Conversion;
 
 namespace Jasper.Embeddings.Models;
 
@@ -111,7 +112,15 @@ public sealed record CompressionManifest(int Threshold, double DefaultRatio);
 /// <param name="Opset">ONNX operator set.</param>
 /// <param name="Inputs">Input names in order.</param>
 /// <param name="Output">Output name.</param>
-public sealed record GraphManifest(string File, string DataFile, long Opset, IReadOnlyList<string> Inputs, string Output);
+/// <param name="Attention">
+/// How the graph computes attention; conversions that predate the fused graph are explicit.
+/// </param>
+public sealed record GraphManifest(string File, string DataFile, long Opset, IReadOnlyList<string> Inputs, string Output, GraphAttention Attention = GraphAttention.Explicit)
+{
+    /// <summary>Whether the encoder may put several texts in one row (only the explicit graph's mask keeps them apart).</summary>
+    [JsonIgnore]
+    public bool PacksTexts => Attention == GraphAttention.Explicit;
+}
 
 /// <summary>Tokenizer files.</summary>
 /// <param name="File">The Hugging Face <c>tokenizer.json</c>.</param>

@@ -21,6 +21,22 @@ internal static class OnnxOperators
             OnnxAttribute.Int("accuracy_level", accuracyLevel),
         ], domain: "com.microsoft");
 
+    /// <summary>
+    /// ONNX Runtime's <c>GroupQueryAttention</c> (com.microsoft) without a cache: queries [b, s, heads × d] and
+    /// keys/values [b, s, kv heads × d], causal, each row's valid length in <paramref name="seqlensK"/> (int32, length
+    /// − 1) and the padded length in <paramref name="totalLength"/> (int32). With <paramref name="cosCache"/> and
+    /// <paramref name="sinCache"/> [s, d / 2] it applies the rotary embedding (non-interleaved) at positions 0..s-1.
+    /// The present key and value outputs are required by the schema and unused.
+    /// </summary>
+    public static string GroupQueryAttention(this OnnxGraphBuilder g, string q, string k, string v, string seqlensK, string totalLength, string cosCache, string sinCache, int heads, int kvHeads) =>
+        g.Node("GroupQueryAttention", [q, k, v, string.Empty, string.Empty, seqlensK, totalLength, cosCache, sinCache], 3,
+        [
+            OnnxAttribute.Int("num_heads", heads),
+            OnnxAttribute.Int("kv_num_heads", kvHeads),
+            OnnxAttribute.Int("do_rotary", 1),
+            OnnxAttribute.Int("rotary_interleaved", 0),
+        ], domain: "com.microsoft")[0];
+
     public static string Add(this OnnxGraphBuilder g, string a, string b, string? output = null) => g.Node("Add", [a, b], output: output);
 
     public static string Sub(this OnnxGraphBuilder g, string a, string b) => g.Node("Sub", [a, b]);

@@ -20,6 +20,18 @@ public sealed class EncoderCostTests
     }
 
     [Fact]
+    public void A_causal_kernel_counts_only_the_keys_at_or_before_each_query()
+    {
+        var config = RandomCheckpointOptions.FullConfig;
+        double dense = EncoderCost.Flops(config, 2048, 512, 512);
+        double causal = EncoderCost.Flops(config, 2048, 512, 512, causal: true);
+
+        // Attention is 2·P·2048 multiply-adds per position densely; causally the keys average (P + 1) / 2.
+        double attentionSaved = 2 * 512 * 28 * (2.0 * 2048 * (512 - (513 / 2.0)));
+        Assert.Equal(dense - attentionSaved, causal, 6);
+    }
+
+    [Fact]
     public void Compression_removes_the_layer_work_of_the_dropped_positions_only()
     {
         var config = RandomCheckpointOptions.FullConfig;

@@ -24,6 +24,22 @@ public sealed class ConversionTests
     }
 
     [Fact]
+    public void The_manifest_records_the_attention_and_an_older_manifest_without_it_reads_as_explicit()
+    {
+        Assert.Equal(GraphAttention.Fused, ModelDirectory.Open(TinyModels.Fp16).Manifest.Graph.Attention);
+        Assert.Equal(GraphAttention.Explicit, ModelDirectory.Open(TinyModels.Fp32).Manifest.Graph.Attention);
+        Assert.Equal(["cpu", "directml"], ModelDirectory.Open(TinyModels.Fp32Fused).Manifest.Execution.Providers); // CUDA's kernel is float16 only
+
+        using var directory = new TempDirectory();
+        string json = File.ReadAllText(Path.Combine(TinyModels.Fp16, ModelManifest.FileName));
+        Assert.Contains("\"attention\": \"fused\"", json, StringComparison.Ordinal);
+        File.WriteAllText(directory.Combine(ModelManifest.FileName), json.Replace(",\n    \"attention\": \"fused\"", string.Empty, StringComparison.Ordinal));
+        var older = ModelManifest.Load(directory.Combine(ModelManifest.FileName));
+        Assert.Equal(GraphAttention.Explicit, older.Graph.Attention);
+        Assert.True(older.Graph.PacksTexts);
+    }
+
+    [Fact]
     public void Nothing_about_the_ratio_is_baked_into_the_graph()
     {
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(TinyModels.Fp32, "model.onnx")));

@@ -7,9 +7,10 @@ using DataType = Jasper.Embeddings.Onnx.Proto.TensorProto.Types.DataType;
 namespace Jasper.Embeddings.Tests.Conversion;
 
 /// <summary>
-/// The fp32 and fp16 graphs, node by node, against the CUDA and DirectML kernel lists of ONNX Runtime's
-/// OperatorKernels.md (tests/fixtures/ort-operator-kernels.json): every operator must have a kernel for opset 17 on
-/// both providers that takes the element type the node is fed, so no node falls back to the CPU on a GPU.
+/// The fp32 and fp16 graphs (fp16 in both attentions), node by node, against the CUDA and DirectML kernel lists of
+/// ONNX Runtime's OperatorKernels.md (tests/fixtures/ort-operator-kernels.json): every operator, the contrib
+/// GroupQueryAttention included, must have a kernel for its domain's opset on both providers that takes the element
+/// type the node is fed, so no node falls back to the CPU on a GPU.
 /// </summary>
 [Collection(TinyModelGroup.Name)]
 public sealed class OperatorSupportTests(ITestOutputHelper output)
@@ -18,6 +19,8 @@ public sealed class OperatorSupportTests(ITestOutputHelper output)
     {
         { "fp16", "CUDAExecutionProvider" },
         { "fp16", "DmlExecutionProvider" },
+        { "fp16-explicit", "CUDAExecutionProvider" },
+        { "fp16-explicit", "DmlExecutionProvider" },
         { "fp32", "CUDAExecutionProvider" },
         { "fp32", "DmlExecutionProvider" },
     };
@@ -26,10 +29,18 @@ public sealed class OperatorSupportTests(ITestOutputHelper output)
     [MemberData(nameof(Cases))]
     public void Every_node_has_a_kernel_on_the_provider(string precision, string provider)
     {
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(precision == "fp16" ? TinyModels.Fp16 : TinyModels.Fp32, "model.onnx")));
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(TinyModels.Model(precision), "model.onnx")));
         var problems = Check(model, provider);
         output.WriteLine($"{precision} on {provider}: {model.Graph.Node.Count} nodes, {model.Graph.Node.Select(n => n.OpType).Distinct().Count()} operator types, {problems.Count} problems");
         Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void The_fp16_graph_uses_the_fused_attention_kernel()
+    {
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(TinyModels.Fp16, "model.onnx")));
+        Assert.Contains(model.Graph.Node, n => n.Domain == "com.microsoft" && n.OpType == "GroupQueryAttention");
+        Assert.DoesNotContain(model.Graph.Node, n => n.OpType == "Softmax");
     }
 
     [Fact]
@@ -39,28 +50,39 @@ public sealed class OperatorSupportTests(ITestOutputHelper output)
         graph.Input.Add(Input("ids", DataType.Int64));
         graph.Node.Add(Node("MatMul", ["ids", "ids"], "product"));         // no integer MatMul kernel on either
         graph.Node.Add(Node("Erf", ["ids"], "erf"));                       // not in the list at all
+        graph.Input.Add(Input("q", DataType.Float));
+        var fused = Node("GroupQueryAttention", ["q", "q", "q"], "attention");
+        fused.Domain = "com.microsoft";                                     // float32: DirectML has it, CUDA does not
+        graph.Node.Add(fused);
         var model = new ModelProto { Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = 17 });
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "com.microsoft", Version = 1 });
 
-        var problems = Check(model, "DmlExecutionProvider");
-        Assert.Equal(2, problems.Count);
-        Assert.Contains(problems, p => p.Contains("MatMul", StringComparison.Ordinal) && p.Contains("int64", StringComparison.Ordinal));
+        Assert.Equal(2, Check(model, "DmlExecutionProvider").Count);
+        var problems = Check(model, "CUDAExecutionProvider");
+        Assert.Equal(3, problems.Count);
+        Assert.Contains(problems, p => p.Contains("GroupQueryAttention", StringComparison.Ordinal) && p.Contains("float", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("Erf", StringComparison.Ordinal));
+        problems = Check(model, "DmlExecutionProvider");
+        Assert.Contains(problems, p => p.Contains("MatMul", StringComparison.Ordinal) && p.Contains("int64", StringComparison.Ordinal));
     }
 
     private static List<string> Check(ModelProto model, string provider)
     {
         using var list = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "ort-operator-kernels.json")));
-        long opset = list.RootElement.GetProperty("opset").GetInt64();
-        Assert.Equal(opset, model.OpsetImport.Single(o => o.Domain.Length == 0).Version);
+        long onnxOpset = list.RootElement.GetProperty("opset").GetInt64();
+        Assert.Equal(onnxOpset, model.OpsetImport.Single(o => o.Domain.Length == 0).Version);
         var kernels = list.RootElement.GetProperty("providers").GetProperty(provider);
         var types = ElementTypes(model.Graph);
         var problems = new List<string>();
         foreach (var node in model.Graph.Node)
         {
-            if (node.Domain.Length != 0 || !kernels.TryGetProperty(node.OpType, out var kernel))
+            // Contrib operators are listed as "domain.Op" and versioned by their own domain's opset.
+            string key = node.Domain.Length == 0 ? node.OpType : $"{node.Domain}.{node.OpType}";
+            long opset = node.Domain.Length == 0 ? onnxOpset : model.OpsetImport.Single(o => o.Domain == node.Domain).Version;
+            if (!kernels.TryGetProperty(key, out var kernel))
             {
-                problems.Add($"{node.Name}: no {node.OpType} kernel on {provider}");
+                problems.Add($"{node.Name}: no {key} kernel on {provider}");
                 continue;
             }
 

@@ -90,5 +90,30 @@ public sealed class BatchingTests
         Assert.Equal(Math.Ceiling(lengths.Sum() / 12.0), batch.Rows.Count); // first fit decreasing is optimal here
     }
 
+    [Fact]
+    public void Without_packing_every_text_has_a_row_of_its_own_under_the_same_budget()
+    {
+        int[] lengths = [12, 5, 7, 6, 6, 3, 9, 12, 1024, 700];
+        var batches = BatchPlanner.Plan(lengths, 2048, 256, packing: false);
+        Assert.Equal(Enumerable.Range(0, lengths.Length), batches.SelectMany(b => b.Rows).SelectMany(r => r).Order());
+        Assert.All(batches, b => Assert.All(b.Rows, r => Assert.Single(r)));
+        Assert.All(batches, b => Assert.True(b.Rows.Count == 1 || b.Rows.Count * b.Width <= 2048));
+        Assert.Equal([8, 9], batches[0].Rows.SelectMany(r => r)); // 1,024 and 700 tokens: two rows of 1,024
+    }
+
+    [Fact]
+    public async Task A_fused_model_plans_one_text_per_row_and_gives_the_vectors_of_texts_embedded_alone()
+    {
+        using var encoder = JasperEncoder.Load(TinyModels.Fp32Fused);
+        Assert.False(encoder.Model.Manifest.Graph.PacksTexts);
+        string[] texts = ["a", "two words", "a somewhat longer text of a few more words", "短い"];
+        var together = await encoder.EmbedAsync(texts.Select(t => new EmbeddingInput(t, 0.5)).ToList());
+        for (int i = 0; i < texts.Length; i++)
+        {
+            var alone = (await encoder.EmbedAsync([new EmbeddingInput(texts[i], 0.5)]))[0];
+            Assert.True(VectorMath.Cosine(alone.Vector, together[i].Vector) >= 0.99999, $"text {i}");
+        }
+    }
+
     private static double TensorNorm(float[] v) => Math.Sqrt(v.Sum(x => (double)x * x));
 }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs the GPU checks with the bundle from tools/gpu/pack.sh: unpacks it in BUNDLE (default /tmp/gpu), then writes to
+# OUT: the GPU, `ldd` of the CUDA provider, the node placements of the fp16 graph on CUDA, and `jasper bench` of
+# the full-size random model (fp32, fused fp16 and explicit fp16) beside the PyTorch SDPA peer.
+# Rehearse without a GPU: DEVICE=cpu PRESET=tiny tools/gpu/run.sh.
+set -uo pipefail
+bundle=${BUNDLE:-/tmp/gpu}
+out=${OUT:-/tmp/gpu-out}
+device=${DEVICE:-cuda}
+preset=${PRESET:-full}
+mkdir -p "$out"
+cd "$bundle" || exit 1
+[ -d app ] || tar -xJf app.tar.xz
+[ -d icu ] || dpkg -x libicu72_*.deb icu
+if [ ! -f app/libonnxruntime_providers_cuda.so ] && ls provider.so.xz.part-* >/dev/null 2>&1; then
+    cat provider.so.xz.part-* | xz -d -T0 > app/libonnxruntime_providers_cuda.so
+fi
+
+# The CUDA 13 and cuDNN 9 libraries wherever the machine keeps them (pip wheels, /usr/local/cuda, distribution packages).
+libs=$(for name in 'libcublasLt.so.13*' 'libcudart.so.13*' 'libcurand.so.10*' 'libcudnn.so.9*'; do
+    find / -xdev -name "$name" 2>/dev/null | head -1 | xargs -r dirname; done | sort -u | paste -sd:)
+export LD_LIBRARY_PATH="$bundle/app:$bundle/icu/usr/lib/x86_64-linux-gnu:$libs:${LD_LIBRARY_PATH:-}"
+jasper="$bundle/app/jasper"
+
+{ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1; echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"; } > "$out/machine.txt"
+[ -f app/libonnxruntime_providers_cuda.so ] && ldd app/libonnxruntime_providers_cuda.so > "$out/ldd.txt" 2>&1
+
+"$jasper" bench --random "$preset" --tokenizer "$bundle/app/tokenizer" --device "$device" \
+    --precision "${VARIANTS:-fp32,fp16,fp16-explicit}" --tokens "${TOKENS:-512,1024}" --ratios "${RATIOS:-1,0.33,0.1}" \
+    --texts 32 --seconds "${SECONDS_PER_CELL:-2}" --no-startup --serve-clients 32 --serve-seconds 4 \
+    --work /tmp/bench --markdown "$out/bench.md" --json "$out/bench.json" 2>&1 | tee "$out/bench.log"
+
+# Which nodes ONNX Runtime put on which provider (its verbose log, placements only).
+printf '{"id": "1", "text": "%s"}\n' "Where does each node of the graph run?" > /tmp/one.jsonl
+JASPER_ORT_LOG=verbose "$jasper" embed --model /tmp/bench/random-$preset/fp16 --device "$device" --input /tmp/one.jsonl --output /tmp/one.out.jsonl > /tmp/verbose.log 2>&1
+grep 'VerifyEachNodeIsAssignedToAnEp' /tmp/verbose.log | sed 's/.*VerifyEachNodeIsAssignedToAnEp\] //' | head -200 > "$out/placement.txt"
+grep -E 'modified: [1-9]|not assigned|Memcpy' /tmp/verbose.log | grep -v bfc_arena | sed 's/^[0-9-]* [0-9:.]* //' | head -80 >> "$out/placement.txt"
+ls -l "$out"
