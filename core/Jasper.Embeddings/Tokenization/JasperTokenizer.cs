@@ -25,6 +25,16 @@ public sealed class JasperTokenizer
     private const int NfcShrinkFactor = 3;
 
     private readonly BpeTokenizer _bpe;
+    /// <summary>
+    /// The longest piece (in UTF-16 characters) the pre-tokenizer hands to BPE; longer runs of one category (a word
+    /// without spaces, CJK without punctuation, a whitespace run) are cut into pieces of this length. BPE is quadratic
+    /// in a piece's length: a 128,000-character CJK word took 30 s to tokenize whole and 1.2 s in pieces of 2,048, the
+    /// length up to which the cost per character stays flat. A piece this long is at least 2,048 / 4 characters per
+    /// token ≈ 500 tokens of ordinary text, so texts within the model's 1,024 tokens seldom have one; where they do
+    /// (a long run of one repeated character), the token at each cut can differ from the reference tokenizer's.
+    /// </summary>
+    public const int MaxPieceLength = 2048;
+
     private readonly int _longestTokenBytes;
 
     private JasperTokenizer(BpeTokenizer bpe, PostProcessorTemplate template, IReadOnlyList<AddedToken> addedTokens, int padTokenId, int longestTokenBytes)
@@ -50,6 +60,22 @@ public sealed class JasperTokenizer
 
     /// <summary>The tokens of <paramref name="text"/> alone, without the post-processor's (a piece of a longer text).</summary>
     public int CountTokens(string text) => _bpe.CountTokens(text);
+
+    /// <summary>
+    /// Where each token of <paramref name="text"/> ends (exclusive, in characters of the text as given: it is not
+    /// normalized first, so the offsets index it directly), in order; the post-processor's tokens are left out.
+    /// </summary>
+    public int[] TokenEnds(string text)
+    {
+        var tokens = _bpe.EncodeToTokens(text, out _, considerPreTokenization: true, considerNormalization: false);
+        var ends = new int[tokens.Count];
+        for (int i = 0; i < ends.Length; i++)
+        {
+            ends[i] = tokens[i].Offset.End.GetOffset(text.Length);
+        }
+
+        return ends;
+    }
 
     /// <summary>The length in characters of the longest start of <paramref name="text"/> that is at most <paramref name="maxTokens"/> tokens.</summary>
     public int IndexAtTokenCount(string text, int maxTokens) => _bpe.GetIndexByTokenCount(text, maxTokens, out _, out _, considerNormalization: false);

@@ -4,7 +4,9 @@ namespace Jasper.Embeddings.Tokenization;
 
 /// <summary>
 /// Microsoft.ML.Tokenizers pre-tokenizer for Qwen tokenizer files: added tokens are split out whole (they reach the
-/// BPE model as special tokens), and the text between them is cut by <see cref="QwenSplitScanner"/>.
+/// BPE model as special tokens), and the text between them is cut by <see cref="QwenSplitScanner"/>. A piece longer
+/// than <see cref="JasperTokenizer.MaxPieceLength"/> characters is cut into pieces of that length (never inside a
+/// surrogate pair): BPE is quadratic in a piece's length, so one long word would otherwise cost minutes.
 /// </summary>
 internal sealed class QwenPreTokenizer : PreTokenizer
 {
@@ -21,7 +23,9 @@ internal sealed class QwenPreTokenizer : PreTokenizer
         {
             if (token is null)
             {
+                int from = pieces.Count;
                 QwenSplitScanner.Split(text.Slice(offset, length), offset, pieces);
+                CapLengths(text, pieces, from);
             }
             else
             {
@@ -30,5 +34,27 @@ internal sealed class QwenPreTokenizer : PreTokenizer
         }
 
         return pieces;
+    }
+
+    // Cuts the pieces from index `from` on that are longer than the cap, in place and in order.
+    private static void CapLengths(ReadOnlySpan<char> text, List<(int Offset, int Length)> pieces, int from)
+    {
+        for (int i = from; i < pieces.Count; i++)
+        {
+            var (offset, length) = pieces[i];
+            if (length <= JasperTokenizer.MaxPieceLength)
+            {
+                continue;
+            }
+
+            int cut = JasperTokenizer.MaxPieceLength;
+            if (char.IsLowSurrogate(text[offset + cut]))
+            {
+                cut--; // keep the pair together
+            }
+
+            pieces[i] = (offset, cut);
+            pieces.Insert(i + 1, (offset + cut, length - cut));
+        }
     }
 }

@@ -13,11 +13,17 @@ namespace Jasper.Ingestion.Chunking;
 /// </summary>
 internal sealed class TextChunker
 {
-    private readonly JasperTokenizer _tokenizer;
+    private readonly ITokenMeasure _tokenizer;
     private readonly ChunkingOptions _options;
 
     /// <summary>Creates a chunker for a model's tokenizer.</summary>
     public TextChunker(JasperTokenizer tokenizer, ChunkingOptions? options = null)
+        : this(new TokenizerMeasure(tokenizer), options)
+    {
+    }
+
+    /// <summary>Creates a chunker that measures text with <paramref name="tokenizer"/>.</summary>
+    public TextChunker(ITokenMeasure tokenizer, ChunkingOptions? options = null)
     {
         _tokenizer = tokenizer;
         _options = options ?? new ChunkingOptions();
@@ -71,25 +77,88 @@ internal sealed class TextChunker
         }
     }
 
-    // A sentence longer than the target is cut at token boundaries into target-sized pieces.
+    // A sentence longer than the target is cut at token boundaries into target-sized pieces, in one pass over it:
+    // each window of the text is tokenized once and gives every cut that falls in it (a 4 MB paragraph re-counted
+    // after every cut took minutes). A cut is kept only where the window tokenizes as the whole text would: the text
+    // is cut into the same pre-token pieces (each at most MaxPieceLength long) up to the window's last two, which a
+    // margin of two pieces keeps clear of the cut.
     private IEnumerable<Piece> SplitLong(string text, long start, Boundary boundary)
     {
-        int tokens = _tokenizer.CountTokens(text);
-        while (tokens > _options.TargetTokens)
+        const int Margin = (2 * JasperTokenizer.MaxPieceLength) + 1;
+        int target = _options.TargetTokens;
+        long window = Math.Max(WindowLength, (8L * target) + Margin);
+        for (int at = 0; at < text.Length;)
         {
-            int cut = CutAtTokens(text, _options.TargetTokens);
-            string head = text[..cut];
-            yield return new Piece(start, head, _tokenizer.CountTokens(head), boundary);
-            text = text[cut..];
-            start += cut;
-            boundary = Boundary.Token;
-            tokens = _tokenizer.CountTokens(text);
+            string slice = text.Substring(at, (int)Math.Min(window, text.Length - at));
+            bool rest = at + slice.Length == text.Length;
+            int safe = rest ? slice.Length : slice.Length - Margin;
+            int[] ends = _tokenizer.TokenEnds(slice);
+            int first = 0;
+            int from = 0;
+            while (true)
+            {
+                if (rest && ends.Length - first <= target)
+                {
+                    yield return new Piece(start + at + from, slice[from..], ends.Length - first, boundary);
+                    from = slice.Length;
+                    break;
+                }
+
+                if (ends.Length - first < target)
+                {
+                    break; // the rest of this window is not enough: go on in the next one
+                }
+
+                int cut = CutAfter(slice, ends, first, target);
+                if (cut <= from)
+                {
+                    // Backing off a split character left nothing: take the first token that ends past it instead.
+                    cut = ends.Skip(first).FirstOrDefault(end => end > from, slice.Length);
+                }
+
+                if (cut > safe)
+                {
+                    break; // not provably exact this close to the window's end: go on in the next one
+                }
+
+                yield return new Piece(start + at + from, slice[from..cut], TokensUpTo(ends, first, cut), boundary);
+                boundary = Boundary.Token;
+                first += TokensUpTo(ends, first, cut);
+                from = cut;
+            }
+
+            // A window that gave no cut was too short for one: the next, from the same place, is twice as long.
+            window = from == 0 ? window * 2 : Math.Max(WindowLength, (8L * target) + Margin);
+            at += from;
+        }
+    }
+
+    // Characters a sentence is tokenized in at a time: long enough for a few dozen cuts, short enough to hold.
+    private const int WindowLength = 65_536;
+
+    // The end of the first `count` tokens from token `first`, moved back off a character that is split between two
+    // tokens (bytes of one character) or a surrogate pair, so that no character is cut.
+    private static int CutAfter(string slice, int[] ends, int first, int count)
+    {
+        int k = first + count;
+        while (k > first + 1 && ((k < ends.Length && ends[k] == ends[k - 1]) || (ends[k - 1] < slice.Length && char.IsLowSurrogate(slice[ends[k - 1]]))))
+        {
+            k--;
         }
 
-        if (text.Length > 0)
+        return ends[k - 1];
+    }
+
+    // Tokens from index `first` that end at or before `cut`.
+    private static int TokensUpTo(int[] ends, int first, int cut)
+    {
+        int k = first;
+        while (k < ends.Length && ends[k] <= cut)
         {
-            yield return new Piece(start, text, tokens, boundary);
+            k++;
         }
+
+        return k - first;
     }
 
     private int CutAtTokens(string text, int maxTokens)
@@ -197,7 +266,7 @@ internal sealed class TextChunker
         }
 
         long charStart = start + lead;
-        int tokens = _tokenizer.Encode(trimmed).Length;
+        int tokens = _tokenizer.CountTokens(trimmed) + _tokenizer.AddedTokenCount;
         if (tokens > _options.MaxTokens)
         {
             int cut = CutAtTokens(trimmed, _options.MaxTokens - _tokenizer.AddedTokenCount);

@@ -33,6 +33,25 @@ public sealed class TokenLimitTests
         }
     }
 
+    [Theory]
+    [InlineData("x", 10_000)]       // one word: a single \p{L}+ piece of the split regex
+    [InlineData("中", 9_000)]        // CJK without punctuation: likewise
+    [InlineData("😀", 5_000)]       // a symbol run, each symbol a surrogate pair
+    [InlineData(" ", 7_000)]        // a whitespace run
+    public void No_piece_longer_than_the_cap_reaches_the_bpe(string unit, int count)
+    {
+        // BPE is quadratic in a piece's length (a 128,000-character CJK word took 30 s, against 1.2 s in pieces of
+        // 2,048), so the work per piece is bounded by bounding its length; the pieces still tile the text.
+        string text = string.Concat(Enumerable.Repeat(unit, count));
+        var pieces = new QwenPreTokenizer(new AddedTokenMatcher([])).PreTokenize(text).ToList();
+
+        Assert.All(pieces, p => Assert.InRange(p.Length, 1, JasperTokenizer.MaxPieceLength));
+        Assert.Equal(text.Length, pieces.Sum(p => p.Length));
+        Assert.Equal(pieces.Select(p => p.Offset), pieces.Select(p => p.Offset).Order());
+        Assert.All(pieces, p => Assert.False(char.IsLowSurrogate(text[p.Offset]), $"a piece starts inside a surrogate pair at {p.Offset}"));
+        Assert.True(pieces.Count > 1);
+    }
+
     [Fact]
     public void A_text_over_the_limit_but_under_the_bound_gets_its_exact_count()
     {

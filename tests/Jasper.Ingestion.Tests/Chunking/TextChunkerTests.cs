@@ -42,6 +42,56 @@ public sealed class TextChunkerTests
     }
 
     [Fact]
+    public async Task A_long_sentence_is_cut_with_work_proportional_to_its_length()
+    {
+        // One 300,000-character paragraph with no sentence end: re-counting the rest after every cut tokenized it
+        // about 600 times over (hundreds of millions of characters); one pass with bounded windows, a few times over.
+        var words = new Random(3);
+        string paragraph = string.Join(' ', Enumerable.Range(0, 70_000).Select(_ => new string((char)('a' + words.Next(26)), 1 + words.Next(8))));
+        paragraph = paragraph[..300_000];
+        var measure = new CountingMeasure(Tokenizer.Value);
+        var options = new ChunkingOptions { TargetTokens = 256, OverlapTokens = 0 };
+
+        var chunks = new List<TextChunk>();
+        await foreach (var chunk in new TextChunker(measure, options).ChunkAsync(new[] { new TextBlock(paragraph, TextBlockKind.Paragraph) }.ToAsyncEnumerable()))
+        {
+            chunks.Add(chunk);
+        }
+
+        Assert.True(measure.Characters <= 3L * paragraph.Length, $"{measure.Characters:N0} characters tokenized for a text of {paragraph.Length:N0}");
+        Assert.All(chunks, c => Assert.InRange(c.Tokens, 1, options.MaxTokens));
+        Assert.All(chunks.SkipLast(1), c => Assert.InRange(c.Tokens, options.TargetTokens - 8, options.TargetTokens + 2));
+        Assert.All(chunks.Zip(chunks.Skip(1)), pair => Assert.True(string.IsNullOrWhiteSpace(paragraph[(int)pair.First.CharEnd..(int)pair.Second.CharStart])));
+        Assert.True(string.IsNullOrWhiteSpace(paragraph[(int)chunks[^1].CharEnd..]));
+    }
+
+    // Counts the characters the chunker hands the tokenizer: the work, without timing it.
+    private sealed class CountingMeasure(JasperTokenizer tokenizer) : ITokenMeasure
+    {
+        public long Characters { get; private set; }
+
+        public int AddedTokenCount => tokenizer.AddedTokenCount;
+
+        public int CountTokens(string text)
+        {
+            Characters += text.Length;
+            return tokenizer.CountTokens(text);
+        }
+
+        public int IndexAtTokenCount(string text, int maxTokens)
+        {
+            Characters += text.Length;
+            return tokenizer.IndexAtTokenCount(text, maxTokens);
+        }
+
+        public int[] TokenEnds(string text)
+        {
+            Characters += text.Length;
+            return tokenizer.TokenEnds(text);
+        }
+    }
+
+    [Fact]
     public async Task Consecutive_chunks_overlap_by_whole_sentences_up_to_the_overlap()
     {
         var options = new ChunkingOptions { TargetTokens = 120, OverlapTokens = 40 };
