@@ -100,33 +100,162 @@ public static class DocumentFactory
     /// A one-page PDF whose trailer names a standard security handler (RC4, revision 2) with owner and user keys no
     /// empty password opens: what a password-protected PDF looks like to a reader without the password.
     /// </summary>
-    public static byte[] EncryptedPdf()
-    {
-        string[] objects =
+    public static byte[] EncryptedPdf() => RawPdf(
         [
             "<< /Type /Catalog /Pages 2 0 R >>",
             "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
             "<< /Filter /Standard /V 1 /R 2 /O <" + new string('a', 64) + "> /U <" + new string('b', 64) + "> /P -4 >>",
-        ];
-        var pdf = new System.Text.StringBuilder("%PDF-1.4\n");
-        var offsets = new List<int>();
-        for (int i = 0; i < objects.Length; i++)
+        ],
+        "/Encrypt 4 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>]");
+
+    /// <summary>
+    /// A one-page PDF whose page content is object 4, and object 4 is only a reference to object 5, which refers back
+    /// to 4 (<paramref name="cycle"/> 2), or to itself (1): resolving it never ends, and PdfPig recursed until the
+    /// stack overflowed.
+    /// </summary>
+    public static byte[] PdfWithReferenceCycle(int cycle = 1) => RawPdf(
+        [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+            cycle == 1 ? "4 0 R" : "5 0 R",
+            "4 0 R",
+        ]);
+
+    /// <summary>As <see cref="PdfWithReferenceCycle"/> with the two references inside a compressed object stream (PDF 1.5).</summary>
+    public static byte[] PdfWithCompressedReferenceCycle()
+    {
+        byte[] objects = System.Text.Encoding.ASCII.GetBytes("4 0 5 6 5 0 R 4 0 R");
+        return RawPdf(
+        [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+            null,
+            null,
+            PdfStream("/Type /ObjStm /N 2 /First 8 /Filter /FlateDecode", Deflate(objects)),
+        ],
+        compressed: [(4, 6, 0), (5, 6, 1)]);
+    }
+
+    /// <summary>
+    /// A one-page PDF whose page draws form 4, and forms 4 .. 4 + <paramref name="forms"/> - 1 each draw the next
+    /// (<paramref name="closeCycle"/>: the last draws the first again). Every form and the page share one resource
+    /// dictionary (object 3 + forms + 1), as generated PDFs often do: sharing alone is no cycle.
+    /// </summary>
+    public static byte[] PdfWithForms(int forms, bool closeCycle)
+    {
+        int resources = 4 + forms;
+        var objects = new List<object?>
         {
-            offsets.Add(pdf.Length);
-            pdf.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i + 1} 0 obj\n{objects[i]}\nendobj\n");
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents {resources + 1} 0 R /Resources {resources} 0 R >>",
+        };
+        for (int i = 0; i < forms; i++)
+        {
+            string draw = i + 1 < forms ? $"/X{i + 1} Do" : closeCycle ? "/X0 Do" : "BT ET";
+            objects.Add(PdfStream($"/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources {resources} 0 R", System.Text.Encoding.ASCII.GetBytes(draw)));
         }
 
-        int xref = pdf.Length;
-        pdf.Append(System.Globalization.CultureInfo.InvariantCulture, $"xref\n0 {objects.Length + 1}\n0000000000 65535 f \n");
-        foreach (int offset in offsets)
+        string bindings = string.Concat(Enumerable.Range(0, forms).Select(i => $"/X{i} {4 + i} 0 R "));
+        objects.Add($"<< /XObject << {bindings}>> /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>");
+        objects.Add(PdfStream(string.Empty, System.Text.Encoding.ASCII.GetBytes("BT /F1 12 Tf 20 100 Td (Drawn) Tj ET /X0 Do")));
+        return RawPdf(objects);
+    }
+
+    /// <summary>
+    /// A one-page PDF whose content stream is <paramref name="unpackedBytes"/> spaces compressed with FlateDecode: a
+    /// few kilobytes of file that unpack to as much as asked.
+    /// </summary>
+    public static byte[] PdfBomb(long unpackedBytes) => RawPdf(
+        [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+            PdfStream("/Filter /FlateDecode", Deflate(Spaces(unpackedBytes))),
+        ]);
+
+    /// <summary>
+    /// A PDF file of the given objects, numbered from 1 (object 1 the catalog; null for one stored in an object stream,
+    /// listed in <paramref name="compressed"/> as (object, stream object, index)), with a cross-reference table, or a
+    /// cross-reference stream when objects are compressed; <paramref name="trailer"/> adds entries to the trailer.
+    /// </summary>
+    public static byte[] RawPdf(IReadOnlyList<object?> objects, string trailer = "", IReadOnlyList<(int Object, int Stream, int Index)>? compressed = null)
+    {
+        using var pdf = new MemoryStream();
+        void Write(string text) => pdf.Write(System.Text.Encoding.Latin1.GetBytes(text));
+        Write("%PDF-1.5\n");
+        var offsets = new long[objects.Count + 1];
+        for (int i = 0; i < objects.Count; i++)
         {
-            pdf.Append(System.Globalization.CultureInfo.InvariantCulture, $"{offset:D10} 00000 n \n");
+            if (objects[i] is null)
+            {
+                continue;
+            }
+
+            offsets[i + 1] = pdf.Position;
+            Write($"{i + 1} 0 obj\n");
+            pdf.Write(objects[i] as byte[] ?? System.Text.Encoding.Latin1.GetBytes((string)objects[i]!));
+            Write("\nendobj\n");
         }
 
-        pdf.Append(System.Globalization.CultureInfo.InvariantCulture,
-            $"trailer\n<< /Size {objects.Length + 1} /Root 1 0 R /Encrypt 4 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] >>\nstartxref\n{xref}\n%%EOF\n");
-        return System.Text.Encoding.ASCII.GetBytes(pdf.ToString());
+        long xref = pdf.Position;
+        int size = objects.Count + 1;
+        if (compressed is null)
+        {
+            Write($"xref\n0 {size}\n0000000000 65535 f \n");
+            for (int i = 1; i < size; i++)
+            {
+                Write($"{offsets[i]:D10} 00000 n \n");
+            }
+
+            Write($"trailer\n<< /Size {size} /Root 1 0 R {trailer} >>\nstartxref\n{xref}\n%%EOF\n");
+            return pdf.ToArray();
+        }
+
+        // A cross-reference stream (object `size`): type 1 entries at offsets, type 2 entries in an object stream.
+        var rows = new List<byte>();
+        for (int i = 0; i <= size; i++)
+        {
+            var entry = compressed.FirstOrDefault(c => c.Object == i);
+            (int type, long field2, int field3) = i == 0 ? (0, 0L, 65535) : entry.Object == i ? (2, entry.Stream, entry.Index) : i == size ? (1, xref, 0) : (1, offsets[i], 0);
+            rows.Add((byte)type);
+            rows.AddRange([(byte)(field2 >> 24), (byte)(field2 >> 16), (byte)(field2 >> 8), (byte)field2]);
+            rows.AddRange([(byte)(field3 >> 8), (byte)field3]);
+        }
+
+        Write($"{size} 0 obj\n");
+        pdf.Write(PdfStream($"/Type /XRef /Size {size + 1} /W [1 4 2] /Root 1 0 R {trailer}", [.. rows]));
+        Write($"\nendobj\nstartxref\n{xref}\n%%EOF\n");
+        return pdf.ToArray();
+    }
+
+    /// <summary>A stream object's bytes: <paramref name="dictionary"/> entries and the data, with its /Length.</summary>
+    public static byte[] PdfStream(string dictionary, byte[] data)
+    {
+        byte[] head = System.Text.Encoding.Latin1.GetBytes($"<< {dictionary} /Length {data.Length} >>\nstream\n");
+        byte[] tail = System.Text.Encoding.Latin1.GetBytes("\nendstream");
+        return [.. head, .. data, .. tail];
+    }
+
+    private static byte[] Deflate(byte[] data)
+    {
+        using var output = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(output, System.IO.Compression.CompressionLevel.SmallestSize))
+        {
+            zlib.Write(data);
+        }
+
+        return output.ToArray();
+    }
+
+    private static byte[] Spaces(long count)
+    {
+        var bytes = new byte[count];
+        Array.Fill(bytes, (byte)' ');
+        return bytes;
     }
 
     /// <summary>The body of a <c>word/document.xml</c> holding <paramref name="inner"/>.</summary>

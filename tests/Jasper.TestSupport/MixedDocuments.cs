@@ -30,6 +30,9 @@ public static class MixedDocuments
         ["corrupt.docx"] = "corrupt",
         ["latin1.txt"] = "encoding",
         ["scanned.pdf"] = "empty",
+        ["cycle.pdf"] = "corrupt",
+        ["forms.pdf"] = "corrupt",
+        ["deep.docx"] = "too-deep",
     };
 
     /// <summary>Writes the folder and returns its path.</summary>
@@ -57,6 +60,12 @@ public static class MixedDocuments
         Bytes("corrupt.docx", [.. "PK\u0003\u0004"u8, .. Enumerable.Repeat((byte)0x42, 300)]);
         Bytes("latin1.txt", Encoding.Latin1.GetBytes("caf\u00e9 cr\u00e8me br\u00fbl\u00e9e, not UTF-8"));
         Bytes("scanned.pdf", DocumentFactory.Pdf([]));
+
+        // Hostile documents that ended the process (a stack overflow) before they were refused up front.
+        Bytes("cycle.pdf", DocumentFactory.PdfWithReferenceCycle(2));
+        Bytes("forms.pdf", DocumentFactory.PdfWithForms(2, closeCycle: true));
+        string nested = string.Concat(Enumerable.Repeat("<w:sdt>", 100_000)) + string.Concat(Enumerable.Repeat("</w:sdt>", 100_000));
+        Bytes("deep.docx", DocumentFactory.DocxPackage(DocumentFactory.WordDocumentXml("<w:p>" + nested + "</w:p>")));
         return directory;
     }
 

@@ -10,8 +10,8 @@ public sealed class ExtractionOptions
     public long MaxParsedBytes { get; set; } = 64L << 20;
 
     /// <summary>
-    /// Most bytes a packaged document (Word) may unpack to, all its parts together: a few hundred kilobytes of
-    /// compressed zeros can otherwise unpack to gigabytes.
+    /// Most bytes a packaged document (Word) may unpack to, all its parts together, and a PDF's compressed streams
+    /// (images aside): a few hundred kilobytes of compressed zeros can otherwise unpack to gigabytes.
     /// </summary>
     public long MaxUnpackedBytes { get; set; } = 256L << 20;
 
@@ -20,4 +20,7 @@ public sealed class ExtractionOptions
     /// process, so deeper documents are refused by a streaming scan before any parser sees them.
     /// </summary>
     public int MaxNestingDepth { get; set; } = 256;
+
+    /// <summary>Most pages a PDF may have; each page's text is held until the document is chunked.</summary>
+    public int MaxPdfPages { get; set; } = 10_000;
 }

@@ -5,8 +5,11 @@ using UglyToad.PdfPig.Exceptions;
 
 namespace Jasper.Ingestion.Extraction;
 
-/// <summary>PDF through PdfPig: each page's text in content order, split into paragraphs at blank lines.</summary>
-internal sealed class PdfExtractor : BufferedDocumentExtractor
+/// <summary>
+/// PDF through PdfPig: each page's text in content order, split into paragraphs at blank lines. <see cref="PdfInspector"/>
+/// checks the bytes first, and the page count is checked before any page is read.
+/// </summary>
+internal sealed class PdfExtractor(ExtractionOptions options) : BufferedDocumentExtractor
 {
     /// <inheritdoc />
     public override FileFormat Format => FileFormat.Pdf;
@@ -17,7 +20,14 @@ internal sealed class PdfExtractor : BufferedDocumentExtractor
         var builder = new BlockBuilder();
         try
         {
-            using var document = PdfDocument.Open(content.ToArray(), new ParsingOptions { UseLenientParsing = false });
+            byte[] pdf = content.ToArray();
+            PdfInspector.Inspect(pdf, options); // before PdfPig, which recurses through reference cycles and unpacks in memory
+            using var document = PdfDocument.Open(pdf, new ParsingOptions { UseLenientParsing = false });
+            if (document.NumberOfPages > options.MaxPdfPages)
+            {
+                throw new DocumentException(DocumentErrorKind.TooLarge, $"the PDF has {document.NumberOfPages} pages, more than the limit of {options.MaxPdfPages}");
+            }
+
             foreach (var page in document.GetPages())
             {
                 string text = ContentOrderTextExtractor.GetText(page).Replace("\r\n", "\n", StringComparison.Ordinal);

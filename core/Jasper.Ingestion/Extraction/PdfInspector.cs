@@ -1,0 +1,313 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Jasper.Ingestion.Extraction;
+
+/// <summary>
+/// Checks a PDF's bytes before PdfPig opens it, in one forward pass that never recurses:
+/// <list type="bullet">
+/// <item>objects that are nothing but a reference to another object (<c>4 0 obj 5 0 R endobj</c>), in the file or in
+/// compressed object streams, must not lead back to themselves or run longer than <see cref="MaxReferenceHops"/>:
+/// PdfPig resolves them recursively, and a cycle overflowed the stack, which ends the process;</item>
+/// <item>form XObjects, which PdfPig draws by recursing into them wherever a content stream says <c>/Name Do</c>, must
+/// not draw themselves again, directly or through other forms, nor nest deeper than
+/// <see cref="ExtractionOptions.MaxNestingDepth"/>: two forms that drew each other overflowed the stack too;</item>
+/// <item>FlateDecode streams other than images are unpacked as streams, counting bytes against
+/// <see cref="ExtractionOptions.MaxUnpackedBytes"/>: a megabyte of compressed spaces unpacks to gigabytes, and PdfPig
+/// holds what it unpacks in memory. Images are skipped: text extraction never decodes them.</item>
+/// </list>
+/// What it cannot read (a damaged stream, an unknown filter) it leaves to PdfPig, which reports it as corrupt.
+/// </summary>
+internal static partial class PdfInspector
+{
+    /// <summary>Longest chain of objects that are only references; real files have one or two.</summary>
+    public const int MaxReferenceHops = 32;
+
+    /// <summary>Throws a <see cref="DocumentException"/> naming the first problem found.</summary>
+    public static void Inspect(byte[] pdf, ExtractionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(pdf);
+        ArgumentNullException.ThrowIfNull(options);
+        string text = Encoding.Latin1.GetString(pdf); // one char per byte, so indices are byte offsets
+        var aliases = new Dictionary<long, long>();
+        var bodies = new Dictionary<long, string>();
+        var forms = new Dictionary<long, Form>();
+        long unpacked = 0;
+        for (int at = 0; ObjectHeader().Match(text, at) is { Success: true } header;)
+        {
+            long number = long.Parse(header.Groups["number"].ValueSpan, CultureInfo.InvariantCulture);
+            int body = header.Index + header.Length;
+            int end = text.IndexOf("endobj", body, StringComparison.Ordinal);
+            int keyword = text.IndexOf("stream", body, StringComparison.Ordinal);
+            if (end < 0)
+            {
+                break; // a truncated file: PdfPig says so
+            }
+
+            if (keyword < 0 || keyword > end)
+            {
+                Record(aliases, bodies, number, text.AsSpan(body, end - body));
+                at = end + "endobj".Length;
+                continue;
+            }
+
+            string dictionary = text[body..keyword];
+            int data = keyword + "stream".Length + (text.AsSpan(keyword + "stream".Length).StartsWith("\r\n") ? 2 : 1);
+            int dataEnd = text.IndexOf("endstream", data, StringComparison.Ordinal);
+            if (dataEnd < 0)
+            {
+                break;
+            }
+
+            bool form = FormSubtype().IsMatch(dictionary);
+            byte[]? contents = Unpack(pdf, data, dataEnd - data, dictionary, options, keep: form || ObjectStreamType().IsMatch(dictionary), ref unpacked);
+            if (contents is not null && ObjectStreamType().IsMatch(dictionary))
+            {
+                RecordCompressed(aliases, bodies, contents, dictionary);
+            }
+
+            if (form)
+            {
+                // Without a filter the data is the content itself; behind a filter not unpacked here, every name the
+                // form's resources bind counts as drawn.
+                string? content = contents is not null ? Encoding.Latin1.GetString(contents) : !dictionary.Contains("/Filter", StringComparison.Ordinal) ? text[data..dataEnd] : null;
+                forms[number] = new Form(dictionary, content is null ? null : [.. Drawn().Matches(content).Select(m => m.Groups["name"].Value)]);
+            }
+
+            at = dataEnd + "endstream".Length;
+        }
+
+        CheckReferences(aliases);
+        CheckForms(forms, bodies, options.MaxNestingDepth);
+    }
+
+    // A form XObject: its stream dictionary and the names its content draws with Do (null: not known, so all).
+    private sealed record Form(string Dictionary, HashSet<string>? Drawn);
+
+    // The forms each form draws, by the names it draws and the XObject names its resources bind (a form without
+    // resources of its own draws from its caller's, so from any binding of the name in the file). Then no form may
+    // reach itself, and no chain of forms may be deeper than the limit; both walked without recursion.
+    private static void CheckForms(Dictionary<long, Form> forms, Dictionary<long, string> bodies, int maxDepth)
+    {
+        if (forms.Count == 0)
+        {
+            return;
+        }
+
+        var anywhere = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
+        foreach (string body in bodies.Values.Concat(forms.Values.Select(f => f.Dictionary)))
+        {
+            foreach (var (name, target) in XObjectBindings(body, bodies))
+            {
+                (anywhere.TryGetValue(name, out var set) ? set : anywhere[name] = []).Add(target);
+            }
+        }
+
+        var draws = new Dictionary<long, List<long>>();
+        foreach (var (number, form) in forms)
+        {
+            var own = XObjectBindings(form.Dictionary, bodies).ToList();
+            IEnumerable<long> targets = own.Count > 0
+                ? own.Where(b => form.Drawn is null || form.Drawn.Contains(b.Name)).Select(b => b.Target)
+                : (form.Drawn ?? [.. anywhere.Keys]).SelectMany(name => anywhere.TryGetValue(name, out var set) ? set : []);
+            draws[number] = [.. targets.Where(forms.ContainsKey).Distinct()];
+        }
+
+        // Depth of the deepest chain of forms below each form, by an explicit-stack depth-first walk.
+        var depth = new Dictionary<long, int>();
+        var onPath = new HashSet<long>();
+        foreach (long root in forms.Keys)
+        {
+            var stack = new Stack<(long Form, int Next)>();
+            stack.Push((root, 0));
+            onPath.Add(root);
+            while (stack.Count > 0)
+            {
+                var (form, next) = stack.Pop();
+                if (depth.ContainsKey(form))
+                {
+                    onPath.Remove(form);
+                    continue;
+                }
+
+                var children = draws[form];
+                if (next < children.Count)
+                {
+                    stack.Push((form, next + 1));
+                    long child = children[next];
+                    if (onPath.Contains(child))
+                    {
+                        throw new DocumentException(DocumentErrorKind.Corrupt, $"the PDF's form {child} draws itself, directly or through other forms, which no reader can finish");
+                    }
+
+                    if (!depth.ContainsKey(child))
+                    {
+                        onPath.Add(child);
+                        stack.Push((child, 0));
+                    }
+
+                    continue;
+                }
+
+                int deepest = 1 + children.Select(c => depth[c]).DefaultIfEmpty(0).Max();
+                if (deepest > maxDepth)
+                {
+                    throw new DocumentException(DocumentErrorKind.TooDeep, $"the PDF nests forms more than {maxDepth} deep");
+                }
+
+                depth[form] = deepest;
+                onPath.Remove(form);
+            }
+        }
+    }
+
+    // The (name, object) pairs of the XObject dictionary in `text`: inline, or one reference away (the /Resources
+    // dictionary or the /XObject dictionary itself stored as its own object).
+    private static IEnumerable<(string Name, long Target)> XObjectBindings(string text, Dictionary<long, string> bodies)
+    {
+        if (IndirectEntry(text, "Resources") is long resources && bodies.TryGetValue(resources, out string? resourcesBody))
+        {
+            text = resourcesBody;
+        }
+
+        string? map = InlineXObjects().Match(text) is { Success: true } inline ? inline.Groups["map"].Value
+            : IndirectEntry(text, "XObject") is long xobjects && bodies.TryGetValue(xobjects, out string? xobjectsBody) ? xobjectsBody
+            : null;
+        return map is null ? [] : NameBindings().Matches(map).Select(m => (m.Groups["name"].Value, long.Parse(m.Groups["target"].ValueSpan, CultureInfo.InvariantCulture)));
+    }
+
+    private static long? IndirectEntry(string dictionary, string key) =>
+        Regex.Match(dictionary, $@"/{key}\s+(\d{{1,10}})\s+\d{{1,5}}\s+R\b", RegexOptions.CultureInvariant) is { Success: true } m ? long.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : null;
+
+    // An object whose body is only a reference is an alias of the object it names; any other body ends an alias
+    // the same number had in an earlier revision of the file.
+    private static void Record(Dictionary<long, long> aliases, Dictionary<long, string> bodies, long number, ReadOnlySpan<char> body)
+    {
+        string text = body.ToString();
+        bodies[number] = text; // resource dictionaries are looked up by number when forms are checked
+        var reference = OnlyReference().Match(text);
+        if (reference.Success)
+        {
+            aliases[number] = long.Parse(reference.Groups["target"].ValueSpan, CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            aliases.Remove(number);
+        }
+    }
+
+    // An object stream: N pairs of (object number, offset from /First), then the objects.
+    private static void RecordCompressed(Dictionary<long, long> aliases, Dictionary<long, string> bodies, byte[] contents, string dictionary)
+    {
+        if (IntegerEntry(dictionary, "N") is not int count || IntegerEntry(dictionary, "First") is not int first || first > contents.Length)
+        {
+            return;
+        }
+
+        string text = Encoding.Latin1.GetString(contents);
+        var numbers = Integers().Matches(text[..first]).Select(m => long.Parse(m.ValueSpan, CultureInfo.InvariantCulture)).ToList();
+        for (int i = 0; i < count && (2 * i) + 1 < numbers.Count; i++)
+        {
+            long start = first + numbers[(2 * i) + 1];
+            long stop = (2 * i) + 3 < numbers.Count ? first + numbers[(2 * i) + 3] : text.Length;
+            if (start >= 0 && start <= stop && stop <= text.Length)
+            {
+                Record(aliases, bodies, numbers[2 * i], text.AsSpan((int)start, (int)(stop - start)));
+            }
+        }
+    }
+
+    // Follows every alias chain without recursion; each object is walked from once.
+    private static void CheckReferences(Dictionary<long, long> aliases)
+    {
+        var safe = new HashSet<long>();
+        foreach (long start in aliases.Keys)
+        {
+            var path = new HashSet<long> { start };
+            for (long node = start; aliases.TryGetValue(node, out long next) && !safe.Contains(next); node = next)
+            {
+                if (!path.Add(next))
+                {
+                    throw new DocumentException(DocumentErrorKind.Corrupt, $"the PDF's object {next} refers to itself through {path.Count} reference(s), which no reader can resolve");
+                }
+
+                if (path.Count > MaxReferenceHops)
+                {
+                    throw new DocumentException(DocumentErrorKind.Corrupt, $"the PDF's object {start} starts a chain of more than {MaxReferenceHops} references");
+                }
+            }
+
+            safe.UnionWith(path);
+        }
+    }
+
+    // Unpacks a FlateDecode stream that is not an image, counting against the limit; returns its bytes when asked to
+    // keep them (object streams and forms; the rest are counted and dropped), or null when it is not unpacked here.
+    private static byte[]? Unpack(byte[] pdf, int offset, int length, string dictionary, ExtractionOptions options, bool keep, ref long unpacked)
+    {
+        if (!FlateOnly().IsMatch(dictionary) || ImageSubtype().IsMatch(dictionary))
+        {
+            return null;
+        }
+
+        using var kept = keep ? new MemoryStream() : null;
+        try
+        {
+            using var zlib = new ZLibStream(new MemoryStream(pdf, offset, length, writable: false), CompressionMode.Decompress);
+            var buffer = new byte[81920];
+            for (int read; (read = zlib.Read(buffer)) > 0;)
+            {
+                unpacked += read;
+                if (unpacked > options.MaxUnpackedBytes)
+                {
+                    throw new DocumentException(DocumentErrorKind.TooLarge, $"the PDF unpacks to more than {options.MaxUnpackedBytes} bytes (its streams, images aside)");
+                }
+
+                kept?.Write(buffer, 0, read);
+            }
+        }
+        catch (InvalidDataException)
+        {
+            return null; // damaged data: PdfPig reports the document as corrupt
+        }
+
+        return kept?.ToArray();
+    }
+
+    private static int? IntegerEntry(string dictionary, string key) =>
+        Regex.Match(dictionary, $@"/{key}\s+(\d{{1,9}})\b", RegexOptions.CultureInvariant) is { Success: true } m ? int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : null;
+
+    [GeneratedRegex(@"(?<![0-9])(?<number>\d{1,10})[\s\0]+\d{1,5}[\s\0]+obj\b", RegexOptions.CultureInvariant)]
+    private static partial Regex ObjectHeader();
+
+    [GeneratedRegex(@"\A[\s\0]*(?<target>\d{1,10})[\s\0]+\d{1,5}[\s\0]+R[\s\0]*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex OnlyReference();
+
+    // FlateDecode alone, bare or as a one-element array (a chain of filters is left to PdfPig).
+    [GeneratedRegex(@"/Filter\s*(/(FlateDecode|Fl)\b|\[\s*/(FlateDecode|Fl)\s*\])", RegexOptions.CultureInvariant)]
+    private static partial Regex FlateOnly();
+
+    [GeneratedRegex(@"/Subtype\s*/Image\b", RegexOptions.CultureInvariant)]
+    private static partial Regex ImageSubtype();
+
+    [GeneratedRegex(@"/Subtype\s*/Form\b", RegexOptions.CultureInvariant)]
+    private static partial Regex FormSubtype();
+
+    // A content stream's "/Name Do": draw the XObject the resources bind to Name.
+    [GeneratedRegex(@"/(?<name>[^\s/\[\]<>(){}%]+)\s+Do\b", RegexOptions.CultureInvariant)]
+    private static partial Regex Drawn();
+
+    [GeneratedRegex(@"/XObject\s*<<(?<map>[^<>]*)>>", RegexOptions.CultureInvariant)]
+    private static partial Regex InlineXObjects();
+
+    [GeneratedRegex(@"/(?<name>[^\s/\[\]<>(){}%]+)\s+(?<target>\d{1,10})\s+\d{1,5}\s+R\b", RegexOptions.CultureInvariant)]
+    private static partial Regex NameBindings();
+
+    [GeneratedRegex(@"/Type\s*/ObjStm\b", RegexOptions.CultureInvariant)]
+    private static partial Regex ObjectStreamType();
+
+    [GeneratedRegex(@"\d+", RegexOptions.CultureInvariant)]
+    private static partial Regex Integers();
+}

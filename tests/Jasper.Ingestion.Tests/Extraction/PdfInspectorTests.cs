@@ -1,0 +1,105 @@
+using Jasper.Ingestion.Extraction;
+using Jasper.TestSupport;
+
+namespace Jasper.Ingestion.Tests.Extraction;
+
+/// <summary>
+/// The PDF checks that run before PdfPig opens a document: reference cycles (which PdfPig followed until the stack
+/// overflowed, ending the process), decompression bombs and page counts, each a named failure; ordinary PDFs pass.
+/// The inspector is called directly for the cycles, so that a regression fails these tests instead of killing the run.
+/// </summary>
+public sealed class PdfInspectorTests
+{
+    public static TheoryData<string, byte[]> Cycles => new()
+    {
+        { "an object that refers to itself", DocumentFactory.PdfWithReferenceCycle(1) },
+        { "two objects that refer to each other", DocumentFactory.PdfWithReferenceCycle(2) },
+        { "a cycle inside a compressed object stream", DocumentFactory.PdfWithCompressedReferenceCycle() },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cycles))]
+    public void A_reference_cycle_is_refused_before_pdfpig_follows_it(string name, byte[] pdf)
+    {
+        var error = Assert.Throws<DocumentException>(() => PdfInspector.Inspect(pdf, new ExtractionOptions()));
+
+        Assert.True(error.Kind == DocumentErrorKind.Corrupt, name);
+        Assert.StartsWith("corrupt: ", error.Reason, StringComparison.Ordinal);
+        Assert.Contains("refers to itself", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void Forms_that_draw_each_other_are_refused_before_pdfpig_draws_them(int forms)
+    {
+        // PdfPig caught a form drawing itself but recursed through two forms drawing each other until the stack overflowed.
+        var error = Assert.Throws<DocumentException>(() => PdfInspector.Inspect(DocumentFactory.PdfWithForms(forms, closeCycle: true), new ExtractionOptions()));
+
+        Assert.Equal(DocumentErrorKind.Corrupt, error.Kind);
+        Assert.Contains("draws itself", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Forms_nested_deeper_than_the_limit_are_too_deep_and_a_shallow_chain_passes()
+    {
+        var error = Assert.Throws<DocumentException>(() => PdfInspector.Inspect(DocumentFactory.PdfWithForms(300, closeCycle: false), new ExtractionOptions()));
+        Assert.Equal(DocumentErrorKind.TooDeep, error.Kind);
+        Assert.Contains("more than 256 deep", error.Message, StringComparison.Ordinal);
+
+        PdfInspector.Inspect(DocumentFactory.PdfWithForms(20, closeCycle: false), new ExtractionOptions());
+    }
+
+    [Fact]
+    public async Task Forms_that_share_their_page_resources_are_drawn()
+    {
+        var blocks = new List<TextBlock>();
+        await foreach (var block in new DocumentExtractor().ExtractAsync(_ => Task.FromResult<Stream>(new MemoryStream(DocumentFactory.PdfWithForms(3, closeCycle: false))), FileFormat.Pdf))
+        {
+            blocks.Add(block);
+        }
+
+        Assert.Contains("Drawn", string.Concat(blocks.Select(b => b.Text)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_decompression_bomb_is_refused_by_the_bytes_it_unpacks_to()
+    {
+        byte[] bomb = DocumentFactory.PdfBomb(16L << 20);
+        Assert.True(bomb.Length < 64 << 10, $"the PDF weighs {bomb.Length} bytes");
+
+        var error = Assert.Throws<DocumentException>(() => PdfInspector.Inspect(bomb, new ExtractionOptions { MaxUnpackedBytes = 8L << 20 }));
+
+        Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
+        Assert.Contains("unpacks to more than 8388608 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ordinary_pdfs_pass_and_a_compressed_stream_under_the_limit_passes()
+    {
+        PdfInspector.Inspect(DocumentFactory.Pdf(["One paragraph.", "Another one."]), new ExtractionOptions());
+        PdfInspector.Inspect(DocumentFactory.PdfBomb(1L << 20), new ExtractionOptions { MaxUnpackedBytes = 8L << 20 });
+    }
+
+    [Fact]
+    public async Task Through_the_extractor_a_cycle_is_a_named_failure_and_too_many_pages_are_too_large()
+    {
+        var extractor = new DocumentExtractor(new ExtractionOptions { MaxPdfPages = 2 });
+        var cycle = await Assert.ThrowsAsync<DocumentException>(() => ExtractAsync(extractor, DocumentFactory.PdfWithReferenceCycle(2)));
+        Assert.Equal(DocumentErrorKind.Corrupt, cycle.Kind);
+
+        string[] paragraphs = [.. Enumerable.Range(0, 200).Select(i => $"Paragraph {i} fills a line of the page.")];
+        var pages = await Assert.ThrowsAsync<DocumentException>(() => ExtractAsync(extractor, DocumentFactory.Pdf(paragraphs)));
+        Assert.Equal(DocumentErrorKind.TooLarge, pages.Kind);
+        Assert.Contains("pages, more than the limit of 2", pages.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task ExtractAsync(DocumentExtractor extractor, byte[] pdf)
+    {
+        await foreach (var block in extractor.ExtractAsync(_ => Task.FromResult<Stream>(new MemoryStream(pdf)), FileFormat.Pdf))
+        {
+            _ = block;
+        }
+    }
+}
