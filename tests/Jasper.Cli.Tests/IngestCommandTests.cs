@@ -1,3 +1,4 @@
+using System.Text;
 using Jasper.Ingestion.Vectors;
 using Jasper.TestSupport;
 
@@ -45,6 +46,55 @@ public sealed class IngestCommandTests
 
         Assert.True(result.ExitCode == 0, result.Error + result.Out);
         Assert.Single(Directory.GetFiles(dir.Combine("index"), "*.jsonl"));
+    }
+
+    [Fact]
+    public async Task Files_it_cannot_read_are_named_failures_and_the_rest_are_ingested()
+    {
+        using var dir = new TempDirectory();
+        string docs = Directory.CreateDirectory(dir.Combine("docs")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(docs, "good.txt"), "A good note about token compression.");
+        Shell($"printf 'A note whose name is Latin-1.' > \"$(printf '{docs}/caf\\351.txt')\""); // a name that is not UTF-8
+        Shell($"mkfifo '{docs}/pipe.txt'");                          // opening a FIFO waits for a writer for ever
+        File.CreateSymbolicLink(Path.Combine(docs, "zero.txt"), "/dev/zero"); // reading never ends
+
+        var result = await CliRunner.RunAsync("ingest", docs, "--model", TinyModels.Fp32, "--out", dir.Combine("index"));
+
+        Assert.True(result.ExitCode == 2, result.Error + result.Out);
+        Assert.Single(Directory.GetFiles(dir.Combine("index"), "*.jsonl"));
+        Assert.Matches(@"caf.\.txt\s+│ unreadable: the file name is not valid UTF-8", result.Out);
+        Assert.Matches(@"pipe\.txt\s+│ empty: no bytes to read", result.Out);
+        Assert.Matches(@"zero\.txt\s+│ empty: no bytes to read", result.Out);
+    }
+
+    [Fact]
+    public async Task Text_with_a_byte_order_mark_is_read_without_replacement_characters()
+    {
+        using var dir = new TempDirectory();
+        string docs = Directory.CreateDirectory(dir.Combine("docs")).FullName;
+        byte[] utf8Bom = [0xEF, 0xBB, 0xBF];
+        await File.WriteAllBytesAsync(Path.Combine(docs, "bom8.txt"), [.. utf8Bom, .. Encoding.UTF8.GetBytes("UTF-8 text after a mark.")]);
+        await File.WriteAllBytesAsync(Path.Combine(docs, "bom16be.txt"), [.. Encoding.BigEndianUnicode.GetPreamble(), .. Encoding.BigEndianUnicode.GetBytes("Big-endian text after a mark.")]);
+        await File.WriteAllBytesAsync(Path.Combine(docs, "bom16le.md"), [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes("# Little-endian Markdown\n\nAfter a mark.")]);
+        await File.WriteAllBytesAsync(Path.Combine(docs, "bom8.html"), [.. utf8Bom, .. Encoding.UTF8.GetBytes("<html><body><p>HTML after a mark.</p></body></html>")]);
+        await File.WriteAllBytesAsync(Path.Combine(docs, "bom8.md"), [.. utf8Bom, .. Encoding.UTF8.GetBytes("# Markdown after a mark\n\nBody.")]);
+
+        var result = await CliRunner.RunAsync("ingest", docs, "--model", TinyModels.Fp32, "--out", dir.Combine("index"));
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Out);
+        var texts = Directory.GetFiles(dir.Combine("index"), "*.jsonl").SelectMany(File.ReadLines).Select(VectorRecordSerializer.Parse).Select(r => r.Text).ToList();
+        Assert.Equal(5, texts.Count);
+        Assert.All(texts, t => Assert.DoesNotContain('\uFFFD', t));
+        Assert.All(texts, t => Assert.DoesNotContain('\uFEFF', t));
+        Assert.Contains(texts, t => t.StartsWith("Big-endian text", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("Little-endian Markdown", StringComparison.Ordinal));
+    }
+
+    private static void Shell(string command)
+    {
+        using var process = System.Diagnostics.Process.Start("bash", ["-c", command])!;
+        process.WaitForExit();
+        Assert.Equal(0, process.ExitCode);
     }
 
     [Fact]

@@ -23,4 +23,7 @@ public enum DocumentErrorKind
 
     /// <summary>Nested deeper than the configured limit: refused before a parser recurses into it.</summary>
     TooDeep,
+
+    /// <summary>The file could not be opened: gone, not permitted, or a name this platform cannot spell.</summary>
+    Unreadable,
 }

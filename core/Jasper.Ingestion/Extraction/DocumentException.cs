@@ -13,6 +13,6 @@ public sealed class DocumentException : Exception
     /// <summary>"unsupported: binary content (PNG image)" and the like.</summary>
     public string Reason => $"{KindName(Kind)}: {Message}";
 
-    /// <summary>The kind as reports spell it: empty, unsupported, corrupt, encoding, too-large, too-deep, failed.</summary>
+    /// <summary>The kind as reports spell it: empty, unsupported, corrupt, encoding, too-large, too-deep, unreadable, failed.</summary>
     public static string KindName(DocumentErrorKind kind) => string.Concat(kind.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }
