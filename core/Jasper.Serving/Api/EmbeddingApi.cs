@@ -29,6 +29,7 @@ public sealed partial class EmbeddingApi
     private readonly EmbeddingApiOptions _options;
     private readonly CompressionPolicyOptions _policyOptions;
     private readonly ILogger _logger;
+    private long _buffered;
 
     /// <summary>Creates the API over a model host.</summary>
     public EmbeddingApi(ModelHost host, EmbeddingApiOptions options, CompressionPolicyOptions policy, ILogger<EmbeddingApi>? logger = null)
@@ -38,6 +39,9 @@ public sealed partial class EmbeddingApi
         _policyOptions = policy;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
+
+    /// <summary>Request-body bytes the requests in flight hold now (see <see cref="EmbeddingApiOptions.MaxBufferedRequestBytes"/>).</summary>
+    public long BufferedRequestBytes => Interlocked.Read(ref _buffered);
 
     /// <summary><c>POST /v1/embeddings</c>.</summary>
     public Task<ApiResponse> OpenAIEmbeddingsAsync(Stream body, CancellationToken cancellationToken = default) => HandleAsync(body, native: false, cancellationToken);
@@ -131,9 +135,10 @@ public sealed partial class EmbeddingApi
             return NotReady();
         }
 
+        var held = new HeldBytes();
         try
         {
-            byte[] bytes = await ReadAsync(body, cancellationToken).ConfigureAwait(false);
+            byte[] bytes = await ReadAsync(body, held, cancellationToken).ConfigureAwait(false);
             var request = native ? EmbeddingRequestParser.ParseNative(bytes) : EmbeddingRequestParser.ParseOpenAI(bytes);
             var encoder = _host.Encoder;
             var prepared = Prepare(encoder, request);
@@ -167,9 +172,15 @@ public sealed partial class EmbeddingApi
             LogFailure(_logger, ex);
             return Error(new ApiException(500, "The server failed to compute the embeddings.", type: "server_error"));
         }
+        finally
+        {
+            Interlocked.Add(ref _buffered, -held.Bytes); // the body, and what was parsed from it, is no longer held
+        }
     }
 
-    private async Task<byte[]> ReadAsync(Stream body, CancellationToken cancellationToken)
+    // Reads the body, counting each chunk against the request's limit and, with every other request's, against the
+    // limit of what all requests may hold at once.
+    private async Task<byte[]> ReadAsync(Stream body, HeldBytes held, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
@@ -181,10 +192,23 @@ public sealed partial class EmbeddingApi
                 throw new ApiException(413, $"The request body is larger than the limit of {_options.MaxRequestBytes} bytes.", code: "payload_too_large");
             }
 
+            if (Interlocked.Add(ref _buffered, read) > _options.MaxBufferedRequestBytes)
+            {
+                Interlocked.Add(ref _buffered, -read);
+                throw new ServerBusyException($"The requests in flight hold {_options.MaxBufferedRequestBytes} bytes of bodies, the server's limit; retry shortly.");
+            }
+
+            held.Bytes += read;
             buffer.Write(chunk, 0, read);
         }
 
         return buffer.ToArray();
+    }
+
+    // What one request has counted against the shared limit, given back when it is answered.
+    private sealed class HeldBytes
+    {
+        public long Bytes { get; set; }
     }
 
     private List<PreparedText> Prepare(JasperEncoder encoder, EmbeddingRequest request)

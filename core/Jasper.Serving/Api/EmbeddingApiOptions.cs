@@ -15,6 +15,13 @@ public sealed class EmbeddingApiOptions
     /// <summary>Largest request body.</summary>
     public long MaxRequestBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// Most request-body bytes all requests in flight may hold together, counted as bodies are read and released when
+    /// each request is answered: past it a request gets 429 <c>server_busy</c> with Retry-After, where 64 bodies of
+    /// 15 MB once held 3.4 GB.
+    /// </summary>
+    public long MaxBufferedRequestBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Seconds a client is told to wait (Retry-After) while the model loads.</summary>
     public int RetryAfterSeconds { get; set; } = 10;
 }
