@@ -16,8 +16,9 @@ public sealed class ExtractionOptions
     public long MaxUnpackedBytes { get; set; } = 256L << 20;
 
     /// <summary>
-    /// Deepest XML nesting a packaged document may have. Parsers recurse once per level and a stack overflow ends the
-    /// process, so deeper documents are refused by a streaming scan before any parser sees them.
+    /// Deepest nesting a document may have: a packaged document's XML, an HTML page's elements, a PDF's forms. Parsers
+    /// recurse once per level (a stack overflow ends the process) or check every open level at each step (work that
+    /// grows with the depth squared), so deeper documents are refused by a forward scan before any parser sees them.
     /// </summary>
     public int MaxNestingDepth { get; set; } = 256;
 

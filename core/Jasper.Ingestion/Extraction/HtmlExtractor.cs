@@ -8,9 +8,9 @@ namespace Jasper.Ingestion.Extraction;
 /// <summary>
 /// HTML through AngleSharp (which also honours the page's declared charset): the visible text of the body, one
 /// block per heading, paragraph, list item, cell and other block element; script, style, templates and hidden
-/// elements are left out.
+/// elements are left out. <see cref="HtmlInspector"/> checks the nesting first.
 /// </summary>
-internal sealed class HtmlExtractor : IDocumentExtractor
+internal sealed class HtmlExtractor(ExtractionOptions options) : IDocumentExtractor
 {
     private static readonly HashSet<string> Invisible = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -29,12 +29,16 @@ internal sealed class HtmlExtractor : IDocumentExtractor
     /// <inheritdoc />
     public async IAsyncEnumerable<TextBlock> ExtractAsync(Stream content, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var document = await new HtmlParser().ParseDocumentAsync(content, cancellationToken).ConfigureAwait(false);
+        using var buffered = new MemoryStream();
+        await content.CopyToAsync(buffered, cancellationToken).ConfigureAwait(false); // at most the parsed-document limit
+        HtmlInspector.Inspect(buffered.ToArray(), options.MaxNestingDepth); // before AngleSharp, whose work grows with the depth squared
+        buffered.Position = 0;
+        using var document = await new HtmlParser().ParseDocumentAsync(buffered, cancellationToken).ConfigureAwait(false);
         var builder = new BlockBuilder();
         var current = new StringBuilder();
         if (document.Body is not null)
         {
-            Walk(document.Body, builder, current, preformatted: false);
+            Walk(document.Body, builder, current);
         }
 
         Flush(builder, current, TextBlockKind.Paragraph, preformatted: false);
@@ -44,10 +48,27 @@ internal sealed class HtmlExtractor : IDocumentExtractor
         }
     }
 
-    private static void Walk(INode node, BlockBuilder builder, StringBuilder current, bool preformatted)
+    // The body in document order, with an explicit stack: elements nest as deep as the page does (100,000 <div>s),
+    // and a recursive walk overflowed the stack, which ends the process. A block flushes the text before it on the
+    // way in and its own text on the way out.
+    private static void Walk(INode body, BlockBuilder builder, StringBuilder current)
     {
-        foreach (var child in node.ChildNodes)
+        var stack = new Stack<Frame>();
+        stack.Push(new Frame(body, 0, Preformatted: false, FlushAs: null));
+        while (stack.TryPop(out var frame))
         {
+            if (frame.Next >= frame.Node.ChildNodes.Length)
+            {
+                if (frame.FlushAs is TextBlockKind kind)
+                {
+                    Flush(builder, current, kind, frame.Preformatted);
+                }
+
+                continue;
+            }
+
+            stack.Push(frame with { Next = frame.Next + 1 });
+            var child = frame.Node.ChildNodes[frame.Next];
             if (child is IText text)
             {
                 current.Append(text.Data);
@@ -61,23 +82,26 @@ internal sealed class HtmlExtractor : IDocumentExtractor
             }
 
             bool heading = element.LocalName.Length == 2 && element.LocalName[0] == 'h' && char.IsAsciiDigit(element.LocalName[1]);
-            bool pre = preformatted || element.LocalName == "pre";
+            bool pre = frame.Preformatted || element.LocalName == "pre";
             if (element.LocalName == "br")
             {
                 current.Append('\n');
             }
             else if (heading || Blocks.Contains(element.LocalName))
             {
-                Flush(builder, current, TextBlockKind.Paragraph, preformatted);
-                Walk(element, builder, current, pre);
-                Flush(builder, current, heading ? TextBlockKind.Heading : TextBlockKind.Paragraph, pre);
+                Flush(builder, current, TextBlockKind.Paragraph, frame.Preformatted);
+                stack.Push(new Frame(element, 0, pre, heading ? TextBlockKind.Heading : TextBlockKind.Paragraph));
             }
             else
             {
-                Walk(element, builder, current, preformatted);
+                stack.Push(new Frame(element, 0, frame.Preformatted, FlushAs: null));
             }
         }
     }
+
+    // An element being walked: the next child to visit, whether it is inside <pre>, and how its text is flushed at its
+    // end (null: it is inline, its text runs on).
+    private sealed record Frame(INode Node, int Next, bool Preformatted, TextBlockKind? FlushAs);
 
     // White space collapses over the whole block (as a browser renders it), except in <pre>.
     private static void Flush(BlockBuilder builder, StringBuilder current, TextBlockKind kind, bool preformatted)

@@ -20,7 +20,7 @@ internal sealed class MarkdownExtractor : IDocumentExtractor
         using var reader = StrictTextDecoder.CreateReader(content);
         string markdown = await StrictTextDecoder.GuardAsync(() => reader.ReadToEndAsync(cancellationToken)).ConfigureAwait(false);
         var builder = new BlockBuilder();
-        foreach (var block in Markdown.Parse(markdown, Pipeline).Descendants<LeafBlock>())
+        foreach (var block in Parse(markdown).Descendants<LeafBlock>())
         {
             switch (block)
             {
@@ -42,19 +42,43 @@ internal sealed class MarkdownExtractor : IDocumentExtractor
         }
     }
 
+    private static MarkdownDocument Parse(string markdown)
+    {
+        try
+        {
+            return Markdown.Parse(markdown, Pipeline);
+        }
+        catch (ArgumentException ex)
+        {
+            // Markdig refuses nesting past its depth limit (thousands of '>' or nested lists) rather than recursing into it.
+            throw new DocumentException(DocumentErrorKind.TooDeep, $"the Markdown nests elements deeper than its parser allows ({ex.Message})", ex);
+        }
+    }
+
+    // The text of the inlines in document order, walked with an explicit stack: inlines nest as deep as the markup
+    // does (100,000 brackets or asterisks), and a recursive walk overflowed the stack, which ends the process.
     private static string InlineText(ContainerInline? container)
     {
         var text = new StringBuilder();
-        Append(container, text);
+        var pending = new Stack<Inline>();
+        if (container is not null)
+        {
+            pending.Push(container);
+        }
+
+        while (pending.TryPop(out var inline))
+        {
+            Append(inline, text, pending);
+        }
+
         return text.ToString();
     }
 
-    private static void Append(Inline? inline, StringBuilder text)
+    // Appends a leaf's text, or schedules a container's children (pushed last first, so they pop in order).
+    private static void Append(Inline inline, StringBuilder text, Stack<Inline> pending)
     {
         switch (inline)
         {
-            case null:
-                return;
             case LiteralInline literal:
                 text.Append(literal.Content.ToString());
                 break;
@@ -71,9 +95,9 @@ internal sealed class MarkdownExtractor : IDocumentExtractor
                 text.Append(entity.Transcoded.ToString());
                 break;
             case ContainerInline container:
-                for (var child = container.FirstChild; child is not null; child = child.NextSibling)
+                for (var child = container.LastChild; child is not null; child = child.PreviousSibling)
                 {
-                    Append(child, text);
+                    pending.Push(child);
                 }
 
                 break;

@@ -167,6 +167,25 @@ public sealed class DocumentExtractorTests : IDisposable
     }
 
     [Fact]
+    public async Task Html_and_markdown_nested_a_hundred_thousand_deep_are_named_or_read_without_recursion()
+    {
+        // Walking these trees recursively overflowed the stack, which ends the process; AngleSharp's own work on the page
+        // grows with the depth squared (five minutes for this one), so it is refused before it is parsed.
+        await File.WriteAllTextAsync(_dir.Combine("deep.html"), "<html><body>" + string.Concat(Enumerable.Repeat("<div><b>", 50_000)) + "deep text" + string.Concat(Enumerable.Repeat("</b></div>", 50_000)) + "</body></html>");
+        await File.WriteAllTextAsync(_dir.Combine("sloppy.html"), "<html><body><ul>" + string.Concat(Enumerable.Repeat("<li><p>An item left open", 2_000)) + "</ul><div><div><span>deep text</span></div></div></body></html>");
+        await File.WriteAllTextAsync(_dir.Combine("emphasis.md"), new string('*', 100_000) + "deep text" + new string('*', 100_000) + "\n");
+        await File.WriteAllTextAsync(_dir.Combine("quotes.md"), new string('>', 100_000) + " deep text\n");
+
+        var page = await Assert.ThrowsAsync<DocumentException>(() => ExtractAsync("deep.html"));
+        Assert.Equal(DocumentErrorKind.TooDeep, page.Kind);
+        Assert.Contains("more than 256 deep", page.Message, StringComparison.Ordinal);
+        Assert.Contains("deep text", await ExtractAsync("sloppy.html"), StringComparison.Ordinal); // unclosed <li> and <p> do not nest
+        Assert.Contains("deep text", await ExtractAsync("emphasis.md"), StringComparison.Ordinal);
+        var quotes = await Assert.ThrowsAsync<DocumentException>(() => ExtractAsync("quotes.md"));
+        Assert.Equal(DocumentErrorKind.TooDeep, quotes.Kind);
+    }
+
+    [Fact]
     public async Task An_encrypted_pdf_is_a_named_failure()
     {
         await File.WriteAllBytesAsync(_dir.Combine("locked.pdf"), DocumentFactory.EncryptedPdf());
