@@ -105,11 +105,13 @@ public sealed class HubClientTests
         using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         silent.Start();
         var held = new System.Collections.Concurrent.ConcurrentQueue<System.Net.Sockets.TcpClient>();
+        using var accepted = new SemaphoreSlim(0);
         _ = Task.Run(async () =>
         {
             while (true)
             {
                 held.Enqueue(await silent.AcceptTcpClientAsync()); // accepted, never answered
+                accepted.Release();
             }
         });
         var endpoint = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}/");
@@ -121,6 +123,10 @@ public sealed class HubClientTests
 
         Assert.Contains("did not answer within 0.3 s", error.Message, StringComparison.Ordinal);
         Assert.Contains("2 attempts", error.Message, StringComparison.Ordinal);
+
+        // The second connection can reach the listener's backlog before the accept loop takes it: wait for both.
+        await accepted.WaitAsync(guard.Token);
+        await accepted.WaitAsync(guard.Token);
         Assert.Equal(2, held.Count);
     }
 
