@@ -35,7 +35,7 @@ internal static class BenchCommand
         var json = new Option<string?>("--json") { Description = "Write the results as JSON." };
         var plot = new Option<string?>("--plot") { Description = "Draw throughput against ratio (PNG)." };
         var markdown = new Option<string?>("--markdown") { Description = "Write the report as Markdown." };
-        var readme = new Option<string?>("--readme") { Description = $"Replace the README section between {BenchReport.StartMarker} and {BenchReport.EndMarker} (a GPU run: <!-- jasper bench cuda: start --> and its end) with the report." };
+        var readme = new Option<string?>("--readme") { Description = $"Replace the README section between {BenchReport.StartMarker} and {BenchReport.EndMarker} (a CUDA run: {BenchReport.Markers("cuda").Start} and its end) with the report." };
         var command = new Command("bench", "Measure throughput, the MatMul limit, the PyTorch peer, start-up, memory and serving in one run.")
         {
             model, random, tokenizer, precision, tokens, ratios, device, batchTokens, texts, seconds, noPeer, python, noStartup, serveClients, serveSeconds, work, json, plot, markdown, readme,

@@ -125,12 +125,12 @@ internal static class BenchReport
         {
             foreach (var c in p.Cells)
             {
-                var peers = dtypes.Select(d => c.Peers.FirstOrDefault(x => x.Dtype == d));
                 md.Append(CultureInfo.InvariantCulture,
                     $"| {p.Precision} | {c.Tokens} | {c.Ratio:0.##} | {c.Positions} | {c.TokensPerSecond:0} | {c.MillisecondsPerText:0.0} | {c.Gflops:0} | {c.FractionOfLimit:P0} of {c.LimitGflops:0} | {c.SpeedupOverRatio1:0.00} | ");
-                foreach (var x in peers)
+                foreach (string dtype in dtypes)
                 {
-                    md.Append(CultureInfo.InvariantCulture, $"{Optional(x?.TokensPerSecond, "0")} | {Optional(x is null ? null : c.TokensPerSecond / x.TokensPerSecond, "0.00")} | {Optional(x?.Cosine, "0.000000")} | ");
+                    var x = c.Peers.FirstOrDefault(peer => peer.Dtype == dtype);
+                    md.Append(CultureInfo.InvariantCulture, $"{Optional(x?.TokensPerSecond, "0")} | {Optional(c.TimesPeerIn(dtype), "0.00")} | {Optional(x?.Cosine, "0.000000")} | ");
                 }
 
                 md.AppendLine(CultureInfo.InvariantCulture, $"{Optional(c.WorstCosineToFp32, "0.000000")} |");

@@ -248,6 +248,6 @@ internal sealed class BenchRunner
 
     private static string Describe(BenchVariant variant, CellResult c) =>
         FormattableString.Invariant($"{variant.Label} {c.Tokens} tokens ratio {c.Ratio:0.##} ({c.Positions} positions): {c.TokensPerSecond:0} tokens/s, {c.Gflops:0} GFLOP/s = {c.FractionOfLimit:P0} of {c.LimitGflops:0}") +
-        string.Concat(c.Peers.Select(p => FormattableString.Invariant($"; peer {p.Dtype} {p.TokensPerSecond:0} tokens/s ({c.TokensPerSecond / p.TokensPerSecond:0.00}x), cosine {p.Cosine:0.000000}"))) +
+        string.Concat(c.Peers.Select(p => FormattableString.Invariant($"; peer {p.Dtype} {p.TokensPerSecond:0} tokens/s ({c.TimesPeerIn(p.Dtype):0.00}x), cosine {p.Cosine:0.000000}"))) +
         (c.WorstCosineToFp32 is double cos ? FormattableString.Invariant($"; cosine to fp32 {cos:0.000000}") : string.Empty);
 }

@@ -30,8 +30,16 @@ public static class GraphAttentions
     public static GraphAttention DefaultFor(ModelPrecision precision) => precision == ModelPrecision.Fp16 ? GraphAttention.Fused : GraphAttention.Explicit;
 
     /// <summary>Parses <c>explicit</c> or <c>fused</c>.</summary>
-    public static GraphAttention Parse(string name) =>
-        Enum.GetValues<GraphAttention>().FirstOrDefault(a => string.Equals(a.ToName(), name, StringComparison.OrdinalIgnoreCase), (GraphAttention)(-1)) is var attention && Enum.IsDefined(attention)
-            ? attention
-            : throw new ArgumentException($"Unknown attention '{name}'; use explicit or fused.", nameof(name));
+    public static GraphAttention Parse(string name)
+    {
+        foreach (var attention in Enum.GetValues<GraphAttention>())
+        {
+            if (string.Equals(attention.ToName(), name, StringComparison.OrdinalIgnoreCase))
+            {
+                return attention;
+            }
+        }
+
+        throw new ArgumentException($"Unknown attention '{name}'; use explicit or fused.", nameof(name));
+    }
 }

@@ -22,8 +22,9 @@ public sealed class JasperEncoderOptions
     public const int CpuBatchTokenBudget = 8192;
 
     /// <summary>
-    /// A GPU's default budget: 65,536 tokens (64 texts of 1,024) fill an H100's tensor cores, where 8,192 leave them
-    /// idle between launches, and need about 3 GB of activations in the fused fp16 graph.
+    /// A GPU's default budget: 65,536 tokens, 64 texts of 1,024. A GPU wants far larger batches than a CPU; the H200
+    /// bench ran its batches of 32 texts of 1,024 under it. It is fixed, not read from the device's free memory (which
+    /// was not measured), so a small GPU may need a lower budget.
     /// </summary>
     public const int GpuBatchTokenBudget = 65536;
 

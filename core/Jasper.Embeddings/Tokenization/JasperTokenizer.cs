@@ -24,7 +24,6 @@ public sealed class JasperTokenizer
     // 3-byte syllable). The length bound divides by it so that it holds for the normalized text too.
     private const int NfcShrinkFactor = 3;
 
-    private readonly BpeTokenizer _bpe;
     /// <summary>
     /// The longest piece (in UTF-16 characters) the pre-tokenizer hands to BPE; longer runs of one category (a word
     /// without spaces, CJK without punctuation, a whitespace run) are cut into pieces of this length. BPE is quadratic
@@ -35,6 +34,7 @@ public sealed class JasperTokenizer
     /// </summary>
     public const int MaxPieceLength = 2048;
 
+    private readonly BpeTokenizer _bpe;
     private readonly int _longestTokenBytes;
 
     private JasperTokenizer(BpeTokenizer bpe, PostProcessorTemplate template, IReadOnlyList<AddedToken> addedTokens, int padTokenId, int longestTokenBytes)

@@ -36,25 +36,32 @@ internal sealed class QwenPreTokenizer : PreTokenizer
         return pieces;
     }
 
-    // Cuts the pieces from index `from` on that are longer than the cap, in place and in order.
+    // Cuts the pieces from index `from` on that are longer than the cap, in order. The pieces are laid out again
+    // once (inserting each cut into the list would move the rest of it every time).
     private static void CapLengths(ReadOnlySpan<char> text, List<(int Offset, int Length)> pieces, int from)
     {
-        for (int i = from; i < pieces.Count; i++)
+        if (!pieces.Skip(from).Any(p => p.Length > JasperTokenizer.MaxPieceLength))
         {
-            var (offset, length) = pieces[i];
-            if (length <= JasperTokenizer.MaxPieceLength)
-            {
-                continue;
-            }
+            return;
+        }
 
-            int cut = JasperTokenizer.MaxPieceLength;
-            if (char.IsLowSurrogate(text[offset + cut]))
+        var scanned = pieces.GetRange(from, pieces.Count - from);
+        pieces.RemoveRange(from, scanned.Count);
+        foreach (var (start, length) in scanned)
+        {
+            int offset = start;
+            for (int left = length; left > 0;)
             {
-                cut--; // keep the pair together
-            }
+                int cut = Math.Min(left, JasperTokenizer.MaxPieceLength);
+                if (cut < left && char.IsLowSurrogate(text[offset + cut]))
+                {
+                    cut--; // keep the pair together
+                }
 
-            pieces[i] = (offset, cut);
-            pieces.Insert(i + 1, (offset + cut, length - cut));
+                pieces.Add((offset, cut));
+                offset += cut;
+                left -= cut;
+            }
         }
     }
 }

@@ -81,12 +81,19 @@ internal sealed class TextChunker
     // each window of the text is tokenized once and gives every cut that falls in it (a 4 MB paragraph re-counted
     // after every cut took minutes). A cut is kept only where the window tokenizes as the whole text would: the text
     // is cut into the same pre-token pieces (each at most MaxPieceLength long) up to the window's last two, which a
-    // margin of two pieces keeps clear of the cut.
+    // margin of two pieces keeps clear of the cut. Most sentences fit the target and are only counted.
     private IEnumerable<Piece> SplitLong(string text, long start, Boundary boundary)
     {
         const int Margin = (2 * JasperTokenizer.MaxPieceLength) + 1;
         int target = _options.TargetTokens;
-        long window = Math.Max(WindowLength, (8L * target) + Margin);
+        long firstWindow = Math.Max(WindowLength, (8L * target) + Margin);
+        if (text.Length > 0 && text.Length <= firstWindow && _tokenizer.CountTokens(text) is int all && all <= target)
+        {
+            yield return new Piece(start, text, all, boundary);
+            yield break;
+        }
+
+        long window = firstWindow;
         for (int at = 0; at < text.Length;)
         {
             string slice = text.Substring(at, (int)Math.Min(window, text.Length - at));
@@ -121,14 +128,15 @@ internal sealed class TextChunker
                     break; // not provably exact this close to the window's end: go on in the next one
                 }
 
-                yield return new Piece(start + at + from, slice[from..cut], TokensUpTo(ends, first, cut), boundary);
+                int tokens = TokensUpTo(ends, first, cut);
+                yield return new Piece(start + at + from, slice[from..cut], tokens, boundary);
                 boundary = Boundary.Token;
-                first += TokensUpTo(ends, first, cut);
+                first += tokens;
                 from = cut;
             }
 
             // A window that gave no cut was too short for one: the next, from the same place, is twice as long.
-            window = from == 0 ? window * 2 : Math.Max(WindowLength, (8L * target) + Margin);
+            window = from == 0 ? window * 2 : firstWindow;
             at += from;
         }
     }

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Jasper.Ingestion.Extraction;
 
 /// <summary>
-/// Base of the extractors whose parsers need the whole document in memory (PDF, Word). Size limits are checked
+/// Base of the extractors whose parsers need the whole document in memory (PDF, Word, HTML). Size limits are checked
 /// before this point (<see cref="DocumentExtractor.DetectAsync"/>), so the buffer is bounded.
 /// </summary>
 internal abstract class BufferedDocumentExtractor : IDocumentExtractor

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -10,7 +9,7 @@ namespace Jasper.Ingestion.Extraction;
 /// block per heading, paragraph, list item, cell and other block element; script, style, templates and hidden
 /// elements are left out. <see cref="HtmlInspector"/> checks the nesting first.
 /// </summary>
-internal sealed class HtmlExtractor(ExtractionOptions options) : IDocumentExtractor
+internal sealed class HtmlExtractor(ExtractionOptions options) : BufferedDocumentExtractor
 {
     private static readonly HashSet<string> Invisible = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -24,16 +23,14 @@ internal sealed class HtmlExtractor(ExtractionOptions options) : IDocumentExtrac
     };
 
     /// <inheritdoc />
-    public FileFormat Format => FileFormat.Html;
+    public override FileFormat Format => FileFormat.Html;
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<TextBlock> ExtractAsync(Stream content, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    protected override IReadOnlyList<TextBlock> Extract(MemoryStream content)
     {
-        using var buffered = new MemoryStream();
-        await content.CopyToAsync(buffered, cancellationToken).ConfigureAwait(false); // at most the parsed-document limit
-        HtmlInspector.Inspect(buffered.ToArray(), options.MaxNestingDepth); // before AngleSharp, whose work grows with the depth squared
-        buffered.Position = 0;
-        using var document = await new HtmlParser().ParseDocumentAsync(buffered, cancellationToken).ConfigureAwait(false);
+        // Before AngleSharp, whose work grows with the depth squared.
+        HtmlInspector.Inspect(content.GetBuffer().AsSpan(0, (int)content.Length), options.MaxNestingDepth);
+        using var document = new HtmlParser().ParseDocument(content);
         var builder = new BlockBuilder();
         var current = new StringBuilder();
         if (document.Body is not null)
@@ -42,10 +39,7 @@ internal sealed class HtmlExtractor(ExtractionOptions options) : IDocumentExtrac
         }
 
         Flush(builder, current, TextBlockKind.Paragraph, preformatted: false);
-        foreach (var block in builder.Build("the page has no visible text"))
-        {
-            yield return block;
-        }
+        return builder.Build("the page has no visible text");
     }
 
     // The body in document order, with an explicit stack: elements nest as deep as the page does (100,000 <div>s),

@@ -27,7 +27,7 @@ internal static class HtmlInspector
     };
 
     /// <summary>Throws <see cref="DocumentErrorKind.TooDeep"/> when the page nests deeper than <paramref name="maxDepth"/>.</summary>
-    public static void Inspect(byte[] html, int maxDepth)
+    public static void Inspect(ReadOnlySpan<byte> html, int maxDepth)
     {
         string text = Decode(html);
         int depth = 0;
@@ -97,8 +97,8 @@ internal static class HtmlInspector
     }
 
     // Tags are ASCII: one char per byte reads them in any ASCII-compatible charset; UTF-16 is decoded as such.
-    private static string Decode(byte[] html) =>
-        html.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) ? Encoding.Unicode.GetString(html)
-        : html.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) ? Encoding.BigEndianUnicode.GetString(html)
+    private static string Decode(ReadOnlySpan<byte> html) =>
+        html.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) ? Encoding.Unicode.GetString(html)
+        : html.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) ? Encoding.BigEndianUnicode.GetString(html)
         : Encoding.Latin1.GetString(html);
 }

@@ -62,8 +62,9 @@ internal static partial class PdfInspector
             }
 
             bool form = FormSubtype().IsMatch(dictionary);
-            byte[]? contents = Unpack(pdf, data, dataEnd - data, dictionary, options, keep: form || ObjectStreamType().IsMatch(dictionary), ref unpacked);
-            if (contents is not null && ObjectStreamType().IsMatch(dictionary))
+            bool objectStream = ObjectStreamType().IsMatch(dictionary);
+            byte[]? contents = Unpack(pdf, data, dataEnd - data, dictionary, options, keep: form || objectStream, ref unpacked);
+            if (contents is not null && objectStream)
             {
                 RecordCompressed(aliases, bodies, contents, dictionary);
             }
