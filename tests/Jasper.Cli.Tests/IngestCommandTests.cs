@@ -128,6 +128,10 @@ public sealed class IngestCommandTests
         Assert.Equal(3, lines.Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\d\. ")));
         var scores = lines.Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\d\. ")).Select(l => double.Parse(l.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(scores.OrderDescending(), scores);
+
+        // (query prompt + text).strip(), as sentence-transformers tokenizes it: whitespace after the text changes nothing.
+        var padded = await CliRunner.RunAsync("search", record.Text + "\n\u3000\u001f", "--index", dir.Combine("index"), "--model", TinyModels.Fp32, "-k", "3");
+        Assert.Equal(result.Out, padded.Out);
     }
 
     [Fact]

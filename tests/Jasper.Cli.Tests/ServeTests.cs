@@ -143,6 +143,29 @@ public sealed class ServeTests : IClassFixture<ServeTests.Server>
     }
 
     [Fact]
+    public async Task Both_routes_strip_the_whitespace_around_a_text_as_the_reference_does()
+    {
+        // Golden texts with whitespace around them; their reference vectors were computed on (prompt + text).strip().
+        var golden = Goldens.ModelCases.Where(c => c.Text != c.Text.Trim()).ToList();
+        Assert.NotEmpty(golden);
+        using var http = Client();
+        foreach (var c in golden)
+        {
+            var expected = c.Results.Single(r => r.Ratio == 0.5);
+            var native = await PostAsync(http, "api/embed", JsonSerializer.Serialize(new { input = c.Text, prompt_name = c.PromptName, compression_ratio = 0.5 }));
+            var item = native.Json.GetProperty("data")[0];
+            Assert.Equal(c.Ids.Length, item.GetProperty("tokens").GetInt32());
+            Assert.True(VectorMath.Cosine(expected.Embedding, Floats(item.GetProperty("embedding"))) >= 0.9999, c.Text);
+        }
+
+        // The OpenAI route has no prompt: " text\n" is "text" there.
+        var client = new EmbeddingClient("jasper", new ApiKeyCredential(Key), new OpenAIClientOptions { Endpoint = new Uri(_server.Instance.Address, "api/v1") });
+        var vectors = (await client.GenerateEmbeddingsAsync([" What is token compression?\n", "What is token compression?", "\u001f\u3000What is token compression?\t"])).Value;
+        Assert.Equal(vectors[1].ToFloats().ToArray(), vectors[0].ToFloats().ToArray());
+        Assert.Equal(vectors[1].ToFloats().ToArray(), vectors[2].ToFloats().ToArray());
+    }
+
+    [Fact]
     public async Task Keys_are_required_except_for_health_and_info_describes_the_model()
     {
         using var anonymous = new HttpClient { BaseAddress = _server.Instance.Address };
@@ -228,6 +251,8 @@ public sealed class ServeTests : IClassFixture<ServeTests.Server>
         using var http = Client();
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, "api/v1/embeddings", """{"input": "still serving"}""")).Status);
     }
+
+    private static float[] Floats(JsonElement vector) => vector.EnumerateArray().Select(v => v.GetSingle()).ToArray();
 
     private HttpClient Client()
     {

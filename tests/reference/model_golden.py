@@ -39,7 +39,12 @@ def main(checkpoint, inputs_path, out_path):
     with open(inputs_path) as f:
         inputs = json.load(f)
     cases = []
+    prompts = {"document": "", "query": inputs["query_prompt"]}
     for case in inputs["cases"]:
+        # The JavaScript side stripped prompt + text as it believes Python does; Python decides.
+        expected = (prompts[case["prompt_name"]] + case["text"]).strip()
+        if case["input"] != expected:
+            raise SystemExit(f"input {case['input']!r} is not Python's strip() of prompt + text ({expected!r})")
         results = {}
         for ratio in RATIOS:
             vector, compressed = model.embed(case["ids"], ratio)

@@ -305,8 +305,26 @@ writeFileSync(process.argv[2], JSON.stringify({
 }, null, 1) + "\n");
 
 // Model parity inputs: texts cut from long prose to exact token lengths around the compression threshold and
-// across the trained range, plus a few with the query prompt.
+// across the trained range, plus a few with the query prompt and a few with surrounding whitespace.
 const queryPrompt = "Instruct: Given a web search query, retrieve relevant passages that answer the query\nQuery: ";
+
+// sentence-transformers tokenizes `(prompt + text).strip()`: Python's str.strip() removes the characters for which
+// str.isspace() holds (Unicode White_Space plus U+001C..U+001F). model_golden.py checks each `input` against
+// Python's own strip(), so this list cannot drift from Python's.
+const pythonWhitespace = new Set([..."\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"]);
+function pythonStrip(text) {
+  const points = [...text];
+  let start = 0;
+  let end = points.length;
+  while (start < end && pythonWhitespace.has(points[start])) start++;
+  while (end > start && pythonWhitespace.has(points[end - 1])) end--;
+  return points.slice(start, end).join("");
+}
+const prompts = { document: "", query: queryPrompt };
+function modelCase(text, promptName, note) {
+  const input = pythonStrip(prompts[promptName] + text);
+  return { text, prompt_name: promptName, input, ids: encode(input), ...(note ? { note } : {}) };
+}
 const modelSource = [prose, chinese.join(""), code.join("\n"), randomTexts(40, 99).join(" ")].join("\n\n").repeat(12);
 
 // Slices by code point, never inside a surrogate pair.
@@ -322,7 +340,8 @@ function prefixWithTokens(source, target) {
   // Token counts are not strictly monotone in the prefix length (a merge can swallow a character): look around.
   for (let d = 0; d < 20; d++) {
     for (const end of [lo + d, lo - d]) {
-      if (end > 0 && encode(prefix(end)).length === target) return prefix(end);
+      // A text with surrounding whitespace would be stripped to fewer tokens than its target.
+      if (end > 0 && pythonStrip(prefix(end)) === prefix(end) && encode(prefix(end)).length === target) return prefix(end);
     }
   }
   return null;
@@ -339,13 +358,15 @@ function textWithTokens(points, start, target) {
 
 const lengths = [1, 5, 20, 60, 79, 80, 81, 82, 85, 96, 100, 128, 150, 200, 256, 300, 333, 400, 450, 512, 513, 600, 700, 768, 800, 900, 960, 1000, 1023, 1024];
 const modelPoints = [...modelSource];
-const modelCases = lengths.map((target, i) => {
-  const text = textWithTokens(modelPoints, (i * 997) % 20000, target);
-  return { text, prompt_name: "document", ids: encode(text) };
-});
+const modelCases = lengths.map((target, i) => modelCase(textWithTokens(modelPoints, (i * 997) % 20000, target), "document"));
 for (const [i, text] of ["What is token compression?", "向量数据库如何工作？", modelPoints.slice(5000, 5600).join("")].entries()) {
-  modelCases.push({ text, prompt_name: "query", ids: encode(queryPrompt + text), note: `query ${i}` });
+  modelCases.push(modelCase(text, "query", `query ${i}`));
 }
+// Whitespace around the text, including U+001C..U+001F (which .NET's string.Trim() keeps) and U+3000: the prompt
+// keeps a query's leading whitespace inside the input, and only the outer ends are stripped.
+modelCases.push(modelCase(" What is token compression?\n", "query", "whitespace 0"));
+modelCases.push(modelCase("\x1c\t 向量数据库如何工作？\u3000\r\n", "document", "whitespace 1"));
+modelCases.push(modelCase(`\n\n${modelPoints.slice(9000, 9400).join("").trim()}\x1f\xa0 `, "document", "whitespace 2"));
 
 writeFileSync(process.argv[3], JSON.stringify({ query_prompt: queryPrompt, cases: modelCases }, null, 1) + "\n");
 console.error(`${cases.length} tokenizer cases (${cases.filter((c) => c.ids.length >= 1000).length} of 1,000+ tokens), ` +

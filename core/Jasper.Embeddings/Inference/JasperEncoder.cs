@@ -108,15 +108,19 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         return Task.Run<IReadOnlyList<TextEmbedding>>(() => Run(texts, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Tokenizes one input as the model will see it (prompt, special tokens, limit) and plans its compression.</summary>
+    /// <summary>
+    /// Tokenizes one input as the model will see it (prompt, outer whitespace stripped as sentence-transformers strips
+    /// it, special tokens, limit) and plans its compression.
+    /// </summary>
     public PreparedText Prepare(EmbeddingInput input)
     {
         ArgumentNullException.ThrowIfNull(input.Text);
         string prompt = ResolvePrompt(input.PromptName ?? _options.DefaultPromptName ?? Model.Manifest.DefaultPromptName);
-        var tokens = Tokenizer.Encode(prompt + input.Text, MaxTokens, _options.Truncate);
+        // sentence-transformers tokenizes (prompt + text).strip(): the published model never sees outer whitespace.
+        var tokens = Tokenizer.Encode(PythonWhitespace.Strip(prompt + input.Text), MaxTokens, _options.Truncate);
         if (tokens.Ids.Length == 0)
         {
-            throw new ArgumentException("An empty text has no tokens to embed.", nameof(input));
+            throw new ArgumentException("An empty text (or one of whitespace only) has no tokens to embed.", nameof(input));
         }
 
         double ratio = CompressionSettings.Validate(input.CompressionRatio ?? Compression.DefaultRatio);
