@@ -233,7 +233,7 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
                 LogBatch(_logger, texts, rows.Length, inputs.Tokens, inputs.Positions);
             }
 
-            using var outputs = _session.Run(runOptions, _inputNames, [inputIds, poolStart, poolEnd, positionText, positionIndex, textPositions], _outputNames);
+            using var outputs = Run(runOptions, [inputIds, poolStart, poolEnd, positionText, positionIndex, textPositions], cancellationToken);
             ReadOnlySpan<float> data = outputs[0].GetTensorDataAsSpan<float>();
             int width = data.Length / (rows.Length * inputs.Texts);
             var results = new (float[], float)[rows.Length][];
@@ -252,6 +252,19 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         finally
         {
             _runGate?.Release();
+        }
+    }
+
+    private IDisposableReadOnlyCollection<OrtValue> Run(RunOptions runOptions, OrtValue[] inputs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return _session.Run(runOptions, _inputNames, inputs, _outputNames);
+        }
+        catch (OnnxRuntimeException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // The token set the run's terminate flag, and ONNX Runtime reports a terminated run as its own error.
+            throw new OperationCanceledException("The inference was cancelled.", e, cancellationToken);
         }
     }
 

@@ -76,4 +76,21 @@ public sealed class EmbeddingGeneratorTests
         await cancelled.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => encoder.EmbedAsync([new EmbeddingInput("x")], cancelled.Token));
     }
+
+    [Fact]
+    public async Task Cancelling_during_a_run_is_a_cancellation_not_an_onnx_runtime_error()
+    {
+        // The encoder logs each batch just before it enters ONNX Runtime; cancelling there sets the run's terminate
+        // flag, so ONNX Runtime itself stops the run (it throws its own exception, which must become a cancellation).
+        using var cancel = new CancellationTokenSource();
+        var log = new CancelOnLogMessage(cancel, "Inference:");
+        using var encoder = JasperEncoder.Load(TinyModels.Fp32, loggerFactory: log);
+
+        var error = await Record.ExceptionAsync(() => encoder.EmbedAsync([new EmbeddingInput("a text to embed")], cancel.Token));
+
+        Assert.Equal(1, log.Seen); // cancelled inside the run, not before it
+        var cancelled = Assert.IsAssignableFrom<OperationCanceledException>(error);
+        Assert.Equal(cancel.Token, cancelled.CancellationToken);
+        Assert.Single(await encoder.EmbedAsync([new EmbeddingInput("a text to embed")])); // the encoder still works
+    }
 }
