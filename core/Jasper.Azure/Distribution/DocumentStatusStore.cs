@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Jasper.Azure.Storage;
 using Jasper.Ingestion.Pipeline;
 using Jasper.Ingestion.Sinks;
 
@@ -16,19 +17,19 @@ internal sealed class DocumentStatusStore
     private const string DocumentRow = "document";
 
     private readonly TableClient _table;
-    private readonly Lazy<Task> _created;
+    private readonly CreateOnFirstUse _created;
 
     /// <summary>Creates the store over a table (created on first use).</summary>
     public DocumentStatusStore(TableClient table)
     {
         _table = table;
-        _created = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
+        _created = new CreateOnFirstUse(token => _table.CreateIfNotExistsAsync(token));
     }
 
     /// <summary>The status of a document, or null when none is recorded.</summary>
     public async Task<DocumentProgress?> GetAsync(string documentId, CancellationToken cancellationToken = default)
     {
-        await _created.Value.ConfigureAwait(false);
+        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var entity = await _table.GetEntityIfExistsAsync<TableEntity>(documentId, DocumentRow, cancellationToken: cancellationToken).ConfigureAwait(false);
         return entity.HasValue ? ToProgress(entity.Value!) : null;
     }
@@ -37,7 +38,7 @@ internal sealed class DocumentStatusStore
     public async Task SetAsync(DocumentProgress progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(progress);
-        await _created.Value.ConfigureAwait(false);
+        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var entity = new TableEntity(progress.DocumentId, DocumentRow)
         {
             ["Source"] = progress.Source,
@@ -56,7 +57,7 @@ internal sealed class DocumentStatusStore
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(part);
-        await _created.Value.ConfigureAwait(false);
+        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var row = new TableEntity(item.DocumentId, PartRow(item.Version, item.FirstChunk))
         {
             ["Chunks"] = part.Chunks,
@@ -86,7 +87,7 @@ internal sealed class DocumentStatusStore
     public async Task<bool> MarkCompleteAsync(string documentId, string version, PartReport totals, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(totals);
-        await _created.Value.ConfigureAwait(false);
+        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var current = await _table.GetEntityIfExistsAsync<TableEntity>(documentId, DocumentRow, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!current.HasValue || current.Value!.GetString("Version") != version || current.Value.GetString("State") != nameof(DocumentProgressState.Queued))
         {

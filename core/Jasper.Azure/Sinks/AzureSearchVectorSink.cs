@@ -3,6 +3,7 @@ using Azure.Search.Documents;
 using Azure.Search.Documents.Indexes;
 using Azure.Search.Documents.Indexes.Models;
 using Azure.Search.Documents.Models;
+using Jasper.Azure.Storage;
 using Jasper.Ingestion.Extraction;
 using Jasper.Ingestion.Sinks;
 using Jasper.Ingestion.Vectors;
@@ -30,7 +31,7 @@ public sealed class AzureSearchVectorSink : IVectorSink
     private readonly string _indexName;
     private readonly int _dimensions;
     private readonly AzureSearchSinkOptions _options;
-    private readonly Lazy<Task> _indexReady;
+    private readonly CreateOnFirstUse _indexReady;
 
     /// <summary>Creates the sink for an index of <paramref name="dimensions"/>-wide vectors.</summary>
     public AzureSearchVectorSink(SearchIndexClient indexClient, string indexName, int dimensions, AzureSearchSinkOptions? options = null)
@@ -41,7 +42,7 @@ public sealed class AzureSearchVectorSink : IVectorSink
         _dimensions = dimensions;
         _options = options ?? new AzureSearchSinkOptions();
         _client = indexClient.GetSearchClient(indexName);
-        _indexReady = new Lazy<Task>(() => _indexClient.CreateOrUpdateIndexAsync(BuildIndex(_indexName, _dimensions)));
+        _indexReady = new CreateOnFirstUse(token => _indexClient.CreateOrUpdateIndexAsync(BuildIndex(_indexName, _dimensions), cancellationToken: token));
     }
 
     /// <summary>The index definition: every record field, the version, and the vector field.</summary>
@@ -81,7 +82,7 @@ public sealed class AzureSearchVectorSink : IVectorSink
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(records);
-        await _indexReady.Value.ConfigureAwait(false);
+        await _indexReady.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var refused = await IndexAsync(records.Select(r => ToSearchDocument(r, document.Version)).ToList(), IndexDocumentsBatch.MergeOrUpload, cancellationToken).ConfigureAwait(false);
         if (refused.Count > 0)
         {
@@ -104,7 +105,7 @@ public sealed class AzureSearchVectorSink : IVectorSink
     private async Task DeleteWhereAsync(DocumentDescriptor document, string filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
-        await _indexReady.Value.ConfigureAwait(false);
+        await _indexReady.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var matches = new List<SearchDocument>();
         var options = new SearchOptions { Filter = filter, Size = 1000 };
         options.Select.Add("id");

@@ -19,13 +19,13 @@ public sealed class BlobVectorSink : IVectorSink
     public const string StateBlobName = "document.json";
 
     private readonly BlobContainerClient _container;
-    private readonly Lazy<Task> _created;
+    private readonly CreateOnFirstUse _created;
 
     /// <summary>Creates the sink over a container (created on first use).</summary>
     public BlobVectorSink(BlobContainerClient container)
     {
         _container = container;
-        _created = new Lazy<Task>(() => _container.CreateIfNotExistsAsync());
+        _created = new CreateOnFirstUse(token => _container.CreateIfNotExistsAsync(cancellationToken: token));
     }
 
     /// <summary>The blob name of a document's state.</summary>
@@ -34,7 +34,7 @@ public sealed class BlobVectorSink : IVectorSink
     /// <inheritdoc />
     public async Task<string?> GetCommittedVersionAsync(string documentId, CancellationToken cancellationToken = default)
     {
-        await _created.Value.ConfigureAwait(false);
+        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var content = await _container.GetBlobClient(StateBlob(documentId)).DownloadContentAsync(cancellationToken).ConfigureAwait(false);
@@ -56,7 +56,7 @@ public sealed class BlobVectorSink : IVectorSink
             return;
         }
 
-        await _created.Value.ConfigureAwait(false);
+        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
         using var content = new MemoryStream();
         foreach (var record in records)
         {
@@ -72,7 +72,7 @@ public sealed class BlobVectorSink : IVectorSink
     public async Task CommitAsync(DocumentDescriptor document, int chunkCount, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
-        await _created.Value.ConfigureAwait(false);
+        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var state = new DocumentState(document.DocumentId, document.Source, document.Version, chunkCount);
         var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
         await _container.GetBlobClient(StateBlob(document.DocumentId)).UploadAsync(new BinaryData(state.ToJson()), options, cancellationToken).ConfigureAwait(false);

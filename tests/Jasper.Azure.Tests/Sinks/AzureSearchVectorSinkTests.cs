@@ -17,6 +17,21 @@ public sealed class AzureSearchVectorSinkTests
         new(new SearchIndexClient(service.Endpoint, new AzureKeyCredential("test-key"), service.ClientOptions), "jasper", dimensions, options ?? new AzureSearchSinkOptions { RetryDelay = TimeSpan.FromMilliseconds(10) });
 
     [Fact]
+    public async Task Recording_server_a_transient_failure_creating_the_index_at_start_up_is_retried_on_the_next_use()
+    {
+        await using var service = await RecordingSearchService.StartAsync();
+        service.FailIndexCreationOnce = true;
+        var sink = Sink(service, 8);
+
+        var records = SinkRecords.Make(SinkRecords.Document("v1"), 2, dimensions: 8);
+        await Assert.ThrowsAsync<RequestFailedException>(() => SinkRecords.WriteVersionAsync(sink, SinkRecords.Document("v1"), records));
+        await SinkRecords.WriteVersionAsync(sink, SinkRecords.Document("v1"), records);
+
+        Assert.Equal(2, service.Documents.Count);
+        Assert.Equal(2, service.Requests.Count(r => r.Method == "PUT" && r.PathAndQuery.StartsWith("/indexes('jasper')", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Recording_server_sees_an_hnsw_cosine_index_with_a_2048_dimensional_vector_and_filterable_metadata()
     {
         await using var service = await RecordingSearchService.StartAsync();

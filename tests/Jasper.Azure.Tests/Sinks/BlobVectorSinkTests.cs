@@ -56,6 +56,21 @@ public sealed class BlobVectorSinkTests : IClassFixture<AzuriteFixture>
         Assert.Equal("v1", await sink.GetCommittedVersionAsync("doc1"));
     }
 
+    [Fact]
+    public async Task A_transient_failure_creating_the_container_at_start_up_is_retried_on_the_next_use()
+    {
+        var outage = new FailFirstRequests(1);
+        var container = new BlobServiceClient(_azurite.Emulator.ConnectionString, FailFirstRequests.Options(new BlobClientOptions(), outage))
+            .GetBlobContainerClient("vectors-" + Guid.NewGuid().ToString("N")[..12]);
+        var sink = new BlobVectorSink(container);
+
+        await Assert.ThrowsAsync<global::Azure.RequestFailedException>(() => sink.GetCommittedVersionAsync("doc1"));
+        await SinkRecords.WriteVersionAsync(sink, SinkRecords.Document("v1"), SinkRecords.Make(SinkRecords.Document("v1"), 2));
+
+        Assert.Equal("v1", await sink.GetCommittedVersionAsync("doc1"));
+        Assert.Equal(1, outage.Failed);
+    }
+
     private async Task<BlobContainerClient> NewContainerAsync()
     {
         var container = new BlobServiceClient(_azurite.Emulator.ConnectionString).GetBlobContainerClient("vectors-" + Guid.NewGuid().ToString("N")[..12]);

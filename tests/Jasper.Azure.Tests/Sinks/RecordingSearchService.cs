@@ -41,6 +41,9 @@ public sealed partial class RecordingSearchService : IAsyncDisposable
     /// <summary>Keys refused once with 503, then accepted.</summary>
     public ConcurrentDictionary<string, bool> FailOnce { get; } = new();
 
+    /// <summary>Whether the next index creation is refused with 503 (a transient outage at start-up).</summary>
+    public bool FailIndexCreationOnce { get; set; }
+
     /// <summary>Keys always refused with 400.</summary>
     public ConcurrentDictionary<string, bool> FailAlways { get; } = new();
 
@@ -75,6 +78,12 @@ public sealed partial class RecordingSearchService : IAsyncDisposable
         {
             context.Response.StatusCode = 404;
             return;
+        }
+        else if (action.Length == 0 && context.Request.Method == "PUT" && FailIndexCreationOnce)
+        {
+            FailIndexCreationOnce = false;
+            context.Response.StatusCode = 503;
+            response = new JsonObject { ["error"] = new JsonObject { ["code"] = "ServiceUnavailable", ["message"] = "Try again later." } };
         }
         else if (action.Length == 0 && context.Request.Method == "PUT")
         {
