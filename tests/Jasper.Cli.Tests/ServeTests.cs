@@ -236,6 +236,20 @@ public sealed class ServeTests : IClassFixture<ServeTests.Server>
     }
 
     [Fact]
+    public async Task Jasper_serve_with_a_model_that_cannot_load_exits_non_zero_with_the_reason()
+    {
+        // Nobody probes a command-line server's health: answering 503 for ever would hide the failure. (The Functions
+        // app keeps answering 503 with the reason, and /api/health "failed", which its probes read.)
+        using var dir = new TempDirectory();
+        using var serving = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // a server that keeps running would run until stopped
+        var (code, _, error) = await CliRunner.RunAsync(serving.Token, "serve", "--model", dir.Path, "--urls", "http://127.0.0.1:0");
+
+        Assert.False(serving.IsCancellationRequested, "serve kept running with no model");
+        Assert.Equal(1, code);
+        Assert.Contains("not a Jasper model directory", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_body_past_kestrels_own_limit_is_a_413_not_a_500()
     {
         // Only the headers are sent: the server answers from Content-Length alone (an HTTP client sending the whole

@@ -32,7 +32,17 @@ internal static class ServeCommand
             };
             await using var server = await EmbeddingServer.StartAsync(options, Microsoft.Extensions.Logging.LogLevel.Information).ConfigureAwait(false);
             await console.Error.WriteLineAsync($"Serving on {server.Address} (dynamic batching {(options.DynamicBatching ? "on" : "off")}); Ctrl+C stops.").ConfigureAwait(false);
-            await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            var shutdown = server.WaitForShutdownAsync(cancellationToken);
+            var ready = server.Host.WaitReadyAsync(cancellationToken);
+            if (await Task.WhenAny(ready, shutdown).ConfigureAwait(false) == ready && ready.IsFaulted)
+            {
+                // Unlike the Functions app, whose probes read /api/health, nobody watches a command-line server: a
+                // model that cannot load ends it, with the reason, instead of answering 503 for ever.
+                await console.Error.WriteLineAsync($"The model could not be loaded, so there is nothing to serve: {server.Host.FailureReason}").ConfigureAwait(false);
+                return 1;
+            }
+
+            await shutdown.ConfigureAwait(false);
             return 0;
         }));
         return command;
