@@ -71,6 +71,34 @@ public sealed record ModelManifest
     /// <summary>SHA-256 of every file of the model directory (the manifest excepted), to verify copies.</summary>
     public IReadOnlyDictionary<string, string>? Files { get; init; }
 
+    /// <summary>
+    /// What identifies the vectors this model gives, as 64 hex digits: a SHA-256 over the SHA-256 of every file it runs
+    /// from (graph, weights, tokenizer files) and the settings of this manifest that shape a vector (name, width,
+    /// maximum length, compression, prompts, normalisation). A re-conversion that can change a vector (another graph,
+    /// precision, quantization block size or tokenizer) changes it. A manifest without file hashes falls back to the
+    /// source weights, precision and attention.
+    /// </summary>
+    [JsonIgnore]
+    public string Identity
+    {
+        get
+        {
+            var files = Files ?? Source.WeightFiles.ToDictionary(f => f.Key, f => f.Value + "|" + Precision + "|" + Graph.Attention);
+            var identity = new
+            {
+                files = files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => f.Key + "=" + f.Value),
+                name = Name,
+                dimensions = Dimensions,
+                max_tokens = MaxTokens,
+                compression = Compression,
+                prompts = Prompts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value),
+                default_prompt_name = DefaultPromptName,
+                normalize = Normalize,
+            };
+            return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(identity, SerializerOptions)));
+        }
+    }
+
     /// <summary>Reads a manifest file.</summary>
     public static ModelManifest Load(string path)
     {

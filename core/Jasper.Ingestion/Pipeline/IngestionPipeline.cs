@@ -215,7 +215,7 @@ public sealed partial class IngestionPipeline
         var c = _options.Chunking;
         var p = _options.Compression;
         return string.Create(CultureInfo.InvariantCulture,
-            $"records/1|{m.Name}|{m.Precision}|{m.Dimensions}|{string.Join(',', m.Source.WeightFiles.Values)}|{c.TargetTokens},{c.OverlapTokens},{c.MaxTokens}|{p.High},{p.Normal},{p.Low},{p.Minimum},{p.LargeDocumentTokens}");
+            $"records/1|{m.Identity}|{c.TargetTokens},{c.OverlapTokens},{c.MaxTokens}|{p.High},{p.Normal},{p.Low},{p.Minimum},{p.LargeDocumentTokens}");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {Source}: {Chunks} chunks, {Tokens} tokens, {Compressed} after compression (mean ratio {Ratio:0.###}) in {Seconds:0.00} s")]

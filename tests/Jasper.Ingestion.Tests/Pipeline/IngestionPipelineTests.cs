@@ -68,6 +68,26 @@ public sealed class IngestionPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_re_converted_model_makes_the_same_content_stale()
+    {
+        // Same name, weights, precision and width; another graph (the fused attention). Its vectors can differ, so the
+        // committed ones must not be kept as "unchanged".
+        string file = WriteText("reconverted.txt", Paragraphs(10));
+        var sink = new LocalDirectorySink(_dir.Combine("out"));
+        using var fused = JasperEncoder.Load(TinyModels.Model("fp32-fused"));
+        Assert.Equal(_encoder.Model.Manifest.Name, fused.Model.Manifest.Name);
+        Assert.Equal(_encoder.Model.Manifest.Precision, fused.Model.Manifest.Precision);
+
+        var first = await new IngestionPipeline(_encoder, sink).IngestAsync(DocumentSource.FromFile(file));
+        var again = await new IngestionPipeline(_encoder, sink).IngestAsync(DocumentSource.FromFile(file));
+        var reconverted = await new IngestionPipeline(fused, sink).IngestAsync(DocumentSource.FromFile(file));
+
+        Assert.Equal(DocumentStatus.Succeeded, first.Status);
+        Assert.Equal(DocumentStatus.Unchanged, again.Status);
+        Assert.Equal(DocumentStatus.Succeeded, reconverted.Status);
+    }
+
+    [Fact]
     public async Task Changed_content_replaces_its_vectors_stale_chunks_included()
     {
         string file = WriteText("changing.txt", Paragraphs(40));
