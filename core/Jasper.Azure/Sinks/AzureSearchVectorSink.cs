@@ -15,8 +15,14 @@ namespace Jasper.Azure.Sinks;
 /// (metadata filterable) plus <c>document_version</c>, and <c>embedding</c> as a vector field searched by HNSW with
 /// cosine similarity. Records upload with MergeOrUpload in batches under both the 1,000-document and the 16 MB
 /// request limits; chunks the service refuses for a transient reason are retried, and the rest fail the document
-/// by name. Commit deletes the document's chunks of other versions, so a document that shrinks leaves none behind;
-/// a part's records are searchable as soon as it is written (the index has no staging area).
+/// by name.
+/// <para>
+/// The index key is the record id and the version (<c>{document_id}-{chunk_index}-{version}</c>), so versions are
+/// isolated until commit: writing a new version never overwrites the committed one, and abandoning it deletes only
+/// its own chunks. Commit deletes every chunk of the document's other versions, found page by page however many
+/// there are. The index has no staging area: a part's records are searchable as soon as it is written, next to the
+/// committed version's until commit (filter on <c>document_version</c> to pin one).
+/// </para>
 /// </summary>
 public sealed class AzureSearchVectorSink : IVectorSink
 {
@@ -24,6 +30,10 @@ public sealed class AzureSearchVectorSink : IVectorSink
     public const string VectorProfile = "jasper-hnsw-cosine";
 
     private const string VersionField = "document_version";
+
+    // The service returns at most 1,000 results a response and skips at most 100,000: asking for this many makes it
+    // answer in pages of 1,000 with the request for the next page, which the SDK follows.
+    private const int MatchesPerPass = 100_000;
     private static readonly int[] TransientStatuses = [409, 422, 429, 503];
 
     private readonly SearchIndexClient _indexClient;
@@ -106,25 +116,40 @@ public sealed class AzureSearchVectorSink : IVectorSink
     {
         ArgumentNullException.ThrowIfNull(document);
         await _indexReady.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var matches = new List<SearchDocument>();
-        var options = new SearchOptions { Filter = filter, Size = 1000 };
-        options.Select.Add("id");
-        var results = await _client.SearchAsync<SearchDocument>("*", options, cancellationToken).ConfigureAwait(false);
-        await foreach (var result in results.Value.GetResultsAsync().ConfigureAwait(false))
+        int found;
+        do
         {
-            matches.Add(new SearchDocument { ["id"] = result.Document["id"] });
-        }
+            // Every match is collected before any is deleted, so the pages are taken over an unchanging set; past the
+            // service's skip limit, another pass finds what the first left.
+            var matches = new List<SearchDocument>();
+            var options = new SearchOptions { Filter = filter, Size = MatchesPerPass };
+            options.Select.Add("id");
+            var results = await _client.SearchAsync<SearchDocument>("*", options, cancellationToken).ConfigureAwait(false);
+            await foreach (var result in results.Value.GetResultsAsync().WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                matches.Add(new SearchDocument { ["id"] = result.Document["id"] });
+            }
 
-        var refused = await IndexAsync(matches, IndexDocumentsBatch.Delete, cancellationToken).ConfigureAwait(false);
-        if (refused.Count > 0)
-        {
-            throw new DocumentException(DocumentErrorKind.Failed, $"{refused.Count} chunks of other versions could not be deleted from index '{_indexName}': {string.Join("; ", refused.Take(5))}");
+            found = matches.Count;
+            var refused = await IndexAsync(matches, IndexDocumentsBatch.Delete, cancellationToken).ConfigureAwait(false);
+            if (refused.Count > 0)
+            {
+                throw new DocumentException(DocumentErrorKind.Failed, $"{refused.Count} chunks could not be deleted from index '{_indexName}': {string.Join("; ", refused.Take(5))}");
+            }
         }
+        while (found >= MatchesPerPass);
+    }
+
+    /// <summary>The index key of a record of a version: versions never share a key, so they never overwrite each other.</summary>
+    public static string KeyFor(VectorRecord record, string version)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return $"{record.Id}-{version}";
     }
 
     private static SearchDocument ToSearchDocument(VectorRecord r, string version) => new()
     {
-        ["id"] = r.Id,
+        ["id"] = KeyFor(r, version),
         ["document_id"] = r.DocumentId,
         [VersionField] = version,
         ["source"] = r.Source,

@@ -71,22 +71,22 @@ public sealed class AzureSearchVectorSinkTests
         Assert.Contains(uploads, u => u.BodyBytes > 8 * 1024 * 1024); // the byte limit, not only the count, shaped them
         Assert.All(uploads, u => Assert.Contains("\"@search.action\":\"mergeOrUpload\"", u.Body, StringComparison.Ordinal));
         Assert.Equal(1500, service.Documents.Count);
-        Assert.Equal(2048, service.Documents["doc1-7"]["embedding"]!.AsArray().Count);
+        Assert.Equal(2048, service.Documents["doc1-7-v1"]["embedding"]!.AsArray().Count);
     }
 
     [Fact]
     public async Task Recording_server_refusals_are_retried_when_transient_and_named_when_not()
     {
         await using var service = await RecordingSearchService.StartAsync();
-        service.FailOnce["doc1-1"] = true;
+        service.FailOnce["doc1-1-v1"] = true;
         var document = SinkRecords.Document("v1");
         await SinkRecords.WriteVersionAsync(Sink(service, 8), document, SinkRecords.Make(document, 3));
         Assert.Equal(3, service.Documents.Count);
 
-        service.FailAlways["doc2-2"] = true;
+        service.FailAlways["doc2-2-v1"] = true;
         var other = SinkRecords.Document("v1", "doc2");
         var error = await Assert.ThrowsAsync<DocumentException>(() => SinkRecords.WriteVersionAsync(Sink(service, 8), other, SinkRecords.Make(other, 3)));
-        Assert.Contains("doc2-2 (400", error.Message, StringComparison.Ordinal);
+        Assert.Contains("doc2-2-v1 (400", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -101,10 +101,40 @@ public sealed class AzureSearchVectorSinkTests
 
         await SinkRecords.WriteVersionAsync(sink, SinkRecords.Document("v2"), SinkRecords.Make(SinkRecords.Document("v2"), 2));
 
-        Assert.Equal(["doc1-0", "doc1-1", "other-0", "other-1"], service.Documents.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["doc1-0-v2", "doc1-1-v2", "other-0-v1", "other-1-v1"], service.Documents.Keys.Order(StringComparer.Ordinal));
         Assert.All(service.Documents.Values.Where(d => d["document_id"]!.GetValue<string>() == "doc1"), d => Assert.Equal("v2", d["document_version"]!.GetValue<string>()));
         var search = service.Requests.Last(r => r.PathAndQuery.Contains("search.post.search", StringComparison.Ordinal));
         Assert.Equal("document_id eq 'doc1' and document_version ne 'v2'", JsonNode.Parse(search.Body)!["filter"]!.GetValue<string>());
         Assert.Contains(service.Requests, r => r.Body.Contains("\"@search.action\":\"delete\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Recording_server_abandoning_a_failed_new_version_keeps_every_committed_chunk()
+    {
+        await using var service = await RecordingSearchService.StartAsync();
+        var sink = Sink(service, 8);
+        var v1 = SinkRecords.Make(SinkRecords.Document("v1"), 6);
+        await SinkRecords.WriteVersionAsync(sink, SinkRecords.Document("v1"), v1);
+
+        // A new version writes some parts, then fails and is abandoned: the committed version must be untouched.
+        await SinkRecords.WritePartsAsync(sink, SinkRecords.Document("v2"), SinkRecords.Make(SinkRecords.Document("v2"), 4));
+        await sink.AbandonAsync(SinkRecords.Document("v2"));
+
+        var stored = service.Documents.Values.OrderBy(d => d["chunk_index"]!.GetValue<int>()).ToList();
+        Assert.Equal(v1.Select(r => r.Text), stored.Select(d => d["text"]!.GetValue<string>()));
+        Assert.All(stored, d => Assert.Equal("v1", d["document_version"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Recording_server_pages_as_the_service_does_and_commit_removes_every_stale_chunk_past_the_first_thousand()
+    {
+        await using var service = await RecordingSearchService.StartAsync();
+        var sink = Sink(service, 4);
+        await SinkRecords.WriteVersionAsync(sink, SinkRecords.Document("v1"), SinkRecords.Make(SinkRecords.Document("v1"), 2_345, dimensions: 4), batch: 1_000);
+
+        await SinkRecords.WriteVersionAsync(sink, SinkRecords.Document("v2"), SinkRecords.Make(SinkRecords.Document("v2"), 3, dimensions: 4));
+
+        Assert.Equal(["doc1-0-v2", "doc1-1-v2", "doc1-2-v2"], service.Documents.Keys.Order(StringComparer.Ordinal));
+        Assert.True(service.Requests.Count(r => r.PathAndQuery.Contains("search.post.search", StringComparison.Ordinal)) >= 3, "the stale chunks were found in pages");
     }
 }

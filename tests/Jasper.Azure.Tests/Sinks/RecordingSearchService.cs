@@ -15,6 +15,9 @@ namespace Jasper.Azure.Tests.Sinks;
 /// </summary>
 public sealed partial class RecordingSearchService : IAsyncDisposable
 {
+    private const int MaxPageSize = 1000;
+    private const int MaxSkip = 100_000;
+
     private readonly LocalHttpServer _server;
 
     private RecordingSearchService(LocalHttpServer server) => _server = server;
@@ -149,17 +152,37 @@ public sealed partial class RecordingSearchService : IAsyncDisposable
             throw new NotSupportedException($"The recording service does not understand the filter '{filter}'.");
         }
 
-        var hits = new JsonArray();
-        foreach (var document in Documents.Values)
+        // Paged as the service pages (Search Documents REST API): top defaults to 50, skip to 0 (at most 100,000), and
+        // a response holds at most 1,000 results; when top asks for more and more match, the response carries
+        // @search.nextPageParameters (the request for the rest), which the SDK follows.
+        int top = request["top"]?.GetValue<int>() ?? 50;
+        int skip = request["skip"]?.GetValue<int>() ?? 0;
+        if (skip > MaxSkip)
         {
-            bool keep = clauses.All(c => (document[c.Groups[1].Value]?.ToString() == c.Groups[3].Value) == (c.Groups[2].Value == "eq"));
-            if (keep)
-            {
-                hits.Add(new JsonObject { ["@search.score"] = 1.0, ["id"] = document["id"]!.GetValue<string>() });
-            }
+            throw new NotSupportedException($"skip {skip} is past the service's limit of {MaxSkip}.");
         }
 
-        return new JsonObject { ["value"] = hits };
+        var matches = Documents.Values
+            .Where(d => clauses.All(c => (d[c.Groups[1].Value]?.ToString() == c.Groups[3].Value) == (c.Groups[2].Value == "eq")))
+            .OrderBy(d => d["id"]!.GetValue<string>(), StringComparer.Ordinal) // one stable order across pages
+            .ToList();
+        int size = Math.Min(top, MaxPageSize);
+        var hits = new JsonArray();
+        foreach (var document in matches.Skip(skip).Take(size))
+        {
+            hits.Add(new JsonObject { ["@search.score"] = 1.0, ["id"] = document["id"]!.GetValue<string>() });
+        }
+
+        var response = new JsonObject { ["value"] = hits };
+        if (top > MaxPageSize && matches.Count > skip + size)
+        {
+            var next = (JsonObject)request.DeepClone();
+            next["skip"] = skip + size;
+            next["top"] = top - size;
+            response["@search.nextPageParameters"] = next;
+        }
+
+        return response;
     }
 }
 
