@@ -157,7 +157,7 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
     }
 
     [Fact]
-    public async Task The_same_upload_again_is_unchanged_and_a_shrunk_one_replaces_its_vectors()
+    public async Task The_same_upload_again_leaves_the_completed_status_and_a_shrunk_one_replaces_its_vectors()
     {
         var blob = await UploadAsync("changing.txt", Paragraphs(10));
         await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
@@ -165,7 +165,7 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
         var first = await StatusAsync(blob);
 
         await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
-        Assert.Equal(DocumentProgressState.Unchanged, (await StatusAsync(blob)).State);
+        Assert.Equal(first, await StatusAsync(blob)); // still complete, with its counts
         Assert.Empty((await Queue(WorkQueues.Normal).PeekMessagesAsync(32)).Value);
 
         await blob.UploadAsync(new BinaryData("Only one short paragraph now."), overwrite: true);
@@ -179,6 +179,67 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
         Assert.Equal("Only one short paragraph now.", Assert.Single(records).Text);
         Assert.DoesNotContain(await NamesAsync(Vectors(), first.DocumentId + "/"), n => n.Contains(first.Version!, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_blob_created_event_delivered_again_after_completion_leaves_the_status_and_the_vectors_alone()
+    {
+        var blob = await UploadAsync("done.txt", Paragraphs(8));
+        await IngestAsync(blob);
+        await DrainAsync(WorkQueues.Normal);
+        var completed = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Complete, completed.State);
+
+        await IngestAsync(blob); // Event Grid delivers at least once
+
+        Assert.Equal(completed, await StatusAsync(blob));
+        Assert.Empty((await Queue(WorkQueues.Normal).PeekMessagesAsync(32)).Value);
+        Assert.Single(Events.Published);
+    }
+
+    [Fact]
+    public async Task A_blob_created_event_delivered_again_while_the_document_is_queued_plans_nothing_and_leaves_no_work_blobs()
+    {
+        var blob = await UploadAsync("inflight.txt", Paragraphs(8));
+        await IngestAsync(blob);
+        var queued = await StatusAsync(blob);
+
+        await IngestAsync(blob); // again, before any part is embedded
+        await DrainAsync(WorkQueues.Normal);
+
+        var status = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Complete, status.State);
+        Assert.Equal(queued.Chunks, (await RecordsAsync(status)).Count);
+        Assert.Single(Events.Published);
+        Assert.Empty(await NamesAsync(Work(), status.DocumentId + "/")); // every run's chunk sets are gone
+    }
+
+    [Fact]
+    public async Task A_slow_second_delivery_that_finishes_after_completion_does_not_reopen_the_document_or_announce_it_twice()
+    {
+        var blob = await UploadAsync("slow.txt", Paragraphs(8));
+        var gate = new HoldSecondRead();
+        var slowClient = new BlobServiceClient(_azurite.Emulator.ConnectionString, gate.Options())
+            .GetBlobContainerClient(blob.BlobContainerName).GetBlobClient(blob.Name);
+
+        // The second delivery starts first and is held inside its planning read; the first one runs to completion.
+        var slow = IngestAsync(slowClient);
+        await gate.Holding;
+        await IngestAsync(blob);
+        await DrainAsync(WorkQueues.Normal);
+        Assert.Equal(DocumentProgressState.Complete, (await StatusAsync(blob)).State);
+
+        gate.Release();
+        await slow;
+        await DrainAsync(WorkQueues.Normal);
+
+        var status = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Complete, status.State);
+        Assert.Single(Events.Published);
+        Assert.Equal(status.Chunks, (await RecordsAsync(status)).Count);
+        Assert.Empty(await NamesAsync(Work(), status.DocumentId + "/"));
+    }
+
+    private Task IngestAsync(BlobClient blob) => new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
 
     private static string Paragraphs(int count) => string.Join("\n\n", Enumerable.Range(0, count).Select(i =>
         $"Paragraph {i} of the uploaded document explains token compression, vector search and serverless ingestion in some detail. " +
@@ -266,6 +327,40 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
         }
 
         return names;
+    }
+
+    // Holds the second GET of a blob's content (the first reads it whole; the second belongs to the run's planning)
+    // until released: a delivery that is still working when another one finishes.
+    private sealed class HoldSecondRead : global::Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        private readonly TaskCompletionSource _holding = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _reads;
+
+        public Task Holding => _holding.Task;
+
+        public BlobClientOptions Options()
+        {
+            var options = new BlobClientOptions();
+            options.AddPolicy(this, global::Azure.Core.HttpPipelinePosition.PerCall);
+            return options;
+        }
+
+        public void Release() => _released.TrySetResult();
+
+        public override void Process(global::Azure.Core.HttpMessage message, ReadOnlyMemory<global::Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(global::Azure.Core.HttpMessage message, ReadOnlyMemory<global::Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Method == global::Azure.Core.RequestMethod.Get && Interlocked.Increment(ref _reads) == 2)
+            {
+                _holding.TrySetResult();
+                await _released.Task;
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
     }
 
     private sealed class RecordingPublisher : IDocumentEventPublisher

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure.Storage.Blobs;
+using Jasper.Azure.Storage;
 using Jasper.Ingestion.Chunking;
 using Jasper.Ingestion.Extraction;
 using Jasper.Ingestion.Pipeline;
@@ -41,6 +42,8 @@ public sealed partial class BlobIngestion
         var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
         string source = blob.Uri.AbsoluteUri;
         var failed = new DocumentProgress { DocumentId = DocumentIds.FromSource(source), Source = source, State = DocumentProgressState.Failed };
+        string? version = null;
+        string? run = null;
         try
         {
             var document = new DocumentSource(source, blob.Name, ct => blob.OpenReadAsync(cancellationToken: ct), properties.ContentLength)
@@ -50,27 +53,52 @@ public sealed partial class BlobIngestion
             };
             var encoder = await _context.Host.WaitReadyAsync(cancellationToken).ConfigureAwait(false);
             var pipeline = new IngestionPipeline(encoder, _context.Sinks.Create(encoder.Dimensions), _context.Ingestion);
+            var descriptor = await pipeline.DescribeAsync(document, cancellationToken).ConfigureAwait(false);
+            version = descriptor.Version;
+            var before = await _context.Status.ReadAsync(document.DocumentId, cancellationToken).ConfigureAwait(false);
+            if (AlreadyRecorded(before, version))
+            {
+                // Event Grid delivers at least once (and the same bytes may be uploaded again): this version is
+                // queued, complete or unchanged already, and planning it again would only duplicate its work.
+                LogAlreadyRecorded(_logger, source, before!.Progress.State);
+                return before.Progress;
+            }
+
             await _context.Work.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            using var parts = new PartWriter(_context.Work, document.DocumentId, _context.Options.PartSize);
-            var plan = await pipeline.PlanAsync(document, parts.AddAsync, cancellationToken).ConfigureAwait(false);
+            using var parts = new PartWriter(_context.Work, descriptor, _context.Options.PartSize);
+            run = parts.RunFolder;
+            var plan = await pipeline.PlanAsync(document, descriptor, parts.AddAsync, cancellationToken).ConfigureAwait(false);
             var progress = new DocumentProgress
             {
                 DocumentId = document.DocumentId,
                 Source = source,
-                Version = plan.Document.Version,
+                Version = version,
                 State = plan.Unchanged ? DocumentProgressState.Unchanged : DocumentProgressState.Queued,
                 Parts = parts.Count,
                 Chunks = plan.Chunks,
                 Tokens = plan.Tokens,
             };
+            var items = plan.Unchanged ? [] : await parts.FlushAsync(plan, cancellationToken).ConfigureAwait(false);
+            var (recorded, replaced) = await RecordAsync(progress, before, cancellationToken).ConfigureAwait(false);
+            if (recorded != progress)
+            {
+                // Another delivery recorded this version while this one planned: its run is the one that counts.
+                await _context.Work.DeleteBlobsAsync(parts.RunFolder, select: null, cancellationToken).ConfigureAwait(false);
+                LogAlreadyRecorded(_logger, source, recorded.State);
+                return recorded;
+            }
+
+            if (replaced is { State: DocumentProgressState.Queued, Version: string superseded } && superseded != version)
+            {
+                // The superseded version's items will be dropped by the workers; its chunk sets are not needed.
+                await _context.Work.DeleteBlobsAsync(WorkBlobs.Version(document.DocumentId, superseded), select: null, cancellationToken).ConfigureAwait(false);
+            }
+
             if (plan.Unchanged)
             {
-                await _context.Status.SetAsync(progress, cancellationToken).ConfigureAwait(false);
                 return progress;
             }
 
-            var items = await parts.FlushAsync(plan, cancellationToken).ConfigureAwait(false);
-            await _context.Status.SetAsync(progress, cancellationToken).ConfigureAwait(false);
             var queue = _context.Queues.GetQueueClient(WorkQueues.For(document.Priority));
             await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             foreach (var item in items)
@@ -83,10 +111,40 @@ public sealed partial class BlobIngestion
         }
         catch (DocumentException ex)
         {
-            var progress = failed with { Error = ex.Reason };
-            await _context.Status.SetAsync(progress, cancellationToken).ConfigureAwait(false);
+            if (run is not null)
+            {
+                await _context.Work.DeleteBlobsAsync(run, select: null, cancellationToken).ConfigureAwait(false); // parts uploaded before it failed
+            }
+
+            var progress = failed with { Version = version, Error = ex.Reason };
+            var (recorded, _) = await RecordAsync(progress, await _context.Status.ReadAsync(failed.DocumentId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             LogRejected(_logger, source, ex.Reason);
-            return progress;
+            return recorded;
+        }
+    }
+
+    // Whether the status already records this version as being embedded or embedded.
+    private static bool AlreadyRecorded(RecordedProgress? recorded, string version) =>
+        recorded is { Progress.State: DocumentProgressState.Queued or DocumentProgressState.Complete or DocumentProgressState.Unchanged }
+        && recorded.Progress.Version == version;
+
+    // Writes the status over what was read; when another delivery wrote first, reads again and yields to it if it
+    // recorded the same version, or writes over it otherwise. Returns what the row holds now, and what it replaced.
+    private async Task<(DocumentProgress Recorded, DocumentProgress? Replaced)> RecordAsync(DocumentProgress progress, RecordedProgress? before, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (progress.Version is string version && AlreadyRecorded(before, version))
+            {
+                return (before!.Progress, null);
+            }
+
+            if (await _context.Status.TryWriteAsync(progress, before, cancellationToken).ConfigureAwait(false))
+            {
+                return (progress, before?.Progress);
+            }
+
+            before = await _context.Status.ReadAsync(progress.DocumentId, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -106,16 +164,22 @@ public sealed partial class BlobIngestion
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {Source}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string source, string reason);
 
-    // Collects chunks into parts of the configured size and uploads each as a chunk-set blob.
-    private sealed class PartWriter(BlobContainerClient work, string documentId, int partSize) : IDisposable
+    [LoggerMessage(Level = LogLevel.Information, Message = "Left {Source} alone: this version is already {State} (the event was delivered again, or the same bytes uploaded)")]
+    private static partial void LogAlreadyRecorded(ILogger logger, string source, DocumentProgressState state);
+
+    // Collects chunks into parts of the configured size and uploads each as a chunk-set blob, under a folder of its
+    // own run (so a concurrent run of the same document never mixes its parts with these) inside the version's.
+    private sealed class PartWriter(BlobContainerClient work, DocumentDescriptor document, int partSize) : IDisposable
     {
         private readonly List<(string Blob, int First, int Count)> _parts = [];
         private readonly MemoryStream _buffer = new();
+        private readonly string _run = Guid.NewGuid().ToString("N");
         private int _first;
         private int _count;
-        private string? _version;
 
         public int Count => _parts.Count + (_count > 0 ? 1 : 0);
+
+        public string RunFolder => WorkBlobs.Run(document.DocumentId, document.Version, _run);
 
         public async Task AddAsync(TextChunk chunk, CancellationToken cancellationToken)
         {
@@ -153,12 +217,9 @@ public sealed partial class BlobIngestion
             }).ToList();
         }
 
-        // Parts are uploaded under a run id while planning (the version is known only at the end), so a concurrent
-        // upload of the same document never mixes its parts with these.
         private async Task UploadAsync(CancellationToken cancellationToken)
         {
-            _version ??= Guid.NewGuid().ToString("N");
-            string name = PartName.Under(documentId, _version, _first);
+            string name = WorkBlobs.Part(document.DocumentId, document.Version, _run, _first);
             _buffer.Position = 0;
             await work.GetBlobClient(name).UploadAsync(_buffer, overwrite: true, cancellationToken).ConfigureAwait(false);
             _parts.Add((name, _first, _count));

@@ -8,9 +8,10 @@ namespace Jasper.Azure.Distribution;
 
 /// <summary>
 /// Document status in Azure Table storage, one partition per document: a <c>document</c> row with the state, and
-/// one row per embedded part of the current version. Parts record themselves idempotently; the move to
-/// <see cref="DocumentProgressState.Complete"/> is a conditional update (ETag), so exactly one worker completes a
-/// document however often messages are delivered.
+/// one row per embedded part of the current version. Parts record themselves idempotently. Every write of the
+/// document row is conditional on the row it replaces (its ETag, or its absence), so a delivery that read the row
+/// before another changed it cannot overwrite that change: exactly one worker completes a document, and a late
+/// delivery never re-opens one, however deliveries interleave.
 /// </summary>
 internal sealed class DocumentStatusStore
 {
@@ -27,15 +28,22 @@ internal sealed class DocumentStatusStore
     }
 
     /// <summary>The status of a document, or null when none is recorded.</summary>
-    public async Task<DocumentProgress?> GetAsync(string documentId, CancellationToken cancellationToken = default)
+    public async Task<DocumentProgress?> GetAsync(string documentId, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(documentId, cancellationToken).ConfigureAwait(false))?.Progress;
+
+    /// <summary>The status of a document with the row's ETag, for a write conditional on it; null when none is recorded.</summary>
+    public async Task<RecordedProgress?> ReadAsync(string documentId, CancellationToken cancellationToken = default)
     {
         await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var entity = await _table.GetEntityIfExistsAsync<TableEntity>(documentId, DocumentRow, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return entity.HasValue ? ToProgress(entity.Value!) : null;
+        return entity.HasValue ? new RecordedProgress(ToProgress(entity.Value!), entity.Value!.ETag) : null;
     }
 
-    /// <summary>Records a status, replacing the previous one.</summary>
-    public async Task SetAsync(DocumentProgress progress, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Records a status if the row is still <paramref name="replacing"/> (as read, or still absent when null); false,
+    /// writing nothing, when another writer changed it since.
+    /// </summary>
+    public async Task<bool> TryWriteAsync(DocumentProgress progress, RecordedProgress? replacing, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(progress);
         await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
@@ -49,7 +57,34 @@ internal sealed class DocumentStatusStore
             ["Tokens"] = progress.Tokens,
             ["Error"] = progress.Error,
         };
-        await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (replacing is null)
+            {
+                await _table.AddEntityAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _table.UpdateEntityAsync(entity, replacing.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412 or 404)
+        {
+            return false; // added, changed or removed by another writer since it was read
+        }
+    }
+
+    /// <summary>
+    /// Moves the document from queued to failed with <paramref name="reason"/> if it is still queued at this version;
+    /// false when it is not (completed, failed or superseded meanwhile), and then nothing is written.
+    /// </summary>
+    public async Task<bool> MarkFailedAsync(string documentId, string version, string reason, CancellationToken cancellationToken = default)
+    {
+        var current = await ReadAsync(documentId, cancellationToken).ConfigureAwait(false);
+        return current is { Progress.State: DocumentProgressState.Queued } && current.Progress.Version == version
+            && await TryWriteAsync(current.Progress with { State = DocumentProgressState.Failed, Error = reason }, current, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records a part as embedded and returns how many parts of its version are done, with their totals.</summary>
@@ -126,3 +161,4 @@ internal sealed class DocumentStatusStore
         Error = entity.GetString("Error"),
     };
 }
+

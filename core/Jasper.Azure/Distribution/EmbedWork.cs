@@ -55,7 +55,8 @@ public sealed partial class EmbedWork
         catch (Exception ex) when (ex is not OperationCanceledException && dequeueCount >= _context.Options.MaxDequeueCount)
         {
             string reason = $"part {item.FirstChunk}–{item.FirstChunk + item.ChunkCount - 1} failed {dequeueCount} times: {(ex is DocumentException known ? known.Reason : ex.Message)}";
-            await _context.Status.SetAsync(status with { State = DocumentProgressState.Failed, Error = reason }, cancellationToken).ConfigureAwait(false);
+            // Only a document still queued at this version fails: a newer version, or a completion, stands.
+            await _context.Status.MarkFailedAsync(item.DocumentId, item.Version, reason, cancellationToken).ConfigureAwait(false);
             await PoisonAsync(queue, message, reason, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -87,7 +88,7 @@ public sealed partial class EmbedWork
                 CompressedTokens = totals.CompressedTokens,
                 CompletedAt = DateTimeOffset.UtcNow,
             }, cancellationToken).ConfigureAwait(false);
-            await DeleteRunAsync(item, cancellationToken).ConfigureAwait(false);
+            await DeleteRunsAsync(item, cancellationToken).ConfigureAwait(false);
             LogComplete(_logger, item.Source, totals.Chunks, totals.Tokens);
         }
     }
@@ -105,12 +106,9 @@ public sealed partial class EmbedWork
         return matches ? chunks : throw new DocumentException(DocumentErrorKind.Failed, $"{item.ChunkSet} does not hold chunks {item.FirstChunk}–{item.FirstChunk + item.ChunkCount - 1}");
     }
 
-    // The chunk sets of a completed run are no longer needed.
-    private async Task DeleteRunAsync(WorkItem item, CancellationToken cancellationToken)
-    {
-        string run = item.ChunkSet[..(item.ChunkSet.LastIndexOf('/') + 1)];
-        await _context.Work.DeleteBlobsAsync(run, select: null, cancellationToken).ConfigureAwait(false);
-    }
+    // The chunk sets of every run of a completed version are no longer needed.
+    private Task DeleteRunsAsync(WorkItem item, CancellationToken cancellationToken) =>
+        _context.Work.DeleteBlobsAsync(WorkBlobs.Version(item.DocumentId, item.Version), select: null, cancellationToken);
 
     private async Task PoisonAsync(string queue, string message, string reason, CancellationToken cancellationToken)
     {

@@ -15,7 +15,7 @@ namespace Jasper.Ingestion.Pipeline;
 
 /// <summary>
 /// Turns documents into vector records in two stages that can run in one process (<see cref="IngestAsync"/>) or
-/// apart (the functions): <see cref="PlanAsync"/> extracts and chunks a document and fixes its version and ratio;
+/// apart (the functions): <see cref="PlanAsync(DocumentSource, Func{TextChunk, CancellationToken, Task}, CancellationToken)"/> extracts and chunks a document and fixes its version and ratio;
 /// <see cref="EmbedPartAsync"/> embeds a run of its chunks into the sink. Memory is bounded by a batch, not the
 /// document. A document whose version (content and settings) the sink already holds is skipped. Safe to share:
 /// documents may be ingested concurrently.
@@ -109,14 +109,27 @@ public sealed partial class IngestionPipeline
     /// to <paramref name="onChunk"/> (a spool, a work blob) and deciding the ratio its chunks get. Failures are
     /// <see cref="DocumentException"/>s.
     /// </summary>
-    public async Task<DocumentPlan> PlanAsync(DocumentSource document, Func<TextChunk, CancellationToken, Task> onChunk, CancellationToken cancellationToken = default)
+    public async Task<DocumentPlan> PlanAsync(DocumentSource document, Func<TextChunk, CancellationToken, Task> onChunk, CancellationToken cancellationToken = default) =>
+        await PlanAsync(document, await DescribeAsync(document, cancellationToken).ConfigureAwait(false), onChunk, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// The document's id, source and version (a hash of its bytes and of every setting that shapes its records),
+    /// without extracting it: what a caller checks before it plans, to recognise a delivery it has already planned.
+    /// </summary>
+    public async Task<DocumentDescriptor> DescribeAsync(DocumentSource document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
+        return new DocumentDescriptor(document.DocumentId, document.Source, await VersionAsync(document, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>As <see cref="PlanAsync(DocumentSource, Func{TextChunk, CancellationToken, Task}, CancellationToken)"/>, for a document already described by <see cref="DescribeAsync"/>.</summary>
+    public async Task<DocumentPlan> PlanAsync(DocumentSource document, DocumentDescriptor descriptor, Func<TextChunk, CancellationToken, Task> onChunk, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentNullException.ThrowIfNull(onChunk);
-        string version = await VersionAsync(document, cancellationToken).ConfigureAwait(false);
-        var descriptor = new DocumentDescriptor(document.DocumentId, document.Source, version);
         var plan = new DocumentPlan { Document = descriptor, Priority = document.Priority, Ratio = new CompressionDecision(1.0, "unchanged") };
-        if (await _sink.GetCommittedVersionAsync(document.DocumentId, cancellationToken).ConfigureAwait(false) == version)
+        if (await _sink.GetCommittedVersionAsync(document.DocumentId, cancellationToken).ConfigureAwait(false) == descriptor.Version)
         {
             return plan with { Unchanged = true };
         }

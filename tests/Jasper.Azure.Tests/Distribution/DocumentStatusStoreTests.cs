@@ -21,4 +21,24 @@ public sealed class DocumentStatusStoreTests(AzuriteFixture azurite) : IClassFix
 
         Assert.Equal(1, outage.Failed);
     }
+
+    [Fact]
+    public async Task Every_write_of_the_document_row_is_conditional_on_the_row_it_replaces()
+    {
+        var store = new DocumentStatusStore(new TableServiceClient(azurite.Emulator.ConnectionString).GetTableClient("status" + Guid.NewGuid().ToString("N")[..12]));
+        var queued = new DocumentProgress { DocumentId = "doc1", Source = "s", Version = "v1", State = DocumentProgressState.Queued, Parts = 2, Chunks = 5, Tokens = 900 };
+
+        Assert.True(await store.TryWriteAsync(queued, replacing: null));
+        Assert.False(await store.TryWriteAsync(queued with { Version = "v2" }, replacing: null)); // it exists now
+        var read = await store.ReadAsync("doc1");
+        Assert.True(await store.TryWriteAsync(queued with { Chunks = 6 }, read));
+        Assert.False(await store.TryWriteAsync(queued with { Chunks = 7 }, read)); // read before the last write
+
+        Assert.True(await store.MarkCompleteAsync("doc1", "v1", Jasper.Ingestion.Pipeline.PartReport.Empty));
+        Assert.False(await store.MarkFailedAsync("doc1", "v1", "a late failure")); // a completion stands
+        var final = (await store.GetAsync("doc1"))!;
+        Assert.Equal(DocumentProgressState.Complete, final.State);
+        Assert.Equal(6, final.Chunks);
+        Assert.Null(final.Error);
+    }
 }

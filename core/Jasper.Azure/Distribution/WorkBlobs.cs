@@ -1,0 +1,20 @@
+using Jasper.Ingestion.Sinks;
+
+namespace Jasper.Azure.Distribution;
+
+/// <summary>
+/// Where chunk sets wait in the work container: <c>{document_id}/{version}/{run}/part-000012.jsonl</c>. Each planning
+/// run writes under its own id, so concurrent runs never mix their parts; every run of a version shares the version's
+/// folder, so completing (or superseding) a version removes all of them at once.
+/// </summary>
+internal static class WorkBlobs
+{
+    /// <summary>The folder of every run of a version.</summary>
+    public static string Version(string documentId, string version) => $"{documentId}/{version}/";
+
+    /// <summary>The folder of one planning run.</summary>
+    public static string Run(string documentId, string version, string run) => $"{Version(documentId, version)}{run}/";
+
+    /// <summary>The chunk set of one part of a run.</summary>
+    public static string Part(string documentId, string version, string run, int firstChunk) => Run(documentId, version, run) + PartName.File(firstChunk);
+}
