@@ -51,6 +51,14 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void The_sweep_runs_on_a_timer_every_five_minutes()
+    {
+        var binding = Trigger("Sweep");
+        Assert.Equal("timerTrigger", binding["type"]!.GetValue<string>());
+        Assert.Equal("0 */5 * * * *", binding["schedule"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Host_json_retries_as_often_as_the_worker_expects_and_decodes_base64()
     {
         var queues = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!["extensions"]!["queues"]!;

@@ -239,6 +239,43 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
         Assert.Empty(await NamesAsync(Work(), status.DocumentId + "/"));
     }
 
+    [Fact]
+    public async Task A_completion_event_that_fails_to_send_is_sent_by_the_next_delivery()
+    {
+        var blob = await UploadAsync("announce.txt", Paragraphs(8));
+        await IngestAsync(blob);
+        Events.FailNext = 1; // the completing delivery cannot reach Service Bus
+
+        int failures = await DrainAsync(WorkQueues.Normal);
+
+        Assert.Equal(1, failures); // the completing message came back
+        var status = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Complete, status.State);
+        var announced = Assert.Single(Events.Published);
+        Assert.Equal(status.Version, announced.Version);
+        Assert.Equal(status.Chunks, announced.Chunks);
+        Assert.Empty(await NamesAsync(Work(), status.DocumentId + "/"));
+    }
+
+    [Fact]
+    public async Task A_completion_event_still_unsent_after_the_last_delivery_is_sent_by_the_sweep()
+    {
+        var blob = await UploadAsync("outage.txt", Paragraphs(8));
+        await IngestAsync(blob);
+        Events.FailNext = 100; // every delivery of the completing message fails to send
+
+        await DrainAsync(WorkQueues.Normal);
+        Assert.Empty(Events.Published);
+        Assert.Equal(DocumentProgressState.Complete, (await StatusAsync(blob)).State); // the vectors are committed
+
+        Events.FailNext = 0;
+        int sent = await _services.GetRequiredService<DocumentSweep>().ResendPendingEventsAsync();
+
+        Assert.Equal(1, sent);
+        Assert.Equal((await StatusAsync(blob)).Version, Assert.Single(Events.Published).Version);
+        Assert.Equal(0, await _services.GetRequiredService<DocumentSweep>().ResendPendingEventsAsync()); // sent is sent
+    }
+
     private Task IngestAsync(BlobClient blob) => new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
 
     private static string Paragraphs(int count) => string.Join("\n\n", Enumerable.Range(0, count).Select(i =>
@@ -365,10 +402,25 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
 
     private sealed class RecordingPublisher : IDocumentEventPublisher
     {
+        private int _failures;
+
         public ConcurrentQueue<DocumentEmbeddedEvent> Published { get; } = new();
+
+        /// <summary>How many of the next sends fail (as a Service Bus outage would).</summary>
+        public int FailNext
+        {
+            get => Volatile.Read(ref _failures);
+            set => Volatile.Write(ref _failures, value);
+        }
 
         public Task PublishAsync(DocumentEmbeddedEvent embedded, CancellationToken cancellationToken = default)
         {
+            if (Interlocked.Decrement(ref _failures) >= 0)
+            {
+                throw new InvalidOperationException("Service Bus is unavailable (the test's outage).");
+            }
+
+            Interlocked.Exchange(ref _failures, 0);
             Published.Enqueue(embedded);
             return Task.CompletedTask;
         }

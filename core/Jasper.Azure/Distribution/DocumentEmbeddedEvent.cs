@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Jasper.Azure.Distribution;
 
-/// <summary>Announced once when every part of a document's version is embedded and committed.</summary>
+/// <summary>Announced (at least once: Service Bus drops duplicates by message id) when every part of a document's version is embedded and committed.</summary>
 public sealed record DocumentEmbeddedEvent
 {
     private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -33,4 +33,8 @@ public sealed record DocumentEmbeddedEvent
 
     /// <summary>UTF-8 JSON.</summary>
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
+
+    /// <summary>Reads what <see cref="ToJson"/> wrote.</summary>
+    public static DocumentEmbeddedEvent FromJson(ReadOnlySpan<byte> json) =>
+        JsonSerializer.Deserialize<DocumentEmbeddedEvent>(json, Options) ?? throw new FormatException("The completion event is null.");
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Jasper.Azure.Storage;
@@ -7,8 +8,9 @@ using Jasper.Ingestion.Sinks;
 namespace Jasper.Azure.Distribution;
 
 /// <summary>
-/// Document status in Azure Table storage, one partition per document: a <c>document</c> row with the state, and
-/// one row per embedded part of the current version. Parts record themselves idempotently. Every write of the
+/// Document status in Azure Table storage, one partition per document: a <c>document</c> row with the state, one
+/// row per embedded part of the current version, and an outbox row per completion event not yet sent. Parts record
+/// themselves idempotently. Every write of the
 /// document row is conditional on the row it replaces (its ETag, or its absence), so a delivery that read the row
 /// before another changed it cannot overwrite that change: exactly one worker completes a document, and a late
 /// delivery never re-opens one, however deliveries interleave.
@@ -16,6 +18,9 @@ namespace Jasper.Azure.Distribution;
 internal sealed class DocumentStatusStore
 {
     private const string DocumentRow = "document";
+    private const string OutboxPrefix = "event-";
+    private const string OutboxEnd = "event.";
+    private const string EventProperty = "Event";
 
     private readonly TableClient _table;
     private readonly CreateOnFirstUse _created;
@@ -116,12 +121,14 @@ internal sealed class DocumentStatusStore
     }
 
     /// <summary>
-    /// Moves the document from queued to complete if it is still at this version; true for the one caller that
-    /// makes the move (which then announces it), false for everyone else.
+    /// Moves the document from queued to complete if it is still at this version, and in the same transaction adds
+    /// <paramref name="embedded"/> to the document's outbox (sent, then removed, by <see cref="CompletionOutbox"/>):
+    /// a completion is never recorded without its event. True for the one caller that makes the move.
     /// </summary>
-    public async Task<bool> MarkCompleteAsync(string documentId, string version, PartReport totals, CancellationToken cancellationToken = default)
+    public async Task<bool> MarkCompleteAsync(string documentId, string version, PartReport totals, DocumentEmbeddedEvent embedded, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(totals);
+        ArgumentNullException.ThrowIfNull(embedded);
         await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var current = await _table.GetEntityIfExistsAsync<TableEntity>(documentId, DocumentRow, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!current.HasValue || current.Value!.GetString("Version") != version || current.Value.GetString("State") != nameof(DocumentProgressState.Queued))
@@ -133,16 +140,45 @@ internal sealed class DocumentStatusStore
         entity["State"] = nameof(DocumentProgressState.Complete);
         entity["Tokens"] = totals.Tokens;
         entity["CompressedTokens"] = totals.CompressedTokens;
+        var outbox = new TableEntity(documentId, OutboxRow(version)) { [EventProperty] = Encoding.UTF8.GetString(embedded.ToJson()) };
         try
         {
-            await _table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            await _table.SubmitTransactionAsync(
+                [new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, entity.ETag), new TableTransactionAction(TableTransactionActionType.Add, outbox)],
+                cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (RequestFailedException ex) when (ex.Status == 412)
+        catch (RequestFailedException ex) when (ex.Status is 412 or 409)
         {
             return false; // another worker completed it first
         }
     }
+
+    /// <summary>The completion events not yet sent: of one document, or (for a sweep) of every document.</summary>
+    public async Task<List<DocumentEmbeddedEvent>> PendingEventsAsync(string? documentId, CancellationToken cancellationToken = default)
+    {
+        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        string rows = TableClient.CreateQueryFilter($"RowKey ge {OutboxPrefix} and RowKey lt {OutboxEnd}");
+        string filter = documentId is null ? rows : $"{TableClient.CreateQueryFilter($"PartitionKey eq {documentId}")} and {rows}";
+        var events = new List<DocumentEmbeddedEvent>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(DocumentEmbeddedEvent.FromJson(Encoding.UTF8.GetBytes(entity.GetString(EventProperty) ?? "null")));
+        }
+
+        return events;
+    }
+
+    /// <summary>Removes a sent event from its document's outbox.</summary>
+    public async Task RemoveSentEventAsync(DocumentEmbeddedEvent sent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sent);
+        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await _table.DeleteEntityAsync(sent.DocumentId, OutboxRow(sent.Version), ETag.All, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Outbox rows sort apart from part rows (versions are hex; "event-" is not) and from the document row.
+    private static string OutboxRow(string version) => OutboxPrefix + version;
 
     // Part rows sort after the document row and group by version, so one range query reads a version's parts.
     private static string PartRowPrefix(string version) => $"{version}-";

@@ -10,20 +10,21 @@ namespace Jasper.Azure.Distribution;
 /// <summary>
 /// What the EmbedWorker triggers do with a work item: embed the part's chunks into the sink and record the part.
 /// The worker that records a document's last part commits the sink (removing stale chunks), marks the document
-/// complete and announces it: exactly once, however often messages are delivered. Failures are rethrown for the
+/// complete (exactly once, however often messages are delivered) with its completion event in the outbox, and sends
+/// the event (at least once: a later delivery or the sweep sends what a failure left). Failures are rethrown for the
 /// queue to retry; on the last delivery the reason goes into the document's status and the message into the
 /// poison queue. Items of a superseded version, or of a document already complete, are dropped.
 /// </summary>
 public sealed partial class EmbedWork
 {
-    private readonly IDocumentEventPublisher _events;
+    private readonly CompletionOutbox _outbox;
     private readonly DistributionContext _context;
     private readonly ILogger _logger;
 
-    internal EmbedWork(DistributionContext context, IDocumentEventPublisher events, ILogger<EmbedWork>? logger = null)
+    internal EmbedWork(DistributionContext context, CompletionOutbox outbox, ILogger<EmbedWork>? logger = null)
     {
         _context = context;
-        _events = events;
+        _outbox = outbox;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -42,6 +43,13 @@ public sealed partial class EmbedWork
         }
 
         var status = await _context.Status.GetAsync(item.DocumentId, cancellationToken).ConfigureAwait(false);
+        if (status?.Version == item.Version && status.State == DocumentProgressState.Complete)
+        {
+            // Delivered again after the document completed: perhaps because its completion event could not be sent.
+            await AnnounceAsync(item, dequeueCount, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (status?.Version != item.Version || status.State != DocumentProgressState.Queued)
         {
             LogDropped(_logger, item.DocumentId, item.FirstChunk, status?.State);
@@ -50,7 +58,7 @@ public sealed partial class EmbedWork
 
         try
         {
-            await EmbedAsync(item, cancellationToken).ConfigureAwait(false);
+            await EmbedAsync(item, dequeueCount, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException && dequeueCount >= _context.Options.MaxDequeueCount)
         {
@@ -61,7 +69,7 @@ public sealed partial class EmbedWork
         }
     }
 
-    private async Task EmbedAsync(WorkItem item, CancellationToken cancellationToken)
+    private async Task EmbedAsync(WorkItem item, long dequeueCount, CancellationToken cancellationToken)
     {
         var encoder = await _context.Host.WaitReadyAsync(cancellationToken).ConfigureAwait(false);
         var sink = _context.Sinks.Create(encoder.Dimensions);
@@ -76,21 +84,37 @@ public sealed partial class EmbedWork
         }
 
         await sink.CommitAsync(plan.Document, item.TotalChunks, cancellationToken).ConfigureAwait(false);
-        if (await _context.Status.MarkCompleteAsync(item.DocumentId, item.Version, totals, cancellationToken).ConfigureAwait(false))
+        var embedded = new DocumentEmbeddedEvent
         {
-            await _events.PublishAsync(new DocumentEmbeddedEvent
-            {
-                DocumentId = item.DocumentId,
-                Version = item.Version,
-                Source = item.Source,
-                Chunks = totals.Chunks,
-                Tokens = totals.Tokens,
-                CompressedTokens = totals.CompressedTokens,
-                CompletedAt = DateTimeOffset.UtcNow,
-            }, cancellationToken).ConfigureAwait(false);
-            await DeleteRunsAsync(item, cancellationToken).ConfigureAwait(false);
+            DocumentId = item.DocumentId,
+            Version = item.Version,
+            Source = item.Source,
+            Chunks = totals.Chunks,
+            Tokens = totals.Tokens,
+            CompressedTokens = totals.CompressedTokens,
+            CompletedAt = DateTimeOffset.UtcNow,
+        };
+        if (await _context.Status.MarkCompleteAsync(item.DocumentId, item.Version, totals, embedded, cancellationToken).ConfigureAwait(false))
+        {
             LogComplete(_logger, item.Source, totals.Chunks, totals.Tokens);
+            await AnnounceAsync(item, dequeueCount, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    // Sends the document's pending completion event, then removes the version's chunk sets. A send that fails is
+    // retried with the message; on its last delivery the event is left in the outbox for the sweep.
+    private async Task AnnounceAsync(WorkItem item, long dequeueCount, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _outbox.SendAsync(item.DocumentId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && dequeueCount >= _context.Options.MaxDequeueCount)
+        {
+            LogAnnounceDeferred(_logger, item.DocumentId, ex.Message);
+        }
+
+        await DeleteRunsAsync(item, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<List<TextChunk>> ReadPartAsync(WorkItem item, CancellationToken cancellationToken)
@@ -123,6 +147,9 @@ public sealed partial class EmbedWork
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Completed {Source}: {Chunks} chunks, {Tokens} tokens")]
     private static partial void LogComplete(ILogger logger, string source, int chunks, long tokens);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The completion event of {DocumentId} could not be sent on the message's last delivery ({Reason}); the sweep sends it")]
+    private static partial void LogAnnounceDeferred(ILogger logger, string documentId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Moved a message of {Queue} to its poison queue: {Reason}")]
     private static partial void LogPoisoned(ILogger logger, string queue, string reason);

@@ -43,7 +43,9 @@ public static class JasperServiceCollectionExtensions
             sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(options.Distribution.WorkContainer), sp.GetRequiredService<QueueServiceClient>(),
             sp.GetRequiredService<DocumentStatusStore>(), options.Ingestion, options.Distribution));
         services.AddSingleton(sp => new BlobIngestion(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<ILogger<BlobIngestion>>()));
-        services.AddSingleton(sp => new EmbedWork(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<IDocumentEventPublisher>(), sp.GetRequiredService<ILogger<EmbedWork>>()));
+        services.AddSingleton(sp => new CompletionOutbox(sp.GetRequiredService<DocumentStatusStore>(), sp.GetRequiredService<IDocumentEventPublisher>(), sp.GetRequiredService<ILogger<CompletionOutbox>>()));
+        services.AddSingleton(sp => new EmbedWork(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<CompletionOutbox>(), sp.GetRequiredService<ILogger<EmbedWork>>()));
+        services.AddSingleton(sp => new DocumentSweep(sp.GetRequiredService<CompletionOutbox>()));
         return services;
     }
 

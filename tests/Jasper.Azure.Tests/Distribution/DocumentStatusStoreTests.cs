@@ -34,7 +34,10 @@ public sealed class DocumentStatusStoreTests(AzuriteFixture azurite) : IClassFix
         Assert.True(await store.TryWriteAsync(queued with { Chunks = 6 }, read));
         Assert.False(await store.TryWriteAsync(queued with { Chunks = 7 }, read)); // read before the last write
 
-        Assert.True(await store.MarkCompleteAsync("doc1", "v1", Jasper.Ingestion.Pipeline.PartReport.Empty));
+        var embedded = new DocumentEmbeddedEvent { DocumentId = "doc1", Version = "v1", Source = "s", Chunks = 6, Tokens = 900, CompressedTokens = 700, CompletedAt = DateTimeOffset.UnixEpoch };
+        Assert.True(await store.MarkCompleteAsync("doc1", "v1", Jasper.Ingestion.Pipeline.PartReport.Empty, embedded));
+        Assert.False(await store.MarkCompleteAsync("doc1", "v1", Jasper.Ingestion.Pipeline.PartReport.Empty, embedded)); // once
+        Assert.Equal([embedded], await store.PendingEventsAsync("doc1")); // recorded with the completion, in one transaction
         Assert.False(await store.MarkFailedAsync("doc1", "v1", "a late failure")); // a completion stands
         var final = (await store.GetAsync("doc1"))!;
         Assert.Equal(DocumentProgressState.Complete, final.State);

@@ -1,0 +1,12 @@
+using Jasper.Azure.Distribution;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Jasper.Functions;
+
+/// <summary>Every five minutes, finishes what failures left behind (completion events not yet sent).</summary>
+public sealed class Sweep(DocumentSweep sweep)
+{
+    [Function(nameof(Sweep))]
+    public Task Run([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        sweep.ResendPendingEventsAsync(cancellationToken);
+}
