@@ -47,6 +47,9 @@ param compressionRatios object = { high: '0.5', normal: '0.33', low: '0.2' }
 @description('Chunks per work item.')
 param partSize int = 32
 
+@description('The GPU app\'s image from the last `azd deploy` (azd sets SERVICE_FUNCTIONS_GPU_IMAGE_NAME); empty before the first.')
+param gpuImageName string = ''
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -180,6 +183,7 @@ module gpuFunction 'app/gpu-function.bicep' = if (computeTarget == 'containerapp
     maximumInstanceCount: maximumInstanceCount
     gpu: gpu
     appSettings: appSettings
+    imageName: gpuImageName
   }
 }
 

@@ -49,10 +49,10 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       }
       runtime: { name: 'dotnet-isolated', version: '10.0' }
     }
+    // Flex Consumption rejects or ignores most siteConfig settings of other plans (ftpsState, http20Enabled,
+    // alwaysOn, linuxFxVersion, ...: ARM error 51021 in newer regions); set only what it documents.
     siteConfig: {
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
-      http20Enabled: true
     }
   }
 

@@ -17,6 +17,9 @@ param gpu string
 @description('App settings shared by both targets (identity-based connections and Jasper options).')
 param appSettings object
 
+@description('The image azd last deployed (SERVICE_FUNCTIONS_GPU_IMAGE_NAME), so that a later `azd provision` keeps it; empty before the first deploy.')
+param imageName string = ''
+
 var profile = gpu == 'T4'
   ? { type: 'Consumption-GPU-NC8as-T4', cpu: 8, memory: '56Gi' }
   : { type: 'Consumption-GPU-NC24-A100', cpu: 24, memory: '220Gi' }
@@ -75,10 +78,13 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
       containers: [
         {
           name: 'functions'
-          // azd replaces this placeholder with the image it builds from functions/Dockerfile.
-          image: 'mcr.microsoft.com/azure-functions/dotnet-isolated:4-dotnet-isolated10.0'
+          // Before the first `azd deploy` a base image holds the place; azd then deploys the image it builds from
+          // functions/Dockerfile and records it in SERVICE_FUNCTIONS_GPU_IMAGE_NAME, which later provisions keep.
+          image: empty(imageName) ? 'mcr.microsoft.com/azure-functions/dotnet-isolated:4-dotnet-isolated10.0' : imageName
           resources: { cpu: profile.cpu, memory: profile.memory }
-          env: [for setting in items(union(appSettings, { AZURE_CLIENT_ID: identityClientId, Jasper__Model__Encoder__Device: 'cuda' })): {
+          // Host keys live in blob storage: replicas scale to zero, and the Event Grid webhook's blobs_extension key
+          // must survive them.
+          env: [for setting in items(union(appSettings, { AZURE_CLIENT_ID: identityClientId, Jasper__Model__Encoder__Device: 'cuda', AzureWebJobsSecretStorageType: 'blob' })): {
             name: setting.key
             value: setting.value
           }]

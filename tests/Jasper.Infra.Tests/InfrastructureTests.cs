@@ -85,6 +85,26 @@ public sealed partial class InfrastructureTests
     }
 
     [Fact]
+    public void The_flex_app_sets_nothing_flex_consumption_rejects_or_deprecates()
+    {
+        // Site properties and app settings of other plans that Flex Consumption rejects (ARM error 51021 in newer
+        // regions) or ignores; "Flex Consumption plan: deprecated properties and settings".
+        string[] rejected =
+        [
+            "ftpsState", "http20Enabled", "alwaysOn", "use32BitWorkerProcess", "linuxFxVersion", "netFrameworkVersion", "javaVersion",
+            "powerShellVersion", "functionAppScaleLimit", "preWarmedInstanceCount", "containerSize", "isXenon", "vnetBackupRestoreEnabled",
+            "FUNCTIONS_EXTENSION_VERSION", "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_WORKER_RUNTIME_VERSION", "FUNCTIONS_MAX_HTTP_CONCURRENCY",
+            "FUNCTIONS_WORKER_PROCESS_COUNT", "FUNCTIONS_WORKER_DYNAMIC_CONCURRENCY_ENABLED", "SCM_DO_BUILD_DURING_DEPLOYMENT", "ENABLE_ORYX_BUILD",
+            "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "WEBSITE_CONTENTSHARE", "WEBSITE_CONTENTOVERVNET", "WEBSITE_RUN_FROM_PACKAGE",
+            "WEBSITE_SKIP_CONTENTSHARE_VALIDATION", "WEBSITE_VNET_ROUTE_ALL",
+        ];
+        var flex = Module("flex-function");
+        string site = ArmTemplate.Text(ArmTemplate.Single(flex["properties"]!["template"]!.AsObject(), "Microsoft.Web/sites"));
+        string settings = ArmTemplate.Text(ArmTemplate.Single(flex["properties"]!["template"]!.AsObject(), "Microsoft.Web/sites/config"));
+        Assert.All(rejected, name => Assert.DoesNotContain($"\"{name}\"", site + settings, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void Connections_are_identity_based_and_no_key_or_connection_secret_appears_anywhere()
     {
         var settings = AppSettingNames();
@@ -179,6 +199,25 @@ public sealed partial class InfrastructureTests
         Assert.Contains("Consumption-GPU-NC24-A100", module, StringComparison.Ordinal);
         Assert.False(ArmTemplate.Single(Bicep.Main, "Microsoft.ContainerRegistry/registries")["properties"]!["adminUserEnabled"]!.GetValue<bool>());
         Assert.True(File.Exists(Path.Combine(Bicep.Infra, "..", "functions", "Dockerfile")));
+    }
+
+    [Fact]
+    public void The_gpu_app_keeps_its_image_across_provisions_and_its_host_keys_in_blob_storage()
+    {
+        // azd records the deployed image as SERVICE_<SERVICE NAME>_IMAGE_NAME; main.parameters.json hands it back.
+        string service = AzdServiceName().ToUpperInvariant().Replace('-', '_');
+        var parameters = JsonNode.Parse(File.ReadAllText(Path.Combine(Bicep.Infra, "main.parameters.json")))!["parameters"]!;
+        Assert.Equal($"${{SERVICE_{service}_IMAGE_NAME=}}", parameters["gpuImageName"]!["value"]!.GetValue<string>());
+        Assert.Equal("[parameters('gpuImageName')]", Module("gpu-function")["properties"]!["parameters"]!["imageName"]!["value"]!.GetValue<string>());
+        var container = ArmTemplate.Single(Bicep.Main, "Microsoft.App/containerApps")["properties"]!["template"]!["containers"]![0]!;
+        Assert.Equal("[if(empty(parameters('imageName')), 'mcr.microsoft.com/azure-functions/dotnet-isolated:4-dotnet-isolated10.0', parameters('imageName'))]", container["image"]!.GetValue<string>());
+        Assert.Contains("'AzureWebJobsSecretStorageType', 'blob'", ArmTemplate.Text(container), StringComparison.Ordinal); // in the env copy loop
+    }
+
+    private static string AzdServiceName()
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(Bicep.Infra, "..", "deploy", "gpu", "azure.yaml")), @"^services:\s*\n\s+([\w-]+):", System.Text.RegularExpressions.RegexOptions.Multiline);
+        return match.Success ? match.Groups[1].Value : throw new InvalidOperationException("deploy/gpu/azure.yaml names no service");
     }
 
     [Fact]
