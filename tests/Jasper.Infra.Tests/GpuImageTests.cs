@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Jasper.TestSupport;
@@ -20,9 +21,21 @@ public sealed partial class GpuImageTests
         int.Parse(XDocument.Load(Path.Combine(RepoPaths.Root, "Directory.Packages.props")).Descendants("OnnxRuntimeCudaMajor").Single().Value, System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
+    public void The_cuda_major_version_is_the_one_the_onnx_runtime_cuda_provider_links()
+    {
+        // The provider's dynamic section names the libraries the loader must find: read them from the package itself.
+        string provider = typeof(GpuImageTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CudaProviderPath").Value!;
+        var needed = ElfLibraries.Needed(provider);
+        string major = CudaMajor.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (string library in new[] { "libcudart", "libcublasLt", "libcublas" })
+        {
+            Assert.Equal([$"{library}.so.{major}"], needed.Where(n => n.StartsWith(library + ".so.", StringComparison.Ordinal)));
+        }
+    }
+
+    [Fact]
     public void The_image_ships_the_cuda_major_version_the_provider_links()
     {
-        Assert.Equal(13, CudaMajor); // Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0 links libcudart.so.13 and libcublasLt.so.13
         var bases = CudaBaseImage().Matches(Dockerfile);
         Assert.Single(bases);
         Assert.Equal(CudaMajor.ToString(System.Globalization.CultureInfo.InvariantCulture), bases[0].Groups["major"].Value);
