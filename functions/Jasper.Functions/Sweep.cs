@@ -3,10 +3,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Jasper.Functions;
 
-/// <summary>Every five minutes, finishes what failures left behind (completion events not yet sent).</summary>
+/// <summary>Every five minutes, finishes what failures left behind (see <see cref="DocumentSweep"/>).</summary>
 public sealed class Sweep(DocumentSweep sweep)
 {
     [Function(nameof(Sweep))]
     public Task Run([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
-        sweep.ResendPendingEventsAsync(cancellationToken);
+        sweep.SweepAsync(cancellationToken);
 }

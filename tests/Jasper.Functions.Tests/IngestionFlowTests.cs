@@ -40,6 +40,7 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
             ["Jasper:Distribution:WorkContainer"] = "work" + _run,
             ["Jasper:Distribution:VectorsContainer"] = "vectors" + _run,
             ["Jasper:Distribution:StatusTable"] = "status" + _run,
+            ["Jasper:Distribution:StuckAfter"] = "-00:01:00", // every queued document without progress is stuck to the sweep (allowing for clock skew)
         }).Build();
         _services = new ServiceCollection().AddLogging().AddJasper(configuration).AddSingleton<IDocumentEventPublisher, RecordingPublisher>().BuildServiceProvider();
         foreach (string queue in new[] { WorkQueues.High, WorkQueues.Normal, WorkQueues.Low })
@@ -269,11 +270,71 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
         Assert.Equal(DocumentProgressState.Complete, (await StatusAsync(blob)).State); // the vectors are committed
 
         Events.FailNext = 0;
-        int sent = await _services.GetRequiredService<DocumentSweep>().ResendPendingEventsAsync();
+        var report = await _services.GetRequiredService<DocumentSweep>().SweepAsync();
 
-        Assert.Equal(1, sent);
+        Assert.Equal(1, report.EventsSent);
         Assert.Equal((await StatusAsync(blob)).Version, Assert.Single(Events.Published).Version);
-        Assert.Equal(0, await _services.GetRequiredService<DocumentSweep>().ResendPendingEventsAsync()); // sent is sent
+        Assert.Equal(0, (await _services.GetRequiredService<DocumentSweep>().SweepAsync()).EventsSent); // sent is sent
+    }
+
+    [Fact]
+    public async Task A_document_whose_part_the_runtime_poisoned_is_failed_with_the_reason_by_the_sweep()
+    {
+        var blob = await UploadAsync("killed.txt", Paragraphs(8));
+        await IngestAsync(blob);
+        // The worker was killed (out of memory) on every delivery of one part, so the runtime itself moved the
+        // message to the poison queue and no code of ours recorded why.
+        var killed = (await Queue(WorkQueues.Normal).ReceiveMessagesAsync(1)).Value.Single();
+        await Queue(WorkQueues.Poison(WorkQueues.Normal)).SendMessageAsync(killed.MessageText);
+        await Queue(WorkQueues.Normal).DeleteMessageAsync(killed.MessageId, killed.PopReceipt);
+        await DrainAsync(WorkQueues.Normal);
+        Assert.Equal(DocumentProgressState.Queued, (await StatusAsync(blob)).State);
+
+        await _services.GetRequiredService<DocumentSweep>().SweepAsync();
+
+        var status = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Failed, status.State);
+        Assert.Contains("never finished", status.Error, StringComparison.Ordinal);
+        Assert.Contains(WorkQueues.Poison(WorkQueues.Normal), status.Error, StringComparison.Ordinal);
+        Assert.Empty(Events.Published);
+    }
+
+    [Fact]
+    public async Task A_document_stuck_in_queued_with_a_lost_work_item_gets_it_queued_again_by_the_sweep_and_completes()
+    {
+        var blob = await UploadAsync("lost.txt", Paragraphs(8));
+        await IngestAsync(blob);
+        var lost = (await Queue(WorkQueues.Normal).ReceiveMessagesAsync(1)).Value.Single(); // never to be seen again
+        await Queue(WorkQueues.Normal).DeleteMessageAsync(lost.MessageId, lost.PopReceipt);
+        await DrainAsync(WorkQueues.Normal);
+        Assert.Equal(DocumentProgressState.Queued, (await StatusAsync(blob)).State);
+
+        var report = await _services.GetRequiredService<DocumentSweep>().SweepAsync();
+        Assert.Equal(1, report.Requeued);
+        await DrainAsync(WorkQueues.Normal);
+
+        var status = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Complete, status.State);
+        Assert.Equal(status.Chunks, (await RecordsAsync(status)).Count);
+        Assert.Single(Events.Published);
+        Assert.Empty(await NamesAsync(Work(), status.DocumentId + "/"));
+    }
+
+    [Fact]
+    public async Task A_document_that_stays_stuck_after_its_re_queues_is_failed_with_the_reason()
+    {
+        var blob = await UploadAsync("hopeless.txt", Paragraphs(8));
+        await IngestAsync(blob);
+        var sweep = _services.GetRequiredService<DocumentSweep>();
+        for (int i = 0; i <= new DistributionOptions().MaxRequeues; i++)
+        {
+            await Queue(WorkQueues.Normal).ClearMessagesAsync(); // every item is lost, every time
+            await sweep.SweepAsync();
+        }
+
+        var status = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Failed, status.State);
+        Assert.Contains("re-queued 2 times", status.Error, StringComparison.Ordinal);
     }
 
     private Task IngestAsync(BlobClient blob) => new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);

@@ -202,7 +202,7 @@ public sealed partial class BlobIngestion
                 await UploadAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            return _parts.Select(p => new WorkItem
+            var items = _parts.Select(p => new WorkItem
             {
                 DocumentId = plan.Document.DocumentId,
                 Version = plan.Document.Version,
@@ -215,6 +215,9 @@ public sealed partial class BlobIngestion
                 Priority = plan.Priority.ToName(),
                 Ratio = plan.Ratio.Ratio,
             }).ToList();
+            var manifest = work.GetBlobClient(WorkBlobs.Manifest(document.DocumentId, document.Version, _run));
+            await manifest.UploadAsync(BinaryData.FromString(string.Join('\n', items.Select(i => i.Encode())) + "\n"), overwrite: true, cancellationToken).ConfigureAwait(false);
+            return items;
         }
 
         private async Task UploadAsync(CancellationToken cancellationToken)

@@ -20,4 +20,13 @@ public sealed class DistributionOptions
     /// poison queue itself. Must equal host.json's <c>extensions.queues.maxDequeueCount</c>.
     /// </summary>
     public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary>
+    /// How long a queued document may go without any part finishing before the sweep treats it as stuck (a work
+    /// item lost, or a worker killed on every delivery) and queues its missing parts again.
+    /// </summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How many times the sweep queues a stuck document's missing parts again before it fails the document.</summary>
+    public int MaxRequeues { get; set; } = 2;
 }

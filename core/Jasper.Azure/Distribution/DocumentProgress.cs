@@ -42,4 +42,7 @@ public sealed record DocumentProgress
 
     /// <summary>Why it failed.</summary>
     public string? Error { get; init; }
+
+    /// <summary>How many times the sweep queued the missing parts of this version again.</summary>
+    public int Requeues { get; init; }
 }

@@ -41,7 +41,38 @@ internal sealed class DocumentStatusStore
     {
         await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
         var entity = await _table.GetEntityIfExistsAsync<TableEntity>(documentId, DocumentRow, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return entity.HasValue ? new RecordedProgress(ToProgress(entity.Value!), entity.Value!.ETag) : null;
+        return entity.HasValue ? Recorded(entity.Value!) : null;
+    }
+
+    /// <summary>Every document recorded as queued (a sweep's scan of the table).</summary>
+    public async Task<List<RecordedProgress>> QueuedAsync(CancellationToken cancellationToken = default)
+    {
+        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        string filter = TableClient.CreateQueryFilter($"RowKey eq {DocumentRow} and State eq {nameof(DocumentProgressState.Queued)}");
+        var queued = new List<RecordedProgress>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            queued.Add(Recorded(entity));
+        }
+
+        return queued;
+    }
+
+    /// <summary>The first chunks of a version's parts recorded as embedded, and when the last of them was recorded.</summary>
+    public async Task<(HashSet<int> FirstChunks, DateTimeOffset? LastWritten)> PartsDoneAsync(string documentId, string version, CancellationToken cancellationToken = default)
+    {
+        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        string prefix = PartRowPrefix(version);
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {documentId} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "."}");
+        var done = new HashSet<int>();
+        DateTimeOffset? last = null;
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            done.Add(PartName.FirstChunkOf(entity.RowKey[prefix.Length..]));
+            last = last is null || entity.Timestamp > last ? entity.Timestamp : last;
+        }
+
+        return (done, last);
     }
 
     /// <summary>
@@ -61,6 +92,7 @@ internal sealed class DocumentStatusStore
             ["Chunks"] = progress.Chunks,
             ["Tokens"] = progress.Tokens,
             ["Error"] = progress.Error,
+            ["Requeues"] = progress.Requeues,
         };
         try
         {
@@ -195,6 +227,9 @@ internal sealed class DocumentStatusStore
         Chunks = entity.GetInt32("Chunks") ?? 0,
         Tokens = entity.GetInt64("Tokens") ?? 0,
         Error = entity.GetString("Error"),
+        Requeues = entity.GetInt32("Requeues") ?? 0,
     };
+
+    private static RecordedProgress Recorded(TableEntity entity) => new(ToProgress(entity), entity.ETag, entity.Timestamp);
 }
 

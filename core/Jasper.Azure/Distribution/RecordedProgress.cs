@@ -5,4 +5,5 @@ namespace Jasper.Azure.Distribution;
 /// <summary>A document's status as read, with the ETag that a conditional write of its row names.</summary>
 /// <param name="Progress">The status.</param>
 /// <param name="ETag">The row's ETag when read.</param>
-internal sealed record RecordedProgress(DocumentProgress Progress, ETag ETag);
+/// <param name="Written">When the row was last written (the service's timestamp).</param>
+internal sealed record RecordedProgress(DocumentProgress Progress, ETag ETag, DateTimeOffset? Written = null);

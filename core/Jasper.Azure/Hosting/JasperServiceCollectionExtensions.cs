@@ -45,7 +45,7 @@ public static class JasperServiceCollectionExtensions
         services.AddSingleton(sp => new BlobIngestion(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<ILogger<BlobIngestion>>()));
         services.AddSingleton(sp => new CompletionOutbox(sp.GetRequiredService<DocumentStatusStore>(), sp.GetRequiredService<IDocumentEventPublisher>(), sp.GetRequiredService<ILogger<CompletionOutbox>>()));
         services.AddSingleton(sp => new EmbedWork(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<CompletionOutbox>(), sp.GetRequiredService<ILogger<EmbedWork>>()));
-        services.AddSingleton(sp => new DocumentSweep(sp.GetRequiredService<CompletionOutbox>()));
+        services.AddSingleton(sp => new DocumentSweep(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<CompletionOutbox>(), sp.GetRequiredService<ILogger<DocumentSweep>>()));
         return services;
     }
 

@@ -15,6 +15,13 @@ public static class PartName
     /// <summary><c>part-000012</c> for the part that starts at chunk 12.</summary>
     public static string Of(int firstChunk) => string.Create(CultureInfo.InvariantCulture, $"part-{firstChunk:D6}");
 
+    /// <summary>The first chunk of a part named by <see cref="Of"/> (<c>part-000012</c> is 12).</summary>
+    public static int FirstChunkOf(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return int.Parse(name.AsSpan("part-".Length, name.Length - "part-".Length - (name.EndsWith(".jsonl", StringComparison.Ordinal) ? ".jsonl".Length : 0)), NumberStyles.None, CultureInfo.InvariantCulture);
+    }
+
     /// <summary><c>part-000012.jsonl</c>.</summary>
     public static string File(int firstChunk) => Of(firstChunk) + ".jsonl";
 
