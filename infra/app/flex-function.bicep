@@ -58,7 +58,10 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
 
   resource settings 'config' = {
     name: 'appsettings'
-    properties: union(appSettings, { AZURE_CLIENT_ID: identityClientId, Jasper__Model__Encoder__Device: 'cpu' })
+    // A 4,096-token inference budget keeps a worker's peak well under the instance's 4,096 MB: embedding a
+    // 32-chunk part of 512-token chunks uncompressed peaked at 1.68 GiB with the int8 model (2.63 GiB at the CPU
+    // default of 8,192), measured with `jasper embed` and /usr/bin/time (README, Deploy).
+    properties: union(appSettings, { AZURE_CLIENT_ID: identityClientId, Jasper__Model__Encoder__Device: 'cpu', Jasper__Model__Encoder__BatchTokenBudget: '4096' })
   }
 }
 

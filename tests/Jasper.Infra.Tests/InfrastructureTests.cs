@@ -81,6 +81,8 @@ public sealed partial class InfrastructureTests
         Assert.Equal("[parameters('maximumInstanceCount')]", config["scaleAndConcurrency"]!["maximumInstanceCount"]!.GetValue<string>());
         Assert.Equal("UserAssignedIdentity", config["deployment"]!["storage"]!["authentication"]!["type"]!.GetValue<string>());
         Assert.True(app["properties"]!["httpsOnly"]!.GetValue<bool>());
+        // The measured budget that keeps the int8 worker's peak well under 4,096 MB (README, Deploy).
+        Assert.Contains("'Jasper__Model__Encoder__BatchTokenBudget', '4096'", ArmTemplate.Text(Module("flex-function")), StringComparison.Ordinal);
         Assert.Single(ArmTemplate.OfType(Bicep.Main, "Microsoft.ManagedIdentity/userAssignedIdentities"));
     }
 
@@ -142,6 +144,7 @@ public sealed partial class InfrastructureTests
         Assert.Contains("Jasper__Sink__Kind", settings);
         Assert.Contains("Jasper__Events__ServiceBusNamespace", settings);
         Assert.Contains("Jasper__Model__Encoder__Device", settings);
+        Assert.Contains("Jasper__Model__Encoder__BatchTokenBudget", settings);
     }
 
     [Fact]
