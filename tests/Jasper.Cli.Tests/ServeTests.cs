@@ -166,6 +166,76 @@ public sealed class ServeTests : IClassFixture<ServeTests.Server>
     }
 
     [Fact]
+    public async Task The_OpenAI_SDK_asks_for_the_query_prompt_and_a_ratio_through_extra_body_fields()
+    {
+        const string text = "How does token compression trade quality for speed?";
+        using var http = Client();
+        var native = await PostAsync(http, "api/embed", JsonSerializer.Serialize(new { input = text, prompt_name = "query", compression_ratio = 0.5 }));
+        float[] expected = Floats(native.Json.GetProperty("data")[0].GetProperty("embedding"));
+
+        var client = new EmbeddingClient("jasper", new ApiKeyCredential(Key), new OpenAIClientOptions { Endpoint = new Uri(_server.Instance.Address, "api/v1") });
+#pragma warning disable SCME0001 // JsonPatch: the SDK's documented way to send fields its model does not have
+        var options = new OpenAI.Embeddings.EmbeddingGenerationOptions();
+        options.Patch.Set("$.input_type"u8, "query");
+        options.Patch.Set("$.compression_ratio"u8, 0.5);
+#pragma warning restore SCME0001
+        var withPrompt = (await client.GenerateEmbeddingAsync(text, options)).Value.ToFloats().ToArray();
+        var plain = (await client.GenerateEmbeddingAsync(text)).Value.ToFloats().ToArray();
+
+        Assert.True(VectorMath.Cosine(expected, withPrompt) >= 0.99999);
+        Assert.True(VectorMath.Cosine(expected, plain) < 0.999, "without the prompt the vector differs");
+        foreach (var (inputType, prompt) in new[] { ("search_query", "query"), ("document", "document"), ("search_document", "document"), ("passage", "document") })
+        {
+            var aliased = await PostAsync(http, "api/v1/embeddings", JsonSerializer.Serialize(new { input = text, input_type = inputType, encoding_format = "float" }));
+            var named = await PostAsync(http, "api/v1/embeddings", JsonSerializer.Serialize(new { input = text, prompt_name = prompt, encoding_format = "float" }));
+            Assert.Equal(Floats(named.Json.GetProperty("data")[0].GetProperty("embedding")), Floats(aliased.Json.GetProperty("data")[0].GetProperty("embedding")));
+        }
+
+        var conflict = await PostAsync(http, "api/v1/embeddings", JsonSerializer.Serialize(new { input = text, input_type = "query", prompt_name = "document" }));
+        Assert.Equal(HttpStatusCode.BadRequest, conflict.Status);
+        Assert.Equal("input_type", conflict.Json.GetProperty("error").GetProperty("param").GetString());
+        var unknown = await PostAsync(http, "api/v1/embeddings", JsonSerializer.Serialize(new { input = text, input_type = "classification" }));
+        Assert.Equal("input_type", unknown.Json.GetProperty("error").GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task A_server_default_prompt_applies_to_requests_that_name_none_and_a_prompt_the_model_lacks_stops_serve()
+    {
+        const string text = "what is token compression?";
+        await using var server = await EmbeddingServer.StartAsync(new ServeOptions { Model = TinyModels.Fp32, Urls = "http://127.0.0.1:0", DefaultPromptName = "query" });
+        await server.Host.WaitReadyAsync();
+        using var http = new HttpClient { BaseAddress = server.Address };
+        var defaulted = await PostAsync(http, "api/v1/embeddings", JsonSerializer.Serialize(new { input = text, encoding_format = "float" }));
+        using var plain = Client();
+        var named = await PostAsync(plain, "api/v1/embeddings", JsonSerializer.Serialize(new { input = text, input_type = "query", encoding_format = "float" }));
+        Assert.Equal(Floats(named.Json.GetProperty("data")[0].GetProperty("embedding")), Floats(defaulted.Json.GetProperty("data")[0].GetProperty("embedding")));
+
+        using var serving = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var (code, _, error) = await CliRunner.RunAsync(serving.Token, "serve", "--model", TinyModels.Fp32, "--urls", "http://127.0.0.1:0", "--default-prompt-name", "passage");
+        Assert.Equal(1, code);
+        Assert.Contains("The default prompt 'passage' is not a prompt of the model", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("api/v1/embeddings")]
+    [InlineData("api/embed")]
+    public async Task Truncate_keeps_the_first_tokens_of_a_text_past_the_maximum_instead_of_refusing_it(string route)
+    {
+        string text = string.Join(' ', Enumerable.Repeat("word", 1500));
+        using var http = Client();
+
+        var refused = await PostAsync(http, route, JsonSerializer.Serialize(new { input = text }));
+        var truncated = await PostAsync(http, route, JsonSerializer.Serialize(new { input = text, truncate = true, encoding_format = "float" }));
+        var cut = await PostAsync(http, route, JsonSerializer.Serialize(new { input = string.Join(' ', Enumerable.Repeat("word", 1024)), encoding_format = "float" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.True(truncated.Status == HttpStatusCode.OK, truncated.Json.ToString());
+        Assert.Equal(
+            Floats(cut.Json.GetProperty("data")[0].GetProperty("embedding")),
+            Floats(truncated.Json.GetProperty("data")[0].GetProperty("embedding"))); // "word" is one token: the first 1,024 are the cut text
+    }
+
+    [Fact]
     public async Task Keys_are_required_except_for_health_and_info_describes_the_model()
     {
         using var anonymous = new HttpClient { BaseAddress = _server.Instance.Address };

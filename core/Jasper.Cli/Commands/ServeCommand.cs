@@ -16,8 +16,9 @@ internal static class ServeCommand
         var defaults = new DynamicBatchingOptions();
         var maxRequests = new Option<int>("--max-pending-requests") { Description = "Requests waiting or running before new ones are answered 429 server_busy.", DefaultValueFactory = _ => defaults.MaxPendingRequests };
         var maxTokens = new Option<long>("--max-pending-tokens") { Description = "Tokens waiting or running before new requests are answered 429 server_busy.", DefaultValueFactory = _ => defaults.MaxPendingTokens };
+        var defaultPrompt = new Option<string?>("--default-prompt-name") { Description = "Prompt for requests that name none (query or document); OpenAI clients can also send input_type or prompt_name as extra body fields." };
         var device = new DeviceOption();
-        var command = new Command("serve", "Serve /api/v1/embeddings (OpenAI-compatible), /api/embed, /api/health and /api/info.") { model, urls, apiKey, noBatching, maxRequests, maxTokens, device };
+        var command = new Command("serve", "Serve /api/v1/embeddings (OpenAI-compatible), /api/embed, /api/health and /api/info.") { model, urls, apiKey, noBatching, maxRequests, maxTokens, defaultPrompt, device };
         command.SetAction((parse, cancellationToken) => JasperCommandLine.RunAsync(console, async () =>
         {
             var options = new ServeOptions
@@ -29,6 +30,7 @@ internal static class ServeCommand
                 MaxPendingRequests = parse.GetValue(maxRequests),
                 MaxPendingTokens = parse.GetValue(maxTokens),
                 Device = device.Provider(parse),
+                DefaultPromptName = parse.GetValue(defaultPrompt),
             };
             await using var server = await EmbeddingServer.StartAsync(options, Microsoft.Extensions.Logging.LogLevel.Information).ConfigureAwait(false);
             await console.Error.WriteLineAsync($"Serving on {server.Address} (dynamic batching {(options.DynamicBatching ? "on" : "off")}); Ctrl+C stops.").ConfigureAwait(false);

@@ -30,6 +30,9 @@ internal sealed record ServeOptions
     /// <summary>Execution provider.</summary>
     public ExecutionProvider Device { get; init; } = ExecutionProvider.Auto;
 
+    /// <summary>The prompt of requests that name none (for example <c>query</c> for a search front end); null for the model's default.</summary>
+    public string? DefaultPromptName { get; init; }
+
     /// <summary>API limits.</summary>
     public EmbeddingApiOptions Limits { get; init; } = new();
 
@@ -37,7 +40,7 @@ internal sealed record ServeOptions
     public ModelHostOptions HostOptions() => new()
     {
         Path = Model,
-        Encoder = new JasperEncoderOptions { Device = Device },
+        Encoder = new JasperEncoderOptions { Device = Device, DefaultPromptName = DefaultPromptName },
         Batching = new DynamicBatchingOptions { Enabled = DynamicBatching, MaxPendingRequests = MaxPendingRequests, MaxPendingTokens = MaxPendingTokens },
     };
 

@@ -51,6 +51,11 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         MaxTokens = options.MaxTokens ?? model.Manifest.MaxTokens;
         BatchTokenBudget = options.BatchTokenBudget ?? (selection.Provider == ExecutionProvider.Cpu ? JasperEncoderOptions.CpuBatchTokenBudget : JasperEncoderOptions.GpuBatchTokenBudget);
         Metadata = new EmbeddingGeneratorMetadata("jasper", null, model.Manifest.Name, model.Manifest.Dimensions);
+        if (DefaultPromptName is string prompt && !model.Manifest.Prompts.ContainsKey(prompt))
+        {
+            // Found at load, not as a puzzling error on every text later.
+            throw new ArgumentException($"The default prompt '{prompt}' is not a prompt of the model; it has: {string.Join(", ", model.Manifest.Prompts.Keys)}.", nameof(options));
+        }
     }
 
     /// <summary>The loaded model.</summary>
@@ -70,6 +75,9 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
 
     /// <summary>Most padded tokens per inference in effect (the options' budget, or the provider's default).</summary>
     public int BatchTokenBudget { get; }
+
+    /// <summary>The prompt a text that names none gets: the options', else the model's default; null for none.</summary>
+    public string? DefaultPromptName => _options.DefaultPromptName ?? Model.Manifest.DefaultPromptName;
 
     /// <summary>Length of the vectors.</summary>
     public int Dimensions => Model.Manifest.Dimensions;
@@ -115,9 +123,9 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
     public PreparedText Prepare(EmbeddingInput input)
     {
         ArgumentNullException.ThrowIfNull(input.Text);
-        string prompt = ResolvePrompt(input.PromptName ?? _options.DefaultPromptName ?? Model.Manifest.DefaultPromptName);
+        string prompt = ResolvePrompt(input.PromptName ?? DefaultPromptName);
         // sentence-transformers tokenizes (prompt + text).strip(): the published model never sees outer whitespace.
-        var tokens = Tokenizer.Encode(PythonWhitespace.Strip(prompt + input.Text), MaxTokens, _options.Truncate);
+        var tokens = Tokenizer.Encode(PythonWhitespace.Strip(prompt + input.Text), MaxTokens, input.Truncate ?? _options.Truncate);
         if (tokens.Ids.Length == 0)
         {
             throw new ArgumentException("An empty text (or one of whitespace only) has no tokens to embed.", nameof(input));

@@ -100,6 +100,23 @@ public sealed partial class EmbeddingApi
             }
 
             json.WriteEndArray();
+            json.WriteString("default_prompt", encoder.DefaultPromptName);
+
+            // How an OpenAI client asks for the rest: the official SDKs send extra body fields as they are given
+            // (extra_body in Python, JsonPatch in .NET, extra properties of the params object in Node).
+            json.WriteStartObject("openai_extra_body");
+            json.WriteStartObject("input_type");
+            foreach (var (inputType, prompt) in EmbeddingRequestParser.InputTypePrompts)
+            {
+                json.WriteString(inputType, prompt);
+            }
+
+            json.WriteEndObject();
+            json.WriteString("prompt_name", "a prompt of the model (see prompts); or use input_type");
+            json.WriteString("compression_ratio", $"a number {_policyOptions.ExplicitRange}");
+            json.WriteString("truncate", "true keeps the first tokens of a text past max_tokens_per_input");
+            json.WriteString("example", "client.embeddings.create(model=\"jasper\", input=[\"...\"], extra_body={\"input_type\": \"query\"})");
+            json.WriteEndObject();
             json.WriteStartObject("limits");
             json.WriteNumber("max_inputs", _options.MaxInputs);
             json.WriteNumber("max_tokens_per_input", MaxTokensPerInput(encoder));
@@ -234,7 +251,7 @@ public sealed partial class EmbeddingApi
         long total = 0;
         for (int i = 0; i < request.Inputs.Count; i++)
         {
-            var text = PrepareOne(encoder, new EmbeddingInput(request.Inputs[i], ratio, request.PromptName), i);
+            var text = PrepareOne(encoder, new EmbeddingInput(request.Inputs[i], ratio, request.PromptName, request.Truncate), i);
             if (text.Tokens.Ids.Length > maxTokens)
             {
                 throw TooLong(i, text.Tokens.Ids.Length.ToString(CultureInfo.InvariantCulture), maxTokens);
@@ -270,7 +287,7 @@ public sealed partial class EmbeddingApi
         "input",
         "context_length_exceeded");
 
-    // The native contract's ratio: an explicit one, else the priority's (as ingestion chooses it), else the model's default.
+    // The ratio: an explicit one, else (native only) the priority's as ingestion chooses it, else the model's default.
     private double? Ratio(EmbeddingRequest request)
     {
         if (request.CompressionRatio is double explicitRatio)

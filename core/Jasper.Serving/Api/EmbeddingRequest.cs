@@ -27,15 +27,18 @@ internal sealed record EmbeddingRequest
     /// <summary>Truncate vectors to this many dimensions, then renormalise.</summary>
     public int? Dimensions { get; init; }
 
-    /// <summary>Native only: the model prompt (query or document).</summary>
+    /// <summary>The model prompt (query or document), from <c>prompt_name</c> or <c>input_type</c>.</summary>
     public string? PromptName { get; init; }
 
     /// <summary>Native only: priority, which picks the ratio.</summary>
     public IngestPriority? Priority { get; init; }
 
-    /// <summary>Native only: an explicit compression ratio.</summary>
+    /// <summary>An explicit compression ratio.</summary>
     public double? CompressionRatio { get; init; }
 
     /// <summary>Native only: false returns the raw output of the model's last layer.</summary>
     public bool Normalize { get; init; } = true;
+
+    /// <summary>Whether texts past the maximum keep their first tokens (TEI's <c>truncate</c>) instead of being refused.</summary>
+    public bool Truncate { get; init; }
 }

@@ -5,13 +5,27 @@ namespace Jasper.Serving.Api;
 
 /// <summary>
 /// Parses request bodies of the two contracts with errors that name the field: the OpenAI one (<c>input</c>,
-/// <c>model</c>, <c>encoding_format</c>, <c>dimensions</c>, <c>user</c>) and the native one, which adds
-/// <c>prompt_name</c>, <c>priority</c>, <c>compression_ratio</c> and <c>normalize</c>.
+/// <c>model</c>, <c>encoding_format</c>, <c>dimensions</c>, <c>user</c>, plus the extra body fields the official SDKs
+/// pass through: <c>input_type</c>, <c>prompt_name</c>, <c>compression_ratio</c>, <c>truncate</c>) and the native one,
+/// which adds <c>priority</c> and <c>normalize</c>.
 /// </summary>
 internal static class EmbeddingRequestParser
 {
-    private static readonly string[] OpenAIFields = ["input", "model", "encoding_format", "dimensions", "user"];
-    private static readonly string[] NativeFields = [.. OpenAIFields, "prompt_name", "priority", "compression_ratio", "normalize"];
+    private static readonly string[] OpenAIFields = ["input", "model", "encoding_format", "dimensions", "user", "input_type", "prompt_name", "compression_ratio", "truncate"];
+    private static readonly string[] NativeFields = [.. OpenAIFields, "priority", "normalize"];
+
+    // input_type as other embedding APIs spell it (Cohere, Voyage, Nomic, E5's passage), to this model's prompt names.
+    private static readonly Dictionary<string, string> InputTypes = new(StringComparer.Ordinal)
+    {
+        ["query"] = "query",
+        ["search_query"] = "query",
+        ["document"] = "document",
+        ["search_document"] = "document",
+        ["passage"] = "document",
+    };
+
+    /// <summary>The <c>input_type</c> values accepted, each with the prompt it names.</summary>
+    public static IReadOnlyDictionary<string, string> InputTypePrompts => InputTypes;
 
     /// <summary>Parses an OpenAI embeddings request.</summary>
     public static EmbeddingRequest ParseOpenAI(ReadOnlySpan<byte> body) => Parse(body, native: false);
@@ -54,10 +68,11 @@ internal static class EmbeddingRequestParser
                 Model = OptionalString(root, "model"),
                 Format = Format(root),
                 Dimensions = Dimensions(root),
-                PromptName = native ? OptionalString(root, "prompt_name") : null,
+                PromptName = PromptName(root),
                 Priority = native ? Priority(root) : null,
-                CompressionRatio = native ? Ratio(root) : null,
+                CompressionRatio = Ratio(root),
                 Normalize = !native || Bool(root, "normalize") != false,
+                Truncate = Bool(root, "truncate") == true,
             };
         }
     }
@@ -97,6 +112,26 @@ internal static class EmbeddingRequestParser
             default:
                 throw ApiException.Invalid($"'input' must be a string or an array of strings, not {Describe(input)}.", "input");
         }
+    }
+
+    // prompt_name names the prompt; input_type says the same in other APIs' words. Both may be given if they agree.
+    private static string? PromptName(JsonElement root)
+    {
+        string? named = OptionalString(root, "prompt_name");
+        string? inputType = OptionalString(root, "input_type");
+        if (inputType is null)
+        {
+            return named;
+        }
+
+        if (!InputTypes.TryGetValue(inputType, out string? prompt))
+        {
+            throw ApiException.Invalid($"'input_type' must be one of {string.Join(", ", InputTypes.Keys)}, not '{inputType}'.", "input_type");
+        }
+
+        return named is null || named == prompt
+            ? prompt
+            : throw ApiException.Invalid($"'input_type' '{inputType}' asks for the {prompt} prompt, but 'prompt_name' is '{named}'; send one of them.", "input_type");
     }
 
     private static EncodingFormat Format(JsonElement root) => OptionalString(root, "encoding_format") switch
