@@ -199,6 +199,30 @@ public sealed class ServeTests : IClassFixture<ServeTests.Server>
     }
 
     [Fact]
+    public async Task The_OpenAI_Node_SDK_sends_input_type_as_an_extra_body_field_and_gets_the_query_vector()
+    {
+        const string text = "How does token compression trade quality for speed?";
+        using var http = Client();
+        var native = await PostAsync(http, "api/embed", JsonSerializer.Serialize(new { input = text, prompt_name = "query" }));
+        float[] expected = Floats(native.Json.GetProperty("data")[0].GetProperty("embedding"));
+
+        var start = new System.Diagnostics.ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { Path.Combine(RepoPaths.Root, "tests", "Jasper.Cli.Tests", "Clients", "openai-embed.mjs"), new Uri(_server.Instance.Address, "api/v1").AbsoluteUri, Key, JsonSerializer.Serialize(new[] { text }), """{"input_type": "query"}""" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var node = System.Diagnostics.Process.Start(start)!;
+        string output = await node.StandardOutput.ReadToEndAsync();
+        string error = await node.StandardError.ReadToEndAsync();
+        await node.WaitForExitAsync();
+
+        Assert.True(node.ExitCode == 0, error);
+        float[] actual = JsonDocument.Parse(output).RootElement[0].EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        Assert.True(VectorMath.Cosine(expected, actual) >= 0.99999);
+    }
+
+    [Fact]
     public async Task A_server_default_prompt_applies_to_requests_that_name_none_and_a_prompt_the_model_lacks_stops_serve()
     {
         const string text = "what is token compression?";
