@@ -20,6 +20,9 @@ public sealed class HttpApi(EmbeddingApi api)
     [Function("Health")]
     public IActionResult Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) => ToResult(api.Health());
 
+    [Function("Models")]
+    public IActionResult Models([HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/models")] HttpRequest request) => ToResult(api.Models());
+
     [Function("Info")]
     public IActionResult Info([HttpTrigger(AuthorizationLevel.Function, "get", Route = "info")] HttpRequest request) => ToResult(api.Info());
 

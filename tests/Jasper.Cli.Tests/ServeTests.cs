@@ -43,6 +43,41 @@ public sealed class ServeTests : IClassFixture<ServeTests.Server>
     }
 
     [Fact]
+    public async Task The_v1_routes_answer_without_the_api_prefix_and_models_lists_the_served_model()
+    {
+        // Clients configured with a base URL of http://HOST/v1 (the OpenAI convention) work as they are.
+        var options = new OpenAIClientOptions { Endpoint = new Uri(_server.Instance.Address, "v1") };
+        var viaAlias = (await new EmbeddingClient("jasper", new ApiKeyCredential(Key), options).GenerateEmbeddingAsync("one text")).Value.ToFloats().ToArray();
+        var viaApi = (await new EmbeddingClient("jasper", new ApiKeyCredential(Key), new OpenAIClientOptions { Endpoint = new Uri(_server.Instance.Address, "api/v1") }).GenerateEmbeddingAsync("one text")).Value.ToFloats().ToArray();
+        Assert.Equal(viaApi, viaAlias);
+
+        var models = (await new OpenAI.Models.OpenAIModelClient(new ApiKeyCredential(Key), options).GetModelsAsync()).Value;
+        var model = Assert.Single(models);
+        Assert.Equal("jasper-tiny-random", model.Id);
+        Assert.Equal("jasper", model.OwnedBy);
+        using var anonymous = new HttpClient { BaseAddress = _server.Instance.Address };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("v1/models")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("GET", "v1/nothing", 404, "unknown_url")]
+    [InlineData("POST", "api/v2/embeddings", 404, "unknown_url")]
+    [InlineData("GET", "v1/embeddings", 405, "method_not_allowed")]
+    [InlineData("DELETE", "api/embed", 405, "method_not_allowed")]
+    public async Task Unknown_routes_and_methods_get_OpenAI_shaped_errors(string method, string path, int status, string code)
+    {
+        using var http = Client();
+        using var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var error = body.RootElement.GetProperty("error");
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Contains($"{method} /{path}", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Float_responses_match_base64_ones()
     {
         using var http = Client();

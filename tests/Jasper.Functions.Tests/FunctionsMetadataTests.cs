@@ -40,6 +40,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("OpenAIEmbeddings", "v1/embeddings", "post", "Function")]
     [InlineData("Embed", "embed", "post", "Function")]
     [InlineData("Info", "info", "get", "Function")]
+    [InlineData("Models", "v1/models", "get", "Function")]
     [InlineData("Health", "health", "get", "Anonymous")]
     public void The_http_routes_are_declared(string function, string route, string method, string authLevel)
     {

@@ -68,11 +68,24 @@ internal sealed class EmbeddingServer : IAsyncDisposable
     private static void Map(WebApplication app, string? apiKey)
     {
         var api = app.Services.GetRequiredService<EmbeddingApi>();
+
+        // An unknown route or method gets an OpenAI-shaped error instead of an empty body.
+        app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode is 404 or 405
+            ? context.HttpContext.Response.WriteApiResponseAsync(EmbeddingApi.NoRoute(
+                context.HttpContext.Request.Method, context.HttpContext.Request.Path, context.HttpContext.Response.StatusCode == 405))
+            : Task.CompletedTask);
+
         var routes = app.MapGroup("/api");
-        routes.MapPost("/v1/embeddings", Authorized(apiKey, context => api.OpenAIEmbeddingsAsync(context.Request.Body, context.RequestAborted)));
         routes.MapPost("/embed", Authorized(apiKey, context => api.NativeEmbedAsync(context.Request.Body, context.RequestAborted)));
         routes.MapGet("/info", Authorized(apiKey, _ => Task.FromResult(api.Info())));
         routes.MapGet("/health", context => context.Response.WriteApiResponseAsync(api.Health()));
+
+        // The OpenAI routes, also without /api: OpenAI clients are configured with a base URL ending in /v1.
+        foreach (var group in new[] { routes, app.MapGroup(string.Empty) })
+        {
+            group.MapPost("/v1/embeddings", Authorized(apiKey, context => api.OpenAIEmbeddingsAsync(context.Request.Body, context.RequestAborted)));
+            group.MapGet("/v1/models", Authorized(apiKey, _ => Task.FromResult(api.Models())));
+        }
     }
 
     // The health route stays open: load balancers probe it without keys.

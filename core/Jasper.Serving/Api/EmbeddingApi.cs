@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Jasper.Embeddings.Inference;
+using Jasper.Embeddings.Models;
 using Jasper.Embeddings.Numerics;
 using Jasper.Embeddings.Tokenization;
 using Jasper.Ingestion.Policy;
@@ -127,6 +128,37 @@ public sealed partial class EmbeddingApi
             json.WriteEndObject();
         }));
     }
+
+    /// <summary>The OpenAI model list (<c>GET /v1/models</c>): the one model this server serves.</summary>
+    public ApiResponse Models()
+    {
+        if (_host.State != ModelHostState.Ready)
+        {
+            return NotReady();
+        }
+
+        var model = _host.Encoder.Model;
+        long created = new DateTimeOffset(File.GetLastWriteTimeUtc(Path.Combine(model.Path, ModelManifest.FileName))).ToUnixTimeSeconds();
+        return ApiResponse.Json(200, JsonLines.Line(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("object", "list");
+            json.WriteStartArray("data");
+            json.WriteStartObject();
+            json.WriteString("id", model.Manifest.Name);
+            json.WriteString("object", "model");
+            json.WriteNumber("created", created);
+            json.WriteString("owned_by", "jasper");
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }));
+    }
+
+    /// <summary>What a route that does not exist answers (404), or a route asked with a method it does not take (405).</summary>
+    public static ApiResponse NoRoute(string method, string path, bool pathExists) => pathExists
+        ? Error(new ApiException(405, $"{method} {path} is not supported: this route takes another method.", code: "method_not_allowed"))
+        : Error(new ApiException(404, $"Unknown route {method} {path}. The routes are POST /v1/embeddings, POST /embed, GET /v1/models, GET /info and GET /health (under /api, and /v1 also without it).", code: "unknown_url"));
 
     /// <summary>An error response in OpenAI's shape.</summary>
     public static ApiResponse Error(ApiException error)
