@@ -278,6 +278,49 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
     }
 
     [Fact]
+    public async Task Two_deliveries_planning_the_same_version_at_once_queue_its_parts_once()
+    {
+        var blob = await UploadAsync("twice.txt", Paragraphs(8));
+        var gate = new HoldSecondRead();
+        var slowClient = new BlobServiceClient(_azurite.Emulator.ConnectionString, gate.Options())
+            .GetBlobContainerClient(blob.BlobContainerName).GetBlobClient(blob.Name);
+
+        // Both deliveries read "no status"; the held one finishes planning after the other recorded the same version.
+        var slow = IngestAsync(slowClient);
+        await gate.Holding;
+        await IngestAsync(blob);
+        gate.Release();
+        await slow;
+
+        var status = await StatusAsync(blob);
+        Assert.Equal(status.Parts, (await Queue(WorkQueues.Normal).PeekMessagesAsync(32)).Value.Length);
+        var runs = (await NamesAsync(Work(), $"{status.DocumentId}/{status.Version}/")).Select(n => n.Split('/')[2]).Distinct().ToList();
+        Assert.Single(runs); // the run that lost the race removed its chunk sets
+    }
+
+    [Fact]
+    public async Task The_sweep_finds_a_poisoned_part_behind_more_than_a_peek_of_other_poison_messages()
+    {
+        var blob = await UploadAsync("buried.txt", Paragraphs(8));
+        await IngestAsync(blob);
+        var poison = Queue(WorkQueues.Poison(WorkQueues.Normal));
+        for (int i = 0; i < 40; i++)
+        {
+            await poison.SendMessageAsync($"{{\"old\": {i}}}"); // earlier failures nobody cleared
+        }
+
+        var killed = (await Queue(WorkQueues.Normal).ReceiveMessagesAsync(1)).Value.Single();
+        await poison.SendMessageAsync(killed.MessageText);
+        await Queue(WorkQueues.Normal).DeleteMessageAsync(killed.MessageId, killed.PopReceipt);
+        await DrainAsync(WorkQueues.Normal);
+
+        await _services.GetRequiredService<DocumentSweep>().SweepAsync();
+
+        Assert.Equal(DocumentProgressState.Failed, (await StatusAsync(blob)).State);
+        Assert.Equal(41, (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount); // left for whoever investigates
+    }
+
+    [Fact]
     public async Task A_document_whose_part_the_runtime_poisoned_is_failed_with_the_reason_by_the_sweep()
     {
         var blob = await UploadAsync("killed.txt", Paragraphs(8));

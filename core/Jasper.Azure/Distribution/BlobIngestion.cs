@@ -79,8 +79,8 @@ public sealed partial class BlobIngestion
                 Tokens = plan.Tokens,
             };
             var items = plan.Unchanged ? [] : await parts.FlushAsync(plan, cancellationToken).ConfigureAwait(false);
-            var (recorded, replaced) = await RecordAsync(progress, before, cancellationToken).ConfigureAwait(false);
-            if (recorded != progress)
+            var (written, recorded, replaced) = await RecordAsync(progress, before, cancellationToken).ConfigureAwait(false);
+            if (!written)
             {
                 // Another delivery recorded this version while this one planned: its run is the one that counts.
                 await _context.Work.DeleteBlobsAsync(parts.RunFolder, select: null, cancellationToken).ConfigureAwait(false);
@@ -117,7 +117,7 @@ public sealed partial class BlobIngestion
             }
 
             var progress = failed with { Version = version, Error = ex.Reason };
-            var (recorded, _) = await RecordAsync(progress, await _context.Status.ReadAsync(failed.DocumentId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            var (_, recorded, _) = await RecordAsync(progress, await _context.Status.ReadAsync(failed.DocumentId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             LogRejected(_logger, source, ex.Reason);
             return recorded;
         }
@@ -129,19 +129,20 @@ public sealed partial class BlobIngestion
         && recorded.Progress.Version == version;
 
     // Writes the status over what was read; when another delivery wrote first, reads again and yields to it if it
-    // recorded the same version, or writes over it otherwise. Returns what the row holds now, and what it replaced.
-    private async Task<(DocumentProgress Recorded, DocumentProgress? Replaced)> RecordAsync(DocumentProgress progress, RecordedProgress? before, CancellationToken cancellationToken)
+    // recorded the same version, or writes over it otherwise. Returns whether this delivery wrote (another's equal
+    // record is still another's: its run is the one queued), what the row holds now, and what it replaced.
+    private async Task<(bool Written, DocumentProgress Recorded, DocumentProgress? Replaced)> RecordAsync(DocumentProgress progress, RecordedProgress? before, CancellationToken cancellationToken)
     {
         while (true)
         {
             if (progress.Version is string version && AlreadyRecorded(before, version))
             {
-                return (before!.Progress, null);
+                return (false, before!.Progress, null);
             }
 
             if (await _context.Status.TryWriteAsync(progress, before, cancellationToken).ConfigureAwait(false))
             {
-                return (progress, before?.Progress);
+                return (true, progress, before?.Progress);
             }
 
             before = await _context.Status.ReadAsync(progress.DocumentId, cancellationToken).ConfigureAwait(false);

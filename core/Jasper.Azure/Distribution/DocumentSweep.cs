@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues.Models;
 using Jasper.Ingestion.Policy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,6 +22,9 @@ namespace Jasper.Azure.Distribution;
 public sealed partial class DocumentSweep
 {
     private static readonly string[] Queues = [WorkQueues.High, WorkQueues.Normal, WorkQueues.Low];
+
+    // How long a poison message read by the sweep stays hidden: long enough for one pass to read them all once.
+    private static readonly TimeSpan PoisonReadTimeout = TimeSpan.FromMinutes(2);
 
     private readonly DistributionContext _context;
     private readonly CompletionOutbox _outbox;
@@ -53,8 +57,15 @@ public sealed partial class DocumentSweep
                 continue;
             }
 
-            // Peeked, not received: the messages stay in the poison queue for whoever investigates.
-            foreach (var message in (await poison.PeekMessagesAsync(32, cancellationToken).ConfigureAwait(false)).Value)
+            // Received in batches until none is left visible (a peek sees only the first 32), and never deleted: each
+            // reappears after the visibility timeout, so the poison queue keeps them for whoever investigates.
+            var messages = new List<QueueMessage>();
+            while ((await poison.ReceiveMessagesAsync(32, PoisonReadTimeout, cancellationToken).ConfigureAwait(false)).Value is { Length: > 0 } batch)
+            {
+                messages.AddRange(batch);
+            }
+
+            foreach (var message in messages)
             {
                 WorkItem item;
                 try
