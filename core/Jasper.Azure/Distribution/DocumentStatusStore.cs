@@ -63,7 +63,7 @@ internal sealed class DocumentStatusStore
     {
         await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
         string prefix = PartRowPrefix(version);
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {documentId} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "."}");
+        string filter = PartRows(documentId, version);
         var done = new HashSet<int>();
         DateTimeOffset? last = null;
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -139,8 +139,7 @@ internal sealed class DocumentStatusStore
         };
         await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
 
-        string prefix = PartRowPrefix(item.Version);
-        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {item.DocumentId} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "."}");
+        string filter = PartRows(item.DocumentId, item.Version);
         var done = PartReport.Empty;
         int parts = 0;
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -217,6 +216,10 @@ internal sealed class DocumentStatusStore
 
     private static string PartRow(string version, int firstChunk) => PartRowPrefix(version) + PartName.Of(firstChunk);
 
+    // The range query of a version's part rows ("{version}-" up to, not including, "{version}.").
+    private static string PartRows(string documentId, string version) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {documentId} and RowKey ge {PartRowPrefix(version)} and RowKey lt {version + "."}");
+
     private static DocumentProgress ToProgress(TableEntity entity) => new()
     {
         DocumentId = entity.PartitionKey,
@@ -232,4 +235,3 @@ internal sealed class DocumentStatusStore
 
     private static RecordedProgress Recorded(TableEntity entity) => new(ToProgress(entity), entity.ETag, entity.Timestamp);
 }
-
