@@ -23,6 +23,7 @@ internal static class JasperCommandLine
             ServeCommand.Create(console),
             LoadTestCommand.Create(console),
             BenchCommand.Create(console),
+            CliLogging.CreateOption(),
         };
         var configuration = new InvocationConfiguration { Output = console.Out, Error = console.Error };
         return root.Parse(args).InvokeAsync(configuration, cancellationToken);

@@ -8,4 +8,5 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
 builder.Services.AddJasper(builder.Configuration);
+builder.Services.AddJasperTelemetry(builder.Configuration);
 builder.Build().Run();

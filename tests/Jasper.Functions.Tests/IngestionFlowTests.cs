@@ -1,15 +1,18 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
 using Jasper.Azure.Distribution;
 using Jasper.Azure.Hosting;
 using Jasper.Ingestion.Pipeline;
+using Jasper.Ingestion.Telemetry;
 using Jasper.Ingestion.Vectors;
 using Jasper.Serving.Hosting;
 using Jasper.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Jasper.Functions.Tests;
 
@@ -42,7 +45,7 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
             ["Jasper:Distribution:StatusTable"] = "status" + _run,
             ["Jasper:Distribution:StuckAfter"] = "-00:01:00", // every queued document without progress is stuck to the sweep (allowing for clock skew)
         }).Build();
-        _services = new ServiceCollection().AddLogging().AddJasper(configuration).AddSingleton<IDocumentEventPublisher, RecordingPublisher>().BuildServiceProvider();
+        _services = new ServiceCollection().AddLogging().AddSingleton<IMeterFactory, TestMeterFactory>().AddJasper(configuration).AddSingleton<IDocumentEventPublisher, RecordingPublisher>().BuildServiceProvider();
         foreach (string queue in new[] { WorkQueues.High, WorkQueues.Normal, WorkQueues.Low })
         {
             foreach (string name in new[] { queue, WorkQueues.Poison(queue) })
@@ -61,6 +64,8 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
     [Fact]
     public async Task An_upload_is_chunked_queued_embedded_and_completed_once()
     {
+        using var documents = Collect("jasper.ingestion.documents");
+        using var chunks = Collect("jasper.ingestion.chunks");
         var blob = await UploadAsync("guide.txt", Paragraphs(12), new Dictionary<string, string> { ["priority"] = "high" });
 
         await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
@@ -83,11 +88,14 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
         var announced = Assert.Single(Events.Published);
         Assert.Equal(status.Chunks, announced.Chunks);
         Assert.Empty(await NamesAsync(Work(), status.DocumentId + "/"));
+        Assert.Equal("succeeded", Assert.Single(documents.GetMeasurementSnapshot()).Tags["jasper.outcome"]);
+        Assert.Equal(status.Chunks, chunks.GetMeasurementSnapshot().Sum(m => m.Value));
     }
 
     [Fact]
     public async Task Re_delivered_messages_duplicate_nothing()
     {
+        using var documents = Collect("jasper.ingestion.documents");
         var blob = await UploadAsync("again.txt", Paragraphs(8));
         await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
         var messages = (await Queue(WorkQueues.Normal).PeekMessagesAsync(32)).Value.Select(m => m.MessageText).ToList();
@@ -105,11 +113,13 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
         Assert.Equal(blobs, await NamesAsync(Vectors(), status.DocumentId + "/"));
         Assert.Equal(status.Chunks, (await RecordsAsync(status)).Count);
         Assert.Single(Events.Published);
+        Assert.Single(documents.GetMeasurementSnapshot()); // completed once, counted once
     }
 
     [Fact]
     public async Task A_part_that_keeps_failing_ends_in_the_poison_queue_with_the_reason_in_the_status()
     {
+        using var documents = Collect("jasper.ingestion.documents");
         var blob = await UploadAsync("doomed.txt", Paragraphs(4));
         await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
         var status = await StatusAsync(blob);
@@ -126,7 +136,13 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
         Assert.Equal(status.Parts * 4, failures); // four retried deliveries per part, the fifth poisons
         Assert.Equal(status.Parts, (await Queue(WorkQueues.Poison(WorkQueues.Normal)).PeekMessagesAsync(32)).Value.Length);
         Assert.Empty(Events.Published);
+        var failed = Assert.Single(documents.GetMeasurementSnapshot()); // however many parts failed
+        Assert.Equal("failed", failed.Tags["jasper.outcome"]);
+        Assert.Equal("failed", failed.Tags["error.type"]);
     }
+
+    // What ingestion counts in this test's services alone.
+    private MetricCollector<long> Collect(string instrument) => new(_services.GetRequiredService<IMeterFactory>(), IngestionMetrics.MeterName, instrument);
 
     [Fact]
     public async Task A_malformed_message_goes_straight_to_the_poison_queue()

@@ -52,7 +52,7 @@ public sealed partial class BlobIngestion
                 CompressionRatio = ReadRatio(properties.Metadata),
             };
             var encoder = await _context.Host.WaitReadyAsync(cancellationToken).ConfigureAwait(false);
-            var pipeline = new IngestionPipeline(encoder, _context.Sinks.Create(encoder.Dimensions), _context.Ingestion);
+            var pipeline = _context.Pipeline(encoder, out _);
             var descriptor = await pipeline.DescribeAsync(document, cancellationToken).ConfigureAwait(false);
             version = descriptor.Version;
             var before = await _context.Status.ReadAsync(document.DocumentId, cancellationToken).ConfigureAwait(false);
@@ -96,6 +96,7 @@ public sealed partial class BlobIngestion
 
             if (plan.Unchanged)
             {
+                _context.Metrics.DocumentEnded(DocumentStatus.Unchanged);
                 return progress;
             }
 
@@ -117,8 +118,13 @@ public sealed partial class BlobIngestion
             }
 
             var progress = failed with { Version = version, Error = ex.Reason };
-            var (_, recorded, _) = await RecordAsync(progress, await _context.Status.ReadAsync(failed.DocumentId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            var (written, recorded, _) = await RecordAsync(progress, await _context.Status.ReadAsync(failed.DocumentId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             LogRejected(_logger, source, ex.Reason);
+            if (written)
+            {
+                _context.Metrics.DocumentEnded(DocumentStatus.Failed, ex.Kind);
+            }
+
             return recorded;
         }
     }

@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues.Models;
+using Jasper.Ingestion.Pipeline;
 using Jasper.Ingestion.Policy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -82,6 +83,7 @@ public sealed partial class DocumentSweep
                 if (await _context.Status.MarkFailedAsync(item.DocumentId, item.Version, reason, cancellationToken).ConfigureAwait(false))
                 {
                     LogFailed(_logger, item.DocumentId, reason);
+                    _context.Metrics.DocumentEnded(DocumentStatus.Failed);
                     failed++;
                 }
             }
@@ -120,6 +122,7 @@ public sealed partial class DocumentSweep
                 if (await _context.Status.TryWriteAsync(progress with { State = DocumentProgressState.Failed, Error = $"stuck in queued: {reason}" }, queued, cancellationToken).ConfigureAwait(false))
                 {
                     LogFailed(_logger, progress.DocumentId, reason);
+                    _context.Metrics.DocumentEnded(DocumentStatus.Failed);
                     failed++;
                 }
 

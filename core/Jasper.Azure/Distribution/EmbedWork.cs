@@ -64,7 +64,11 @@ public sealed partial class EmbedWork
         {
             string reason = $"part {item.FirstChunk}–{item.FirstChunk + item.ChunkCount - 1} failed {dequeueCount} times: {(ex is DocumentException known ? known.Reason : ex.Message)}";
             // Only a document still queued at this version fails: a newer version, or a completion, stands.
-            await _context.Status.MarkFailedAsync(item.DocumentId, item.Version, reason, cancellationToken).ConfigureAwait(false);
+            if (await _context.Status.MarkFailedAsync(item.DocumentId, item.Version, reason, cancellationToken).ConfigureAwait(false))
+            {
+                _context.Metrics.DocumentEnded(DocumentStatus.Failed, (ex as DocumentException)?.Kind);
+            }
+
             await PoisonAsync(queue, message, reason, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -72,8 +76,7 @@ public sealed partial class EmbedWork
     private async Task EmbedAsync(WorkItem item, long dequeueCount, CancellationToken cancellationToken)
     {
         var encoder = await _context.Host.WaitReadyAsync(cancellationToken).ConfigureAwait(false);
-        var sink = _context.Sinks.Create(encoder.Dimensions);
-        var pipeline = new IngestionPipeline(encoder, sink, _context.Ingestion);
+        var pipeline = _context.Pipeline(encoder, out var sink);
         var chunks = await ReadPartAsync(item, cancellationToken).ConfigureAwait(false);
         var plan = item.ToPlan();
         var part = await pipeline.EmbedPartAsync(plan, chunks, cancellationToken).ConfigureAwait(false);
@@ -97,6 +100,7 @@ public sealed partial class EmbedWork
         if (await _context.Status.MarkCompleteAsync(item.DocumentId, item.Version, totals, embedded, cancellationToken).ConfigureAwait(false))
         {
             LogComplete(_logger, item.Source, totals.Chunks, totals.Tokens);
+            _context.Metrics.DocumentEnded(DocumentStatus.Succeeded);
             await AnnounceAsync(item, dequeueCount, cancellationToken).ConfigureAwait(false);
         }
     }

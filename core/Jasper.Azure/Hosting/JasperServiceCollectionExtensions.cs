@@ -1,9 +1,11 @@
+using System.Diagnostics.Metrics;
 using Azure.Messaging.ServiceBus;
 using Azure.Search.Documents.Indexes;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Jasper.Azure.Distribution;
 using Jasper.Azure.Sinks;
+using Jasper.Ingestion.Telemetry;
 using Jasper.Serving.Api;
 using Jasper.Serving.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -32,7 +34,8 @@ public static class JasperServiceCollectionExtensions
         services.AddSingleton(_ => StorageAccount.FromConfiguration(configuration));
         services.AddSingleton(sp => sp.GetRequiredService<StorageAccount>().Blobs);
         services.AddSingleton(sp => sp.GetRequiredService<StorageAccount>().Queues);
-        services.AddSingleton(sp => new ModelHost(options.Model, ModelSource(options.Model, sp), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new ModelHost(options.Model, ModelSource(options.Model, sp), sp.GetRequiredService<ILoggerFactory>(), sp.GetService<IMeterFactory>()));
+        services.AddSingleton(sp => new IngestionMetrics(sp.GetService<IMeterFactory>()));
         services.AddHostedService<ModelHostStarter>();
         services.AddSingleton(sp => new EmbeddingApi(sp.GetRequiredService<ModelHost>(), options.Api, options.Ingestion.Compression, sp.GetRequiredService<ILogger<EmbeddingApi>>()));
         services.AddSingleton(sp => new DocumentStatusStore(sp.GetRequiredService<StorageAccount>().Tables.GetTableClient(options.Distribution.StatusTable)));
@@ -41,7 +44,7 @@ public static class JasperServiceCollectionExtensions
         services.AddSingleton(sp => new DistributionContext(
             sp.GetRequiredService<ModelHost>(), sp.GetRequiredService<IVectorSinkFactory>(),
             sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(options.Distribution.WorkContainer), sp.GetRequiredService<QueueServiceClient>(),
-            sp.GetRequiredService<DocumentStatusStore>(), options.Ingestion, options.Distribution));
+            sp.GetRequiredService<DocumentStatusStore>(), options.Ingestion, options.Distribution, sp.GetRequiredService<IngestionMetrics>()));
         services.AddSingleton(sp => new BlobIngestion(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<ILogger<BlobIngestion>>()));
         services.AddSingleton(sp => new CompletionOutbox(sp.GetRequiredService<DocumentStatusStore>(), sp.GetRequiredService<IDocumentEventPublisher>(), sp.GetRequiredService<ILogger<CompletionOutbox>>()));
         services.AddSingleton(sp => new EmbedWork(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<CompletionOutbox>(), sp.GetRequiredService<ILogger<EmbedWork>>()));

@@ -7,6 +7,7 @@ using Jasper.Embeddings.Compression;
 using Jasper.Embeddings.Inference;
 using Jasper.Embeddings.Tokenization;
 using Jasper.Ingestion.Serialization;
+using Microsoft.Extensions.Logging;
 
 namespace Jasper.Cli.Commands;
 
@@ -46,15 +47,15 @@ internal static class EmbedCommand
                 options.BatchTokenBudget = budget;
             }
 
-            return ExecuteAsync(console, parse.GetValue(model), parse.GetRequiredValue(input), parse.GetRequiredValue(output), options, cancellationToken);
+            return ExecuteAsync(console, parse.GetValue(model), parse.GetRequiredValue(input), parse.GetRequiredValue(output), options, CliLogging.Level(parse, LogLevel.Information), cancellationToken);
         }));
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(CliConsole console, string? modelDirectory, string input, string output, JasperEncoderOptions options, CancellationToken cancellationToken)
+    private static async Task<int> ExecuteAsync(CliConsole console, string? modelDirectory, string input, string output, JasperEncoderOptions options, LogLevel logLevel, CancellationToken cancellationToken)
     {
         string path = await ModelCommands.LocateAsync(console, modelDirectory, cancellationToken).ConfigureAwait(false);
-        using var loggerFactory = CliLogging.CreateFactory();
+        using var loggerFactory = CliLogging.CreateFactory(logLevel);
         using var encoder = JasperEncoder.Load(path, options, loggerFactory);
         using var reader = input == "-" ? null : new StreamReader(input, Encoding.UTF8);
         // The progress total needs a first pass, which only a seekable file allows: a pipe or /dev/stdin can be read

@@ -32,7 +32,7 @@ internal static class IngestCommand
         command.SetAction((parse, cancellationToken) => JasperCommandLine.RunAsync(console, async () =>
         {
             string modelPath = await ModelCommands.LocateAsync(console, parse.GetValue(model), cancellationToken).ConfigureAwait(false);
-            using var loggerFactory = CliLogging.CreateFactory(LogLevel.Warning);
+            using var loggerFactory = CliLogging.CreateFactory(parse, LogLevel.Warning);
             using var encoder = JasperEncoder.Load(modelPath, new JasperEncoderOptions { Device = device.Provider(parse) }, loggerFactory);
             string outputDirectory = Path.GetFullPath(parse.GetRequiredValue(output));
             var pipeline = new IngestionPipeline(encoder, new LocalDirectorySink(outputDirectory));

@@ -19,7 +19,7 @@ internal static class SearchCommand
         command.SetAction((parse, cancellationToken) => JasperCommandLine.RunAsync(console, async () =>
         {
             string modelPath = await ModelCommands.LocateAsync(console, parse.GetValue(model), cancellationToken).ConfigureAwait(false);
-            using var loggerFactory = CliLogging.CreateFactory(LogLevel.Warning);
+            using var loggerFactory = CliLogging.CreateFactory(parse, LogLevel.Warning);
             using var encoder = JasperEncoder.Load(modelPath, loggerFactory: loggerFactory);
             string? prompt = encoder.Model.Manifest.Prompts.ContainsKey("query") ? "query" : null;
             var vector = (await encoder.EmbedAsync([new EmbeddingInput(parse.GetRequiredValue(query), PromptName: prompt)], cancellationToken).ConfigureAwait(false))[0].Vector;

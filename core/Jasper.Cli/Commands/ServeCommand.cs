@@ -32,7 +32,7 @@ internal static class ServeCommand
                 Device = device.Provider(parse),
                 DefaultPromptName = parse.GetValue(defaultPrompt),
             };
-            await using var server = await EmbeddingServer.StartAsync(options, Microsoft.Extensions.Logging.LogLevel.Information).ConfigureAwait(false);
+            await using var server = await EmbeddingServer.StartAsync(options, CliLogging.Level(parse, Microsoft.Extensions.Logging.LogLevel.Information)).ConfigureAwait(false);
             await console.Error.WriteLineAsync($"Serving on {server.Address} (dynamic batching {(options.DynamicBatching ? "on" : "off")}); Ctrl+C stops.").ConfigureAwait(false);
             var shutdown = server.WaitForShutdownAsync(cancellationToken);
             var ready = server.Host.WaitReadyAsync(cancellationToken);

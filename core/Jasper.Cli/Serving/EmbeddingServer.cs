@@ -1,16 +1,21 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using Jasper.Serving.Api;
 using Jasper.Serving.AspNetCore;
 using Jasper.Serving.Hosting;
+using Jasper.Serving.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Jasper.Cli.Serving;
 
@@ -45,8 +50,19 @@ internal sealed class EmbeddingServer : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(options.Urls);
-        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel);
-        builder.Services.AddSingleton(sp => new ModelHost(options.HostOptions(), loggerFactory: sp.GetRequiredService<ILoggerFactory>()));
+        builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(logLevel)
+            // ASP.NET Core logs four lines per request at Information: they are for debugging, not for every run.
+            .AddFilter("Microsoft.AspNetCore", logLevel <= LogLevel.Debug ? logLevel : LogLevel.Warning);
+        builder.Services.AddSingleton(sp => new ModelHost(options.HostOptions(), loggerFactory: sp.GetRequiredService<ILoggerFactory>(), meterFactory: sp.GetRequiredService<IMeterFactory>()));
+        builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("jasper-serve")).WithMetrics(metrics => metrics
+            .AddMeter(ServingTelemetry.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0)); // every scrape sees the latest
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Jasper embeddings";
+            document.Info.Description = "Jasper-Token-Compression-600M embeddings: the OpenAI embeddings contract, a native route with prompts, priorities and compression ratios, and health.";
+            return Task.CompletedTask;
+        }).AddOperationTransformer(RouteDescriptions.RequestBodies));
         builder.Services.AddSingleton(sp => new EmbeddingApi(sp.GetRequiredService<ModelHost>(), options.Limits, options.Policy, sp.GetRequiredService<ILogger<EmbeddingApi>>()));
         var app = builder.Build();
         Map(app, options.ApiKey);
@@ -55,6 +71,11 @@ internal sealed class EmbeddingServer : IAsyncDisposable
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new EmbeddingServer(app, new Uri(address.TrimEnd('/') + "/"));
     }
+
+    /// <summary>The method and pattern of every route it maps (the OpenAPI document must describe each).</summary>
+    internal IEnumerable<(string Method, string Pattern)> Routes => _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+        .OfType<RouteEndpoint>()
+        .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'))));
 
     /// <summary>Runs until the process is asked to stop.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);
@@ -75,21 +96,33 @@ internal sealed class EmbeddingServer : IAsyncDisposable
                 context.HttpContext.Request.Method, context.HttpContext.Request.Path, context.HttpContext.Response.StatusCode == 405))
             : Task.CompletedTask);
 
+        // Open like /api/health: scrapers and probes carry no keys, and neither reveals a request's content.
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapOpenApi("/openapi/{documentName}.json");
+
         var routes = app.MapGroup("/api");
-        routes.MapPost("/embed", Authorized(apiKey, context => api.NativeEmbedAsync(context.Request.Body, context.RequestAborted)));
-        routes.MapGet("/info", Authorized(apiKey, _ => Task.FromResult(api.Info())));
-        routes.MapGet("/health", context => context.Response.WriteApiResponseAsync(api.Health()));
+        routes.MapPost("/embed", Authorized(apiKey, context => api.NativeEmbedAsync(context.Request.Body, context.RequestAborted)))
+            .Describe("Embed texts (native)", "Fields: input (a string or array), prompt_name, priority (high|normal|low), compression_ratio, truncate, normalize, dimensions, encoding_format. The response adds tokens, compressed_tokens and compression_ratio per text.", body: true);
+        routes.MapGet("/info", Authorized(apiKey, _ => Task.FromResult(api.Info())))
+            .Describe("The model, its prompts, compression settings and the limits", "Also says which extra body fields the OpenAI route takes (openai_extra_body).");
+        routes.MapGet("/health", Open(context => context.Response.WriteApiResponseAsync(api.Health())))
+            .Describe("Readiness", "200 when the model is loaded; 503 with Retry-After while it loads or when it failed (with the reason).", secured: false);
 
         // The OpenAI routes, also without /api: OpenAI clients are configured with a base URL ending in /v1.
         foreach (var group in new[] { routes, app.MapGroup(string.Empty) })
         {
-            group.MapPost("/v1/embeddings", Authorized(apiKey, context => api.OpenAIEmbeddingsAsync(context.Request.Body, context.RequestAborted)));
-            group.MapGet("/v1/models", Authorized(apiKey, _ => Task.FromResult(api.Models())));
+            group.MapPost("/v1/embeddings", Authorized(apiKey, context => api.OpenAIEmbeddingsAsync(context.Request.Body, context.RequestAborted)))
+                .Describe("Embed texts (OpenAI contract)", "OpenAI's embeddings request (input, model, dimensions, encoding_format, user) plus extra body fields: input_type (query|document, or search_query|search_document|passage), prompt_name, compression_ratio and truncate.", body: true);
+            group.MapGet("/v1/models", Authorized(apiKey, _ => Task.FromResult(api.Models())))
+                .Describe("The model served (OpenAI contract)", "The one model this server serves, as OpenAI's model list.");
         }
     }
 
     // The health route stays open: load balancers probe it without keys.
-    private static RequestDelegate Authorized(string? apiKey, Func<HttpContext, Task<ApiResponse>> handle) => context => HandleAsync(context, apiKey, handle);
+    // Handlers are Func<HttpContext, Task>, not RequestDelegate, so that the routes are described in the OpenAPI document.
+    private static Func<HttpContext, Task> Authorized(string? apiKey, Func<HttpContext, Task<ApiResponse>> handle) => context => HandleAsync(context, apiKey, handle);
+
+    private static Func<HttpContext, Task> Open(Func<HttpContext, Task> handle) => handle;
 
     private static async Task HandleAsync(HttpContext context, string? apiKey, Func<HttpContext, Task<ApiResponse>> handle)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -43,7 +44,12 @@ internal sealed class LoadGenerator
     /// <summary>One line for a person.</summary>
     public string Describe(LoadSummary s) => string.Create(CultureInfo.InvariantCulture,
         $"{Clients} clients, {InputsPerRequest} text(s) of {s.TokensPerRequest / InputsPerRequest:0.0} tokens per request: {s.Requests} requests in {s.Seconds:0.0} s = {s.RequestsPerSecond:0.0} requests/s " +
-        $"({s.RequestsPerSecond * InputsPerRequest:0.0} texts/s); latency p50 {s.P50Milliseconds:0.0} ms, p99 {s.P99Milliseconds:0.0} ms; {s.Errors} errors");
+        $"({s.RequestsPerSecond * InputsPerRequest:0.0} texts/s); latency p50 {s.P50Milliseconds:0.0} ms, p99 {s.P99Milliseconds:0.0} ms; {s.Errors} errors") + ByStatus(s);
+
+    // Which statuses the errors were: 429 (busy) and 503 (loading) call for different fixes.
+    private static string ByStatus(LoadSummary s) => s.Errors == 0
+        ? string.Empty
+        : $" ({string.Join(", ", s.ErrorsByStatus.OrderBy(e => e.Key).Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Key}: {e.Value}")))})";
 
     // Short search queries (6 to 12 tokens), English and Chinese, as search boxes send them; each client walks the
     // list from its own place, so concurrent requests differ.
@@ -79,6 +85,7 @@ internal sealed class LoadGenerator
         }
 
         var latencies = new List<double>[Clients];
+        var errorsByStatus = new ConcurrentDictionary<int, int>();
         int errors = 0;
         long tokens = 0;
         var clock = Stopwatch.StartNew();
@@ -89,12 +96,13 @@ internal sealed class LoadGenerator
             {
                 string body = JsonSerializer.Serialize(new { input = Enumerable.Range(0, InputsPerRequest).Select(i => Queries[((client * 7) + (n * InputsPerRequest) + i) % Queries.Length]).ToArray(), encoding_format = "base64" });
                 var started = clock.Elapsed;
-                using var response = await http.PostAsync("api/v1/embeddings", new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken).ConfigureAwait(false);
+                using var response = await PostAsync(http, body, cancellationToken).ConfigureAwait(false);
                 byte[] answer = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
                 latencies[client].Add((clock.Elapsed - started).TotalMilliseconds);
                 if (!response.IsSuccessStatusCode)
                 {
                     Interlocked.Increment(ref errors);
+                    errorsByStatus.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
                 }
                 else
                 {
@@ -105,7 +113,20 @@ internal sealed class LoadGenerator
         double[] sorted = [.. latencies.SelectMany(l => l).Order()];
         double seconds = clock.Elapsed.TotalSeconds;
         double tokensPerRequest = sorted.Length > errors ? (double)tokens / (sorted.Length - errors) : 0;
-        return new LoadSummary(sorted.Length, seconds, sorted.Length / seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99), errors, tokensPerRequest);
+        return new LoadSummary(sorted.Length, seconds, sorted.Length / seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99), errors, tokensPerRequest, errorsByStatus);
+    }
+
+    // A server that cannot be reached ends the run with what the user can do about it, not with a stack trace.
+    private async Task<HttpResponseMessage> PostAsync(HttpClient http, string body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.PostAsync("api/v1/embeddings", new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex) when (ex.StatusCode is null)
+        {
+            throw new IOException($"could not reach {_url}: {ex.Message} Is the server running (jasper serve --urls {_url.GetLeftPart(UriPartial.Authority)})?", ex);
+        }
     }
 
     // The server's own count (usage.prompt_tokens), so the report says how short the queries really were.

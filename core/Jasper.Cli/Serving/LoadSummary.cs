@@ -1,4 +1,4 @@
 namespace Jasper.Cli.Serving;
 
-/// <summary>Throughput and latency of one load run.</summary>
-internal sealed record LoadSummary(int Requests, double Seconds, double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, int Errors, double TokensPerRequest);
+/// <summary>Throughput and latency of one load run; <paramref name="ErrorsByStatus"/> counts the failed answers by HTTP status.</summary>
+internal sealed record LoadSummary(int Requests, double Seconds, double RequestsPerSecond, double P50Milliseconds, double P99Milliseconds, int Errors, double TokensPerRequest, IReadOnlyDictionary<int, int> ErrorsByStatus);

@@ -10,15 +10,20 @@ internal static partial class InferenceSessionFactory
     public static (InferenceSession Session, ProviderSelection Selection) Create(string graphPath, JasperEncoderOptions options, ILogger logger)
     {
         var selection = ProviderSelection.Select(options.Device, OrtEnv.Instance().GetAvailableProviders(), OperatingSystem.IsWindows());
-        if (selection.FallbackReason is string reason)
-        {
-            LogFallback(logger, reason);
-        }
-
         try
         {
             var session = Build(graphPath, selection, options);
-            LogProvider(logger, selection.Provider, options.Device);
+
+            // One line: where it runs, and why when that is not what was asked for.
+            if (selection.FallbackReason is string reason)
+            {
+                LogFallback(logger, reason);
+            }
+            else
+            {
+                LogProvider(logger, selection.Provider, options.Device);
+            }
+
             return (session, selection);
         }
         catch (OnnxRuntimeException ex) when (selection.Provider != ExecutionProvider.Cpu && selection.Requested == ExecutionProvider.Auto)

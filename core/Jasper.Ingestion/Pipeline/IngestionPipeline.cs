@@ -7,6 +7,7 @@ using Jasper.Ingestion.Chunking;
 using Jasper.Ingestion.Extraction;
 using Jasper.Ingestion.Policy;
 using Jasper.Ingestion.Sinks;
+using Jasper.Ingestion.Telemetry;
 using Jasper.Ingestion.Vectors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -31,10 +32,11 @@ public sealed partial class IngestionPipeline
     private readonly TextChunker _chunker;
     private readonly CompressionPolicy _policy;
     private readonly ILogger _logger;
+    private readonly IngestionMetrics? _metrics;
     private readonly string _settingsFingerprint;
 
-    /// <summary>Creates a pipeline writing to <paramref name="sink"/>.</summary>
-    public IngestionPipeline(JasperEncoder encoder, IVectorSink sink, IngestionOptions? options = null, ILogger<IngestionPipeline>? logger = null)
+    /// <summary>Creates a pipeline writing to <paramref name="sink"/>, counting what it does in <paramref name="metrics"/>.</summary>
+    public IngestionPipeline(JasperEncoder encoder, IVectorSink sink, IngestionOptions? options = null, ILogger<IngestionPipeline>? logger = null, IngestionMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         _encoder = encoder;
@@ -49,6 +51,7 @@ public sealed partial class IngestionPipeline
         _chunker = new TextChunker(encoder.Tokenizer, _options.Chunking);
         _policy = new CompressionPolicy(_options.Compression, encoder.Compression.Threshold);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _metrics = metrics;
         _settingsFingerprint = Fingerprint();
     }
 
@@ -59,6 +62,8 @@ public sealed partial class IngestionPipeline
     public async Task<DocumentReport> IngestAsync(DocumentSource document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
+        using var activity = IngestionMetrics.Activities.StartActivity("ingest document");
+        activity?.SetTag("jasper.document.source", document.Source);
         var watch = Stopwatch.StartNew();
         var report = new DocumentReport { DocumentId = document.DocumentId, Source = document.Source, Status = DocumentStatus.Failed };
         DocumentPlan? plan = null;
@@ -69,6 +74,7 @@ public sealed partial class IngestionPipeline
             report = report with { Format = plan.Format };
             if (plan.Unchanged)
             {
+                _metrics?.DocumentEnded(DocumentStatus.Unchanged);
                 return report with { Status = DocumentStatus.Unchanged, Elapsed = watch.Elapsed };
             }
 
@@ -89,12 +95,15 @@ public sealed partial class IngestionPipeline
                 Elapsed = watch.Elapsed,
             };
             LogDocument(_logger, document.Source, report.Chunks, report.Tokens, report.CompressedTokens, report.MeanRatio, watch.Elapsed.TotalSeconds);
+            _metrics?.DocumentEnded(DocumentStatus.Succeeded);
             return report;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             string reason = ex is DocumentException known ? known.Reason : $"failed: {ex.Message}";
             LogFailure(_logger, document.Source, reason);
+            _metrics?.DocumentEnded(DocumentStatus.Failed, (ex as DocumentException)?.Kind);
+            activity?.SetStatus(ActivityStatusCode.Error, reason);
             if (plan is { Unchanged: false })
             {
                 await AbandonQuietlyAsync(plan.Document).ConfigureAwait(false);
@@ -163,12 +172,17 @@ public sealed partial class IngestionPipeline
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(chunks);
+        using var activity = IngestionMetrics.Activities.StartActivity("embed part");
+        activity?.SetTag("jasper.document.source", plan.Document.Source);
+        activity?.SetTag("jasper.part.chunks", chunks.Count);
         string? prompt = _encoder.Model.Manifest.Prompts.ContainsKey(DocumentPrompt) ? DocumentPrompt : null;
         var prepared = chunks.Select(chunk => _encoder.Prepare(new EmbeddingInput(chunk.Text, _policy.Decide(chunk.Tokens, plan.Ratio).Ratio, prompt))).ToList();
         var embeddings = await _encoder.EmbedAsync(prepared, cancellationToken).ConfigureAwait(false);
         var records = chunks.Select((chunk, i) => ToRecord(plan, chunk, embeddings[i])).ToList();
         await _sink.WritePartAsync(plan.Document, records, cancellationToken).ConfigureAwait(false);
-        return new PartReport(records.Count, records.Sum(r => (long)r.Tokens), records.Sum(r => (long)r.CompressedTokens), records.Sum(r => r.CompressionRatio));
+        var part = new PartReport(records.Count, records.Sum(r => (long)r.Tokens), records.Sum(r => (long)r.CompressedTokens), records.Sum(r => r.CompressionRatio));
+        _metrics?.PartEmbedded(part);
+        return part;
     }
 
     private async Task AbandonQuietlyAsync(DocumentDescriptor document)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Jasper.Embeddings.Inference;
@@ -177,7 +178,18 @@ public sealed partial class EmbeddingApi
         }));
     }
 
+    // Every answer, whatever it is, is counted by route and status.
     private async Task<ApiResponse> HandleAsync(Stream body, bool native, CancellationToken cancellationToken)
+    {
+        long started = Stopwatch.GetTimestamp();
+        var response = await AnswerAsync(body, native, cancellationToken).ConfigureAwait(false);
+        _host.Metrics.Request(RouteName(native), response.StatusCode, Stopwatch.GetElapsedTime(started));
+        return response;
+    }
+
+    private static string RouteName(bool native) => native ? "native" : "openai";
+
+    private async Task<ApiResponse> AnswerAsync(Stream body, bool native, CancellationToken cancellationToken)
     {
         if (_host.State != ModelHostState.Ready)
         {
@@ -192,6 +204,7 @@ public sealed partial class EmbeddingApi
             var encoder = _host.Encoder;
             var prepared = Prepare(encoder, request);
             var results = await _host.Batcher.EmbedAsync(prepared, cancellationToken).ConfigureAwait(false);
+            _host.Metrics.Tokens(RouteName(native), results.Sum(r => (long)r.Tokens), results.Sum(r => (long)r.CompressedTokens));
             return ApiResponse.Json(200, Respond(encoder, request, results, native));
         }
         catch (ApiException ex)

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Jasper.Embeddings.Inference;
+using Jasper.Serving.Telemetry;
 
 namespace Jasper.Serving.Batching;
 
@@ -21,6 +22,7 @@ internal sealed class DynamicBatcher : IAsyncDisposable
     private readonly ITextEmbedder _embedder;
     private readonly DynamicBatchingOptions _options;
     private readonly TimeProvider _time;
+    private readonly ServingMetrics? _metrics;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _admission = new();
@@ -30,17 +32,18 @@ internal sealed class DynamicBatcher : IAsyncDisposable
     private bool _disposed;
 
     /// <summary>Starts the batching loop over the encoder.</summary>
-    public DynamicBatcher(JasperEncoder encoder, DynamicBatchingOptions options)
-        : this(new EncoderEmbedder(encoder), options, TimeProvider.System)
+    public DynamicBatcher(JasperEncoder encoder, DynamicBatchingOptions options, ServingMetrics? metrics = null)
+        : this(new EncoderEmbedder(encoder), options, TimeProvider.System, metrics)
     {
     }
 
     /// <summary>Starts the batching loop over <paramref name="embedder"/>, timing windows with <paramref name="time"/>.</summary>
-    public DynamicBatcher(ITextEmbedder embedder, DynamicBatchingOptions options, TimeProvider time)
+    public DynamicBatcher(ITextEmbedder embedder, DynamicBatchingOptions options, TimeProvider time, ServingMetrics? metrics = null)
     {
         _embedder = embedder;
         _options = options;
         _time = time;
+        _metrics = metrics;
         _loop = options.Enabled ? Task.Run(LoopAsync) : Task.CompletedTask;
     }
 
@@ -65,10 +68,11 @@ internal sealed class DynamicBatcher : IAsyncDisposable
         {
             if (!_options.Enabled)
             {
+                using var run = _metrics?.Batch(texts.Count, (int)Math.Min(tokens, int.MaxValue));
                 return await _embedder.EmbedAsync(texts, cancellationToken).ConfigureAwait(false);
             }
 
-            var pending = new Pending(texts, cancellationToken);
+            var pending = new Pending(texts, _time.GetTimestamp(), cancellationToken);
             if (!_queue.Writer.TryWrite(pending))
             {
                 throw Stopping();
@@ -149,7 +153,12 @@ internal sealed class DynamicBatcher : IAsyncDisposable
 
             try
             {
-                var results = await _embedder.EmbedAsync(batch.SelectMany(s => s.Texts).ToList(), _stopping.Token).ConfigureAwait(false);
+                IReadOnlyList<TextEmbedding> results;
+                using (_metrics?.Batch(batch.Sum(s => s.Count), batch.Sum(s => s.Tokens)))
+                {
+                    results = await _embedder.EmbedAsync(batch.SelectMany(s => s.Texts).ToList(), _stopping.Token).ConfigureAwait(false);
+                }
+
                 int offset = 0;
                 foreach (var slice in batch)
                 {
@@ -197,6 +206,11 @@ internal sealed class DynamicBatcher : IAsyncDisposable
                     continue;
                 }
 
+                if (pending.Untouched)
+                {
+                    _metrics?.Waited(_time.GetElapsedTime(pending.Admitted));
+                }
+
                 var slice = pending.Take(_options.MaxBatchTokens - tokens);
                 batch.Add(slice);
                 tokens += slice.Tokens;
@@ -235,7 +249,7 @@ internal sealed class DynamicBatcher : IAsyncDisposable
         public IEnumerable<PreparedText> Texts => Pending.Texts.Skip(Start).Take(Count);
     }
 
-    private sealed class Pending(IReadOnlyList<PreparedText> texts, CancellationToken cancellationToken)
+    private sealed class Pending(IReadOnlyList<PreparedText> texts, long admitted, CancellationToken cancellationToken)
     {
         private readonly TextEmbedding[] _results = new TextEmbedding[texts.Count];
         private int _taken;
@@ -244,6 +258,12 @@ internal sealed class DynamicBatcher : IAsyncDisposable
         public IReadOnlyList<PreparedText> Texts => texts;
 
         public CancellationToken CancellationToken => cancellationToken;
+
+        // When it was queued, for the wait it is measured by.
+        public long Admitted { get; } = admitted;
+
+        // Whether no slice of it has been taken yet.
+        public bool Untouched => _taken == 0;
 
         public TaskCompletionSource<IReadOnlyList<TextEmbedding>> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

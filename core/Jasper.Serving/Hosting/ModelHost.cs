@@ -1,5 +1,8 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Jasper.Embeddings.Inference;
 using Jasper.Serving.Batching;
+using Jasper.Serving.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -19,15 +22,22 @@ public sealed partial class ModelHost : IAsyncDisposable
     private readonly TaskCompletionSource<(JasperEncoder Encoder, DynamicBatcher Batcher)> _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _started;
 
-    /// <summary>Creates the host over the model at <see cref="ModelHostOptions.Path"/>, or from <paramref name="source"/> when given.</summary>
-    public ModelHost(ModelHostOptions options, IModelSource? source = null, ILoggerFactory? loggerFactory = null)
+    /// <summary>
+    /// Creates the host over the model at <see cref="ModelHostOptions.Path"/>, or from <paramref name="source"/> when
+    /// given. Its measurements (<see cref="ServingTelemetry.MeterName"/>) go to a meter of <paramref name="meterFactory"/>.
+    /// </summary>
+    public ModelHost(ModelHostOptions options, IModelSource? source = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _source = source;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<ModelHost>();
+        Metrics = new ServingMetrics(meterFactory, () => State == ModelHostState.Ready ? (Batcher.PendingRequests, Batcher.PendingTokens) : null);
     }
+
+    /// <summary>The serving layer's instruments.</summary>
+    internal ServingMetrics Metrics { get; }
 
     /// <summary>Loading, ready or failed.</summary>
     public ModelHostState State => _loaded.Task.Status switch
@@ -71,20 +81,25 @@ public sealed partial class ModelHost : IAsyncDisposable
             await batcher.DisposeAsync().ConfigureAwait(false);
             encoder.Dispose();
         }
+
+        Metrics.Dispose();
     }
 
     private async Task LoadAsync()
     {
+        long started = Stopwatch.GetTimestamp();
         try
         {
             string directory = await LocateAsync().ConfigureAwait(false);
             var encoder = JasperEncoder.Load(directory, _options.Encoder, _loggerFactory);
             LogReady(_logger, encoder.Model.Manifest.Name, directory);
-            _loaded.SetResult((encoder, new DynamicBatcher(encoder, _options.Batching)));
+            Metrics.ModelLoaded(Stopwatch.GetElapsedTime(started), succeeded: true);
+            _loaded.SetResult((encoder, new DynamicBatcher(encoder, _options.Batching, Metrics)));
         }
         catch (Exception ex)
         {
             LogFailed(_logger, ex.Message);
+            Metrics.ModelLoaded(Stopwatch.GetElapsedTime(started), succeeded: false);
             _loaded.SetException(ex);
         }
     }

@@ -2,8 +2,10 @@ using Jasper.Embeddings.Inference;
 using Jasper.Ingestion.Pipeline;
 using Jasper.Ingestion.Policy;
 using Jasper.Ingestion.Sinks;
+using Jasper.Ingestion.Telemetry;
 using Jasper.Ingestion.Vectors;
 using Jasper.TestSupport;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Jasper.Ingestion.Tests.Pipeline;
 
@@ -19,11 +21,15 @@ public sealed class IngestionPipelineTests : IDisposable
     }
 
     [Fact]
-    public async Task Good_documents_become_records_and_each_bad_one_fails_alone_with_its_reason()
+    public async Task Good_documents_become_records_and_each_bad_one_fails_alone_with_its_reason_and_is_counted()
     {
         string folder = MixedDocuments.Write(_dir.Combine("docs"));
         var sink = new LocalDirectorySink(_dir.Combine("out"));
-        var pipeline = new IngestionPipeline(_encoder, sink);
+        using var meters = new TestMeterFactory();
+        using var documents = new MetricCollector<long>(meters, IngestionMetrics.MeterName, "jasper.ingestion.documents");
+        using var chunks = new MetricCollector<long>(meters, IngestionMetrics.MeterName, "jasper.ingestion.chunks");
+        using var metrics = new IngestionMetrics(meters);
+        var pipeline = new IngestionPipeline(_encoder, sink, metrics: metrics);
 
         var reports = new Dictionary<string, DocumentReport>();
         foreach (string file in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
@@ -47,6 +53,15 @@ public sealed class IngestionPipelineTests : IDisposable
             Assert.StartsWith(kind + ": ", reports[name].Error, StringComparison.Ordinal);
             Assert.False(File.Exists(sink.RecordsPath(reports[name].DocumentId)));
         }
+
+        // Each document is counted once, by how it ended; failures by the kind their reason starts with.
+        var counted = documents.GetMeasurementSnapshot();
+        Assert.Equal(reports.Count, counted.Count);
+        Assert.Equal(MixedDocuments.Good.Count, counted.Count(m => (string?)m.Tags["jasper.outcome"] == "succeeded"));
+        Assert.Equal(
+            MixedDocuments.Bad.Select(b => b.Value).Order(StringComparer.Ordinal),
+            counted.Where(m => (string?)m.Tags["jasper.outcome"] == "failed").Select(m => (string)m.Tags["error.type"]!).Order(StringComparer.Ordinal));
+        Assert.Equal(reports.Values.Sum(r => r.Chunks), chunks.GetMeasurementSnapshot().Sum(m => m.Value));
     }
 
     [Fact]

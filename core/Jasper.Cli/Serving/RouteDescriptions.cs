@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Jasper.Cli.Serving;
+
+/// <summary>What the OpenAPI document (<c>/openapi/v1.json</c>) says about each route of <see cref="EmbeddingServer"/>.</summary>
+internal static class RouteDescriptions
+{
+    /// <summary>
+    /// Names the route in the document, with its JSON body (when it takes one), its answers, and whether it needs the
+    /// API key. Every answer is JSON; errors take OpenAI's shape (<c>{"error": {"message", "type", "param", "code"}}</c>).
+    /// </summary>
+    public static RouteHandlerBuilder Describe(this RouteHandlerBuilder route, string summary, string description, bool body = false, bool secured = true)
+    {
+        route.WithSummary(summary).WithDescription(secured ? description + " Needs the API key when the server has one (Authorization: Bearer KEY, or api-key: KEY)." : description)
+            .Produces(StatusCodes.Status200OK, contentType: "application/json");
+        if (body)
+        {
+            // The body is named in the document by RequestBodies, not by Accepts: Accepts would also make routing refuse
+            // bodies sent without a JSON content type, which the API reads all the same (curl -d sends a form type).
+            route.WithMetadata(new JsonRequestBody()).Produces(StatusCodes.Status400BadRequest, contentType: "application/json")
+                .Produces(StatusCodes.Status413PayloadTooLarge, contentType: "application/json")
+                .Produces(StatusCodes.Status429TooManyRequests, contentType: "application/json");
+        }
+
+        if (secured)
+        {
+            route.Produces(StatusCodes.Status401Unauthorized, contentType: "application/json");
+        }
+
+        return route.Produces(StatusCodes.Status503ServiceUnavailable, contentType: "application/json");
+    }
+
+    /// <summary>Adds the JSON request body to the operations of routes described with one.</summary>
+    public static Task RequestBodies(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<JsonRequestBody>().Any())
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() },
+            };
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // Marks a route that takes a JSON body.
+    private sealed class JsonRequestBody;
+}
