@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text;
 
 namespace Jasper.Cli.Tests;
 
@@ -48,5 +50,73 @@ internal static class CliRunner
         process.StandardInput.Close();
         await process.WaitForExitAsync();
         return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>
+    /// Runs `jasper serve` as a process, sends one embedding request once it is ready, stops it as a service manager would
+    /// (SIGTERM, so the logs are flushed) and returns everything it printed.
+    /// </summary>
+    public static async Task<string> ServeOnceAsync(string model, params string[] extra)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "jasper.dll"), "serve", "--model", model, "--urls", "http://127.0.0.1:0" }.Concat(extra))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        var serving = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Read(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+
+            if (line.StartsWith("Serving on ", StringComparison.Ordinal))
+            {
+                serving.TrySetResult(new Uri(line.Split(' ')[2]));
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Read(e.Data);
+        process.ErrorDataReceived += (_, e) => Read(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var address = await serving.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            using var http = new HttpClient { BaseAddress = address };
+            for (int attempt = 0; attempt < 600; attempt++)
+            {
+                using var health = await http.GetAsync("api/health");
+                if (health.IsSuccessStatusCode)
+                {
+                    break;
+                }
+
+                await Task.Delay(100); // polling readiness, not timing anything
+            }
+
+            using var response = await http.PostAsync("v1/embeddings", new StringContent("""{"input": "log me"}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        }
+        finally
+        {
+            using var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
+            await term.WaitForExitAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        }
+
+        lock (output)
+        {
+            return output.ToString();
+        }
     }
 }

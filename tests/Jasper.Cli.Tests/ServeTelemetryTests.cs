@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -76,80 +75,14 @@ public sealed class ServeTelemetryTests
     [Fact]
     public async Task Serve_logs_requests_only_at_debug_and_the_cpu_fallback_once()
     {
-        var quiet = ServeOnceAsync();
-        var debug = ServeOnceAsync("--log-level", "debug");
+        var quiet = CliRunner.ServeOnceAsync(TinyModels.Fp32);
+        var debug = CliRunner.ServeOnceAsync(TinyModels.Fp32, "--log-level", "debug");
         string quietLog = await quiet;
         string debugLog = await debug;
 
         Assert.DoesNotContain("Request starting", quietLog, StringComparison.Ordinal);
         Assert.Contains("Request starting", debugLog, StringComparison.Ordinal);
         Assert.Single(quietLog.Split('\n'), l => l.Contains("execution provider", StringComparison.OrdinalIgnoreCase));
-    }
-
-    // Runs `jasper serve` as a process, sends one request once it serves, stops it as a service manager would
-    // (SIGTERM, so the logs are flushed) and returns everything it printed.
-    private static async Task<string> ServeOnceAsync(params string[] extra)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in new[] { Path.Combine(AppContext.BaseDirectory, "jasper.dll"), "serve", "--model", TinyModels.Fp32, "--urls", "http://127.0.0.1:0" }.Concat(extra))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        var serving = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Read(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-
-            if (line.StartsWith("Serving on ", StringComparison.Ordinal))
-            {
-                serving.TrySetResult(new Uri(line.Split(' ')[2]));
-            }
-        }
-
-        process.OutputDataReceived += (_, e) => Read(e.Data);
-        process.ErrorDataReceived += (_, e) => Read(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            var address = await serving.Task.WaitAsync(TimeSpan.FromMinutes(2));
-            using var http = new HttpClient { BaseAddress = address };
-            for (int attempt = 0; attempt < 600; attempt++)
-            {
-                using var health = await http.GetAsync("api/health");
-                if (health.IsSuccessStatusCode)
-                {
-                    break;
-                }
-
-                await Task.Delay(100); // polling readiness, not timing anything
-            }
-
-            using var response = await http.PostAsync("v1/embeddings", Json("""{"input": "log me"}"""));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
-        finally
-        {
-            using var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
-            await term.WaitForExitAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        }
-
-        lock (output)
-        {
-            return output.ToString();
-        }
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

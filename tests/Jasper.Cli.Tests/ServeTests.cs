@@ -6,6 +6,7 @@ using Jasper.Cli.Serving;
 using Jasper.Embeddings.Inference;
 using Jasper.Embeddings.Numerics;
 using Jasper.TestSupport;
+using Microsoft.Extensions.AI;
 using OpenAI;
 using OpenAI.Embeddings;
 
@@ -28,7 +29,7 @@ public sealed class ServeTests : IClassFixture<ServeTests.Server>
 
         var client = new EmbeddingClient("jasper", new ApiKeyCredential(Key), new OpenAIClientOptions { Endpoint = new Uri(_server.Instance.Address, "api/v1") });
         var full = (await client.GenerateEmbeddingsAsync(texts)).Value; // the .NET SDK asks for base64
-        var small = (await client.GenerateEmbeddingsAsync(texts, new EmbeddingGenerationOptions { Dimensions = 32 })).Value;
+        var small = (await client.GenerateEmbeddingsAsync(texts, new OpenAI.Embeddings.EmbeddingGenerationOptions { Dimensions = 32 })).Value;
 
         for (int i = 0; i < texts.Count; i++)
         {
@@ -231,6 +232,36 @@ public sealed class ServeTests : IClassFixture<ServeTests.Server>
         Assert.Equal("input_type", conflict.Json.GetProperty("error").GetProperty("param").GetString());
         var unknown = await PostAsync(http, "api/v1/embeddings", JsonSerializer.Serialize(new { input = text, input_type = "classification" }));
         Assert.Equal("input_type", unknown.Json.GetProperty("error").GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task Microsoft_Extensions_AI_over_the_OpenAI_adapter_asks_for_the_query_prompt_as_the_readme_shows()
+    {
+        const string text = "Which ratio should search queries use?";
+        using var http = Client();
+        var native = await PostAsync(http, "api/embed", JsonSerializer.Serialize(new { input = text, prompt_name = "query" }));
+        float[] expected = Floats(native.Json.GetProperty("data")[0].GetProperty("embedding"));
+
+        // The README's C# example: an IEmbeddingGenerator from the OpenAI client, the prompt through the raw options.
+        IEmbeddingGenerator<string, Embedding<float>> generator = new OpenAIClient(new ApiKeyCredential(Key), new OpenAIClientOptions { Endpoint = new Uri(_server.Instance.Address, "v1") })
+            .GetEmbeddingClient("jasper")
+            .AsIEmbeddingGenerator();
+        var queryOptions = new Microsoft.Extensions.AI.EmbeddingGenerationOptions
+        {
+            RawRepresentationFactory = _ =>
+            {
+                var raw = new OpenAI.Embeddings.EmbeddingGenerationOptions();
+#pragma warning disable SCME0001 // JsonPatch: the SDK's documented way to send fields its model does not have
+                raw.Patch.Set("$.input_type"u8, "query");
+#pragma warning restore SCME0001
+                return raw;
+            },
+        };
+        var embeddings = await generator.GenerateAsync([text], queryOptions);
+
+        Assert.True(VectorMath.Cosine(expected, embeddings[0].Vector.ToArray()) >= 0.99999);
+        var plain = await generator.GenerateAsync([text]);
+        Assert.True(VectorMath.Cosine(expected, plain[0].Vector.ToArray()) < 0.999, "without the prompt the vector differs");
     }
 
     [Fact]

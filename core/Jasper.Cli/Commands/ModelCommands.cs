@@ -113,7 +113,8 @@ internal static class ModelCommands
         var dtype = new Option<string>("--dtype") { Description = "bf16 (published), f16 or f32.", DefaultValueFactory = _ => "bf16" };
         dtype.AcceptOnlyFromAmong("bf16", "f16", "f32");
         var shard = new Option<long?>("--shard-size-mb") { Description = "Split the weights into shards of at most this many MiB, with an index." };
-        var command = new Command("random", "Write a deterministic random-weight checkpoint in the published layout.") { preset, config, dimensions, tokenizer, output, seed, dtype, shard };
+        var convertTo = new Option<string?>("--convert-to") { Description = "Also convert the checkpoint to an fp32 model directory here, ready for embed, ingest, search and serve." };
+        var command = new Command("random", "Write a deterministic random-weight checkpoint in the published layout.") { preset, config, dimensions, tokenizer, output, seed, dtype, shard, convertTo };
         command.Validators.Add(result =>
         {
             if ((result.GetValue(preset) is null) == (result.GetValue(config) is null))
@@ -121,7 +122,7 @@ internal static class ModelCommands
                 result.AddError("Give exactly one of --preset and --config.");
             }
         });
-        command.SetAction((parse, _) => JasperCommandLine.RunAsync(console, async () =>
+        command.SetAction((parse, cancellationToken) => JasperCommandLine.RunAsync(console, async () =>
         {
             var options = parse.GetValue(config) is string configPath
                 ? new RandomCheckpointOptions { Config = ModelConfig.Load(configPath), OutputDimensions = 2048, TokenizerDirectory = parse.GetRequiredValue(tokenizer) }
@@ -138,6 +139,14 @@ internal static class ModelCommands
             long bytes = files.Sum(f => new FileInfo(f).Length);
             await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Wrote {files.Count} weight file(s), {ProgressLine.FormatBytes(bytes)}, to {parse.GetRequiredValue(output)} in {watch.Elapsed.TotalSeconds:0.0} s.")).ConfigureAwait(false);
+            if (parse.GetValue(convertTo) is string modelDirectory)
+            {
+                watch.Restart();
+                var convert = new ConvertOptions { SourceDirectory = parse.GetRequiredValue(output), OutputDirectory = modelDirectory, Precision = ModelPrecision.Fp32 };
+                var manifest = ModelConverter.Convert(convert, ConversionReporter(new ProgressLine(console)), cancellationToken);
+                ReportConversion(console, modelDirectory, manifest, watch.Elapsed);
+            }
+
             return 0;
         }));
         return command;

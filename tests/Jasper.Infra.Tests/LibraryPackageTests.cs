@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Xml.Linq;
+using Jasper.TestSupport;
+
+namespace Jasper.Infra.Tests;
+
+/// <summary>The four libraries as NuGet packages: `dotnet pack` makes each, with its metadata, readme and dependencies.</summary>
+public sealed class LibraryPackageTests
+{
+    private static readonly string[] Libraries = ["Jasper.Embeddings", "Jasper.Ingestion", "Jasper.Serving", "Jasper.Azure"];
+
+    [Fact]
+    public async Task Each_library_packs_with_its_description_licence_readme_and_the_libraries_below_it_as_dependencies()
+    {
+        using var dir = new TempDirectory();
+        // The test runs from tests/Jasper.Infra.Tests/bin/{Configuration}/net10.0/: pack what that build made.
+        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        foreach (string library in Libraries)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string arg in new[] { "pack", Path.Combine(RepoPaths.Root, "core", library), "--no-build", "-c", configuration, "-o", dir.Path })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var process = Process.Start(start)!;
+            string output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, output);
+        }
+
+        var below = new Dictionary<string, string?> { ["Jasper.Embeddings"] = null, ["Jasper.Ingestion"] = "Jasper.Embeddings", ["Jasper.Serving"] = "Jasper.Ingestion", ["Jasper.Azure"] = "Jasper.Serving" };
+        foreach (string library in Libraries)
+        {
+            string package = Path.Combine(dir.Path, $"{library}.0.1.0.nupkg");
+            Assert.True(File.Exists(package), $"{package} was not made");
+            Assert.True(File.Exists(Path.Combine(dir.Path, $"{library}.0.1.0.snupkg")), "symbols");
+            using var zip = ZipFile.OpenRead(package);
+            var nuspec = XDocument.Load(zip.GetEntry($"{library}.nuspec")!.Open());
+            XNamespace ns = nuspec.Root!.GetDefaultNamespace();
+            var metadata = nuspec.Root.Element(ns + "metadata")!;
+            Assert.Equal(library, metadata.Element(ns + "id")!.Value);
+            Assert.Equal("MIT", metadata.Element(ns + "license")!.Value);
+            Assert.Equal("README.md", metadata.Element(ns + "readme")!.Value);
+            Assert.True(metadata.Element(ns + "description")!.Value.Length > 60, "a real description");
+            Assert.Contains("embeddings", metadata.Element(ns + "tags")!.Value, StringComparison.Ordinal);
+            string readme = new StreamReader(zip.GetEntry("README.md")!.Open()).ReadToEnd();
+            Assert.StartsWith($"# {library}", readme, StringComparison.Ordinal);
+            Assert.NotNull(zip.GetEntry($"lib/net10.0/{library}.xml")); // the API docs travel with it
+
+            var dependencies = metadata.Descendants(ns + "dependency").Select(d => (Id: d.Attribute("id")!.Value, Version: d.Attribute("version")!.Value)).ToList();
+            if (below[library] is string dependency)
+            {
+                Assert.Contains((dependency, "0.1.0"), dependencies);
+            }
+
+            Assert.DoesNotContain(dependencies, d => d.Id.Contains("Test", StringComparison.Ordinal) || d.Id == "Jasper.TestSupport");
+        }
+    }
+}
