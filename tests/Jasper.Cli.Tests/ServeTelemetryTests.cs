@@ -68,6 +68,28 @@ public sealed class ServeTelemetryTests
         var embeddings = document.Paths["/v1/embeddings"].Operations![HttpMethod.Post];
         Assert.True(embeddings.RequestBody!.Required);
         Assert.Contains("input_type", embeddings.Description, StringComparison.Ordinal);
+
+        // The body schemas name exactly the fields the parser takes: every one of them is known to it, and the
+        // native route's are the OpenAI route's plus priority and normalize, which the OpenAI route refuses.
+        var openAI = embeddings.RequestBody.Content!["application/json"].Schema!;
+        var native = document.Paths["/api/embed"].Operations![HttpMethod.Post].RequestBody!.Content!["application/json"].Schema!;
+        Assert.Equal(["input"], openAI.Required!);
+        Assert.False(openAI.AdditionalPropertiesAllowed);
+        Assert.Equal(["document", "passage", "query", "search_document", "search_query"], openAI.Properties!["input_type"].Enum!.Select(v => v!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(openAI.Properties.Keys.Concat(["priority", "normalize"]).Order(StringComparer.Ordinal), native.Properties!.Keys.Order(StringComparer.Ordinal));
+        using var client = new HttpClient { BaseAddress = server.Address };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "k");
+        await server.Host.WaitReadyAsync();
+        foreach (string field in native.Properties.Keys)
+        {
+            using var answer = await client.PostAsync("api/embed", new StringContent($$"""{"{{field}}": null, "not_a_field": 1}""", Encoding.UTF8, "application/json"));
+            using var error = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            Assert.Equal("not_a_field", error.RootElement.GetProperty("error").GetProperty("param").GetString());
+        }
+
+        using var priority = await client.PostAsync("v1/embeddings", new StringContent("""{"input": "x", "priority": "high"}""", Encoding.UTF8, "application/json"));
+        using var refused = JsonDocument.Parse(await priority.Content.ReadAsStringAsync());
+        Assert.Equal("priority", refused.RootElement.GetProperty("error").GetProperty("param").GetString());
         Assert.Contains("429", embeddings.Responses!.Keys);
         Assert.DoesNotContain("401", document.Paths["/api/health"].Operations![HttpMethod.Get].Responses!.Keys);
     }

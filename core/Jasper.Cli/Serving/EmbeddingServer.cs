@@ -102,7 +102,7 @@ internal sealed class EmbeddingServer : IAsyncDisposable
 
         var routes = app.MapGroup("/api");
         routes.MapPost("/embed", Authorized(apiKey, context => api.NativeEmbedAsync(context.Request.Body, context.RequestAborted)))
-            .Describe("Embed texts (native)", "Fields: input (a string or array), prompt_name, priority (high|normal|low), compression_ratio, truncate, normalize, dimensions, encoding_format. The response adds tokens, compressed_tokens and compression_ratio per text.", body: true);
+            .Describe("Embed texts (native)", "The OpenAI fields plus priority and normalize; the response adds tokens, compressed_tokens and compression_ratio per text.", EmbeddingRequestFields.Native);
         routes.MapGet("/info", Authorized(apiKey, _ => Task.FromResult(api.Info())))
             .Describe("The model, its prompts, compression settings and the limits", "Also says which extra body fields the OpenAI route takes (openai_extra_body).");
         routes.MapGet("/health", Open(context => context.Response.WriteApiResponseAsync(api.Health())))
@@ -112,7 +112,7 @@ internal sealed class EmbeddingServer : IAsyncDisposable
         foreach (var group in new[] { routes, app.MapGroup(string.Empty) })
         {
             group.MapPost("/v1/embeddings", Authorized(apiKey, context => api.OpenAIEmbeddingsAsync(context.Request.Body, context.RequestAborted)))
-                .Describe("Embed texts (OpenAI contract)", "OpenAI's embeddings request (input, model, dimensions, encoding_format, user) plus extra body fields: input_type (query|document, or search_query|search_document|passage), prompt_name, compression_ratio and truncate.", body: true);
+                .Describe("Embed texts (OpenAI contract)", "OpenAI's embeddings request plus the extra body fields its SDKs pass through: input_type (query for search queries), prompt_name, compression_ratio and truncate.", EmbeddingRequestFields.OpenAI);
             group.MapGet("/v1/models", Authorized(apiKey, _ => Task.FromResult(api.Models())))
                 .Describe("The model served (OpenAI contract)", "The one model this server serves, as OpenAI's model list.");
         }

@@ -11,18 +11,9 @@ namespace Jasper.Serving.Api;
 /// </summary>
 internal static class EmbeddingRequestParser
 {
-    private static readonly string[] OpenAIFields = ["input", "model", "encoding_format", "dimensions", "user", "input_type", "prompt_name", "compression_ratio", "truncate"];
-    private static readonly string[] NativeFields = [.. OpenAIFields, "priority", "normalize"];
-
-    // input_type as other embedding APIs spell it (Cohere, Voyage, Nomic, E5's passage), to this model's prompt names.
-    private static readonly Dictionary<string, string> InputTypes = new(StringComparer.Ordinal)
-    {
-        ["query"] = "query",
-        ["search_query"] = "query",
-        ["document"] = "document",
-        ["search_document"] = "document",
-        ["passage"] = "document",
-    };
+    private static readonly HashSet<string> OpenAIFields = [.. EmbeddingRequestFields.OpenAI.Select(f => f.Name)];
+    private static readonly HashSet<string> NativeFields = [.. EmbeddingRequestFields.Native.Select(f => f.Name)];
+    private static readonly Dictionary<string, string> InputTypes = EmbeddingRequestFields.InputTypes;
 
     /// <summary>The <c>input_type</c> values accepted, each with the prompt it names.</summary>
     public static IReadOnlyDictionary<string, string> InputTypePrompts => InputTypes;
