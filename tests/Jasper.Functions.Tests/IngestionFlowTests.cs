@@ -93,6 +93,39 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
     }
 
     [Fact]
+    public async Task The_queue_depth_gauge_counts_the_parts_waiting_in_each_work_queue()
+    {
+        using var depth = Collect("jasper.ingestion.queue_depth");
+        var depths = _services.GetRequiredService<WorkQueueDepths>();
+        var blob = await UploadAsync("waiting.txt", Paragraphs(8), new Dictionary<string, string> { ["priority"] = "low" });
+        await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
+        var status = await StatusAsync(blob);
+
+        // An exporter's observation starts a read in the background and never waits for it: observe until it lands.
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        depth.RecordObservableInstruments();
+        while (!depth.GetMeasurementSnapshot().Any(m => (string)m.Tags["jasper.queue"]! == WorkQueues.Low && m.Value == status.Parts))
+        {
+            await Task.Delay(50, guard.Token); // polling for the background read, not timing it
+            depth.RecordObservableInstruments();
+        }
+
+        await depths.RefreshAsync();
+        depth.Clear();
+        depth.RecordObservableInstruments();
+        var waiting = depth.GetMeasurementSnapshot().ToDictionary(m => (string)m.Tags["jasper.queue"]!, m => m.Value);
+        Assert.Equal(status.Parts, waiting[WorkQueues.Low]);
+        Assert.Equal(0, waiting[WorkQueues.Poison(WorkQueues.Low)]);
+        Assert.Equal(6, waiting.Count); // three work queues and their poison queues
+
+        await DrainAsync(WorkQueues.Low);
+        await depths.RefreshAsync();
+        depth.Clear();
+        depth.RecordObservableInstruments();
+        Assert.Equal(0, depth.GetMeasurementSnapshot().Single(m => (string)m.Tags["jasper.queue"]! == WorkQueues.Low).Value);
+    }
+
+    [Fact]
     public async Task Re_delivered_messages_duplicate_nothing()
     {
         using var documents = Collect("jasper.ingestion.documents");

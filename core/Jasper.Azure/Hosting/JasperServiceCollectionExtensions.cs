@@ -36,7 +36,8 @@ public static class JasperServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<StorageAccount>().Queues);
         services.AddSingleton(sp => new ModelHost(options.Model, ModelSource(options.Model, sp), sp.GetRequiredService<ILoggerFactory>(), sp.GetService<IMeterFactory>()));
         services.AddSingleton(sp => new IngestionMetrics(sp.GetService<IMeterFactory>()));
-        services.AddHostedService<ModelHostStarter>();
+        services.AddSingleton(sp => new WorkQueueDepths(sp.GetRequiredService<QueueServiceClient>(), sp.GetService<IMeterFactory>()));
+        services.AddHostedService<Starter>();
         services.AddSingleton(sp => new EmbeddingApi(sp.GetRequiredService<ModelHost>(), options.Api, options.Ingestion.Compression, sp.GetRequiredService<ILogger<EmbeddingApi>>()));
         services.AddSingleton(sp => new DocumentStatusStore(sp.GetRequiredService<StorageAccount>().Tables.GetTableClient(options.Distribution.StatusTable)));
         services.AddSingleton(sp => CreateSinkFactory(options, sp.GetRequiredService<StorageAccount>(), clientId));
@@ -70,9 +71,12 @@ public static class JasperServiceCollectionExtensions
         ? new ServiceBusDocumentEventPublisher(new ServiceBusClient(ns, StorageAccount.Credential(clientId)).CreateSender(events.Topic))
         : new NoDocumentEventPublisher();
 
-    // Starts loading the model with the host, without delaying its start.
-    private sealed class ModelHostStarter(ModelHost host) : IHostedService
+    // Starts loading the model with the host, without delaying its start, and makes the queue-depth gauge exist from
+    // the start (nothing else asks for it).
+    private sealed class Starter(ModelHost host, WorkQueueDepths depths) : IHostedService
     {
+        private readonly WorkQueueDepths _depths = depths;
+
         public Task StartAsync(CancellationToken cancellationToken)
         {
             host.Start();
