@@ -41,6 +41,10 @@ public sealed class ServeTelemetryTests
         Assert.True(Sum(after, "jasper_batch_size_sum") - Sum(before, "jasper_batch_size_sum") >= 6, "every text ran in some batch");
         Assert.True(Sum(after, "jasper_model_load_duration_seconds_count", "jasper_outcome=\"ready\"") >= 1);
         Assert.Contains(after, line => line.StartsWith("jasper_batch_pending_requests", StringComparison.Ordinal));
+
+        // Histograms of seconds have buckets in seconds (the SDK's defaults start at 5 and 10, meant for milliseconds).
+        Assert.Contains(after, line => line.StartsWith("jasper_embedding_request_duration_seconds_bucket{", StringComparison.Ordinal) && line.Contains("le=\"0.005\"", StringComparison.Ordinal));
+        Assert.Contains(after, line => line.StartsWith("jasper_batch_tokens_bucket{", StringComparison.Ordinal) && line.Contains("le=\"1024\"", StringComparison.Ordinal));
         Assert.Contains(after, line => line.StartsWith("http_server_request_duration_seconds_count", StringComparison.Ordinal) && line.Contains("http_route=\"/v1/embeddings\"", StringComparison.Ordinal));
     }
 

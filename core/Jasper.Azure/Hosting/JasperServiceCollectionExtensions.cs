@@ -73,13 +73,12 @@ public static class JasperServiceCollectionExtensions
 
     // Starts loading the model with the host, without delaying its start, and makes the queue-depth gauge exist from
     // the start (nothing else asks for it).
-    private sealed class Starter(ModelHost host, WorkQueueDepths depths) : IHostedService
+    private sealed class Starter(ModelHost host, WorkQueueDepths queueDepths) : IHostedService
     {
-        private readonly WorkQueueDepths _depths = depths;
-
         public Task StartAsync(CancellationToken cancellationToken)
         {
             host.Start();
+            GC.KeepAlive(queueDepths); // asked for only so that the container creates it, and with it the gauge
             return Task.CompletedTask;
         }
 

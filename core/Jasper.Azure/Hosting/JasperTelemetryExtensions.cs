@@ -17,9 +17,10 @@ public static class JasperTelemetryExtensions
     /// <see cref="IngestionMetrics"/>) with the Azure Monitor exporter to the resource that
     /// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> names, authenticating as the managed identity that
     /// <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> names (<c>Authorization=AAD;ClientId=...</c>), as the
-    /// infrastructure sets both. Without a connection string nothing is exported.
+    /// infrastructure sets both. Without a connection string nothing is exported. <paramref name="configure"/> adjusts the
+    /// exporter after that (its sampling: by default at most 5 traces a second; offline storage; live metrics).
     /// </summary>
-    public static IServiceCollection AddJasperTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName = "jasper-functions")
+    public static IServiceCollection AddJasperTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName = "jasper-functions", Action<AzureMonitorExporterOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         if (configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"] is not { Length: > 0 } connectionString)
@@ -32,6 +33,7 @@ public static class JasperTelemetryExtensions
         {
             options.ConnectionString = connectionString;
             options.Credential = credential;
+            configure?.Invoke(options);
         }
 
         services.AddOpenTelemetry()

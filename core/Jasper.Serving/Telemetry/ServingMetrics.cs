@@ -11,6 +11,13 @@ internal sealed class ServingMetrics : IDisposable
 {
     private static readonly ActivitySource Activities = new(ServingTelemetry.ActivitySourceName);
 
+    // Bucket boundaries for what these histograms hold (the SDK's defaults, 0 to 10,000, suit milliseconds, not
+    // seconds or token counts): request times as ASP.NET Core buckets them, model loads up to minutes, powers of two.
+    private static readonly InstrumentAdvice<double> Seconds = new() { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60] };
+    private static readonly InstrumentAdvice<double> LoadSeconds = new() { HistogramBucketBoundaries = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600] };
+    private static readonly InstrumentAdvice<int> Texts = new() { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048] };
+    private static readonly InstrumentAdvice<int> TokenCounts = new() { HistogramBucketBoundaries = [64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536] };
+
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
     private readonly Counter<long> _requests;
@@ -26,18 +33,19 @@ internal sealed class ServingMetrics : IDisposable
     public ServingMetrics(IMeterFactory? meterFactory, Func<(int Requests, long Tokens)?> pending)
     {
         var options = new MeterOptions(ServingTelemetry.MeterName);
+
         // A factory's meters are the factory's to dispose.
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(options) ?? new Meter(options);
         _requests = _meter.CreateCounter<long>("jasper.embedding.requests", "{request}", "Embedding API requests answered, by route and HTTP status.");
-        _requestDuration = _meter.CreateHistogram<double>("jasper.embedding.request.duration", "s", "Time from a request's arrival to its answer, by route and HTTP status.");
+        _requestDuration = _meter.CreateHistogram("jasper.embedding.request.duration", "s", "Time from a request's arrival to its answer, by route and HTTP status.", tags: null, Seconds);
         _inputTokens = _meter.CreateCounter<long>("jasper.embedding.input_tokens", "{token}", "Tokens of the texts embedded, before compression.");
         _compressedTokens = _meter.CreateCounter<long>("jasper.embedding.compressed_tokens", "{token}", "Tokens the transformer layers ran on, after compression.");
-        _batchTexts = _meter.CreateHistogram<int>("jasper.batch.size", "{text}", "Texts per inference run.");
-        _batchTokens = _meter.CreateHistogram<int>("jasper.batch.tokens", "{token}", "Tokens per inference run, before compression.");
-        _batchWait = _meter.CreateHistogram<double>("jasper.batch.wait", "s", "Time a request waited before its first texts ran.");
-        _batchDuration = _meter.CreateHistogram<double>("jasper.batch.duration", "s", "Time of one inference run.");
-        _modelLoad = _meter.CreateHistogram<double>("jasper.model.load.duration", "s", "Time to fetch and load the model, by outcome.");
+        _batchTexts = _meter.CreateHistogram("jasper.batch.size", "{text}", "Texts per inference run.", tags: null, Texts);
+        _batchTokens = _meter.CreateHistogram("jasper.batch.tokens", "{token}", "Tokens per inference run, before compression.", tags: null, TokenCounts);
+        _batchWait = _meter.CreateHistogram("jasper.batch.wait", "s", "Time a request waited before its first texts ran.", tags: null, Seconds);
+        _batchDuration = _meter.CreateHistogram("jasper.batch.duration", "s", "Time of one inference run.", tags: null, Seconds);
+        _modelLoad = _meter.CreateHistogram("jasper.model.load.duration", "s", "Time to fetch and load the model, by outcome.", tags: null, LoadSeconds);
         _meter.CreateObservableGauge("jasper.batch.pending_requests", () => pending() is { } now ? [new Measurement<int>(now.Requests)] : Array.Empty<Measurement<int>>(), "{request}", "Requests admitted and not yet answered.");
         _meter.CreateObservableGauge("jasper.batch.pending_tokens", () => pending() is { } now ? [new Measurement<long>(now.Tokens)] : Array.Empty<Measurement<long>>(), "{token}", "Tokens of the requests admitted and not yet answered.");
     }
