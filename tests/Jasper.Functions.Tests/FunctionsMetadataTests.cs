@@ -9,8 +9,7 @@ public sealed class FunctionsMetadataTests
 {
     private static readonly Lazy<Dictionary<string, JsonObject>> Functions = new(() =>
     {
-        // The test runs from tests/Jasper.Functions.Tests/bin/{Configuration}/net10.0/.
-        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        string configuration = RepoPaths.BuildConfiguration;
         string path = Path.Combine(RepoPaths.Root, "functions", "Jasper.Functions", "bin", configuration, "net10.0", "functions.metadata");
         return JsonNode.Parse(File.ReadAllText(path))!.AsArray().Select(f => f!.AsObject()).ToDictionary(f => f["name"]!.GetValue<string>());
     });

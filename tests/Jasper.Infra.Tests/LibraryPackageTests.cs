@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Xml.Linq;
 using Jasper.TestSupport;
@@ -14,20 +13,12 @@ public sealed class LibraryPackageTests
     public async Task Each_library_packs_with_its_description_licence_readme_and_the_libraries_below_it_as_dependencies()
     {
         using var dir = new TempDirectory();
-        // The test runs from tests/Jasper.Infra.Tests/bin/{Configuration}/net10.0/: pack what that build made.
-        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        // Pack what this test run's build made.
+        string configuration = RepoPaths.BuildConfiguration;
         foreach (string library in Libraries)
         {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string arg in new[] { "pack", Path.Combine(RepoPaths.Root, "core", library), "--no-build", "-c", configuration, "-o", dir.Path })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            using var process = Process.Start(start)!;
-            string output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.True(process.ExitCode == 0, output);
+            var pack = await ProgramRun.RunAsync("dotnet", ["pack", Path.Combine(RepoPaths.Root, "core", library), "--no-build", "-c", configuration, "-o", dir.Path]);
+            Assert.True(pack.ExitCode == 0, pack.Output);
         }
 
         var below = new Dictionary<string, string?> { ["Jasper.Embeddings"] = null, ["Jasper.Ingestion"] = "Jasper.Embeddings", ["Jasper.Serving"] = "Jasper.Ingestion", ["Jasper.Azure"] = "Jasper.Serving" };

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Jasper.TestSupport;
@@ -38,21 +37,11 @@ public sealed partial class ServeImageTests
         // the parser refuses unknown commands and options, and --help stops before anything is served.
         var args = Entrypoint();
         Assert.Equal(["dotnet", "/app/jasper.dll", "serve"], args[..3]);
-        string jasper = Path.Combine(RepoPaths.Root, "core", "Jasper.Cli", "bin", BuildConfiguration, "net10.0", "jasper.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in new[] { jasper }.Concat(args[2..]).Concat(["--model", "/model", "--help"]))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        string output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, output);
-        Assert.Contains("--urls", output, StringComparison.Ordinal);
+        string jasper = Path.Combine(RepoPaths.Root, "core", "Jasper.Cli", "bin", RepoPaths.BuildConfiguration, "net10.0", "jasper.dll");
+        var help = await ProgramRun.RunAsync("dotnet", [jasper, .. args[2..], "--model", "/model", "--help"]);
+        Assert.True(help.ExitCode == 0, help.Output);
+        Assert.Contains("--urls", help.Output, StringComparison.Ordinal);
     }
-
-    private static string BuildConfiguration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
     private static string[] Entrypoint() => JsonSerializer.Deserialize<string[]>(Assert.Single(Instruction("ENTRYPOINT")))!;
 

@@ -19,6 +19,12 @@ public static class RepoPaths
     /// <summary>The repository root.</summary>
     public static string Root => RootPath.Value;
 
+    /// <summary>
+    /// The configuration this test run was built in (Debug, Release): tests run from bin/{Configuration}/net10.0/, and
+    /// tests that pack or run the projects' own outputs use what that build made.
+    /// </summary>
+    public static string BuildConfiguration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
     /// <summary>Committed fixtures and goldens.</summary>
     public static string Fixtures => Path.Combine(Root, "tests", "fixtures");
 
