@@ -46,7 +46,7 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
             ["Jasper:Distribution:StuckAfter"] = "-00:01:00", // every queued document without progress is stuck to the sweep (allowing for clock skew)
         }).Build();
         _services = new ServiceCollection().AddLogging().AddSingleton<IMeterFactory, TestMeterFactory>().AddJasper(configuration).AddSingleton<IDocumentEventPublisher, RecordingPublisher>().BuildServiceProvider();
-        foreach (string queue in new[] { WorkQueues.High, WorkQueues.Normal, WorkQueues.Low })
+        foreach (string queue in WorkQueues.All)
         {
             foreach (string name in new[] { queue, WorkQueues.Poison(queue) })
             {
@@ -200,7 +200,7 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
         var status = await StatusAsync(blob);
         Assert.Equal(DocumentProgressState.Failed, status.State);
         Assert.Contains(reason, status.Error, StringComparison.Ordinal);
-        foreach (string queue in new[] { WorkQueues.High, WorkQueues.Normal, WorkQueues.Low })
+        foreach (string queue in WorkQueues.All)
         {
             Assert.Empty((await Queue(queue).PeekMessagesAsync(32)).Value);
         }

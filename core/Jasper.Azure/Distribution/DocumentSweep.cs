@@ -22,8 +22,6 @@ namespace Jasper.Azure.Distribution;
 /// </summary>
 public sealed partial class DocumentSweep
 {
-    private static readonly string[] Queues = [WorkQueues.High, WorkQueues.Normal, WorkQueues.Low];
-
     // How long a poison message read by the sweep stays hidden: long enough for one pass to read them all once.
     private static readonly TimeSpan PoisonReadTimeout = TimeSpan.FromMinutes(2);
 
@@ -50,7 +48,7 @@ public sealed partial class DocumentSweep
     private async Task<int> FailPoisonedAsync(CancellationToken cancellationToken)
     {
         int failed = 0;
-        foreach (string queue in Queues)
+        foreach (string queue in WorkQueues.All)
         {
             var poison = _context.Queues.GetQueueClient(WorkQueues.Poison(queue));
             if (!await poison.ExistsAsync(cancellationToken).ConfigureAwait(false))

@@ -17,8 +17,7 @@ public sealed class WorkQueueDepths : IDisposable
     /// <summary>The least time between two reads of the queues.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
 
-    private static readonly string[] Names =
-        [WorkQueues.High, WorkQueues.Normal, WorkQueues.Low, WorkQueues.Poison(WorkQueues.High), WorkQueues.Poison(WorkQueues.Normal), WorkQueues.Poison(WorkQueues.Low)];
+    private static readonly string[] Names = [.. WorkQueues.All, .. WorkQueues.All.Select(WorkQueues.Poison)];
 
     private readonly QueueServiceClient _queues;
     private readonly TimeProvider _time;

@@ -14,6 +14,9 @@ public static class WorkQueues
     /// <summary><c>embed-low</c>.</summary>
     public const string Low = "embed-low";
 
+    /// <summary>Every embed queue, highest priority first.</summary>
+    public static IReadOnlyList<string> All { get; } = [High, Normal, Low];
+
     /// <summary>The queue of a priority.</summary>
     public static string For(IngestPriority priority) => priority switch
     {

@@ -86,7 +86,6 @@ internal sealed class LoadGenerator
 
         var latencies = new List<double>[Clients];
         var errorsByStatus = new ConcurrentDictionary<int, int>();
-        int errors = 0;
         long tokens = 0;
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(async client =>
@@ -101,7 +100,6 @@ internal sealed class LoadGenerator
                 latencies[client].Add((clock.Elapsed - started).TotalMilliseconds);
                 if (!response.IsSuccessStatusCode)
                 {
-                    Interlocked.Increment(ref errors);
                     errorsByStatus.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
                 }
                 else
@@ -112,8 +110,9 @@ internal sealed class LoadGenerator
         })).ConfigureAwait(false);
         double[] sorted = [.. latencies.SelectMany(l => l).Order()];
         double seconds = clock.Elapsed.TotalSeconds;
-        double tokensPerRequest = sorted.Length > errors ? (double)tokens / (sorted.Length - errors) : 0;
-        return new LoadSummary(sorted.Length, seconds, sorted.Length / seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99), errors, tokensPerRequest, errorsByStatus);
+        int answered = sorted.Length - errorsByStatus.Values.Sum();
+        double tokensPerRequest = answered > 0 ? (double)tokens / answered : 0;
+        return new LoadSummary(sorted.Length, seconds, sorted.Length / seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99), tokensPerRequest, errorsByStatus);
     }
 
     // A server that cannot be reached ends the run with what the user can do about it, not with a stack trace.

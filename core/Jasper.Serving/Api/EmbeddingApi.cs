@@ -108,7 +108,7 @@ public sealed partial class EmbeddingApi
             // (extra_body in Python, JsonPatch in .NET, extra properties of the params object in Node).
             json.WriteStartObject("openai_extra_body");
             json.WriteStartObject("input_type");
-            foreach (var (inputType, prompt) in EmbeddingRequestParser.InputTypePrompts)
+            foreach (var (inputType, prompt) in EmbeddingRequestFields.InputTypes)
             {
                 json.WriteString(inputType, prompt);
             }

@@ -13,10 +13,6 @@ internal static class EmbeddingRequestParser
 {
     private static readonly HashSet<string> OpenAIFields = [.. EmbeddingRequestFields.OpenAI.Select(f => f.Name)];
     private static readonly HashSet<string> NativeFields = [.. EmbeddingRequestFields.Native.Select(f => f.Name)];
-    private static readonly Dictionary<string, string> InputTypes = EmbeddingRequestFields.InputTypes;
-
-    /// <summary>The <c>input_type</c> values accepted, each with the prompt it names.</summary>
-    public static IReadOnlyDictionary<string, string> InputTypePrompts => InputTypes;
 
     /// <summary>Parses an OpenAI embeddings request.</summary>
     public static EmbeddingRequest ParseOpenAI(ReadOnlySpan<byte> body) => Parse(body, native: false);
@@ -115,9 +111,9 @@ internal static class EmbeddingRequestParser
             return named;
         }
 
-        if (!InputTypes.TryGetValue(inputType, out string? prompt))
+        if (!EmbeddingRequestFields.InputTypes.TryGetValue(inputType, out string? prompt))
         {
-            throw ApiException.Invalid($"'input_type' must be one of {string.Join(", ", InputTypes.Keys)}, not '{inputType}'.", "input_type");
+            throw ApiException.Invalid($"'input_type' must be one of {string.Join(", ", EmbeddingRequestFields.InputTypes.Keys)}, not '{inputType}'.", "input_type");
         }
 
         return named is null || named == prompt
