@@ -21,8 +21,7 @@ public sealed class WorkQueueDepths : IDisposable
 
     private readonly QueueServiceClient _queues;
     private readonly TimeProvider _time;
-    private readonly Meter _meter;
-    private readonly bool _ownsMeter;
+    private readonly ComponentMeter _meter;
     private IReadOnlyList<Measurement<long>> _depths = [];
     private long _readAt = long.MinValue;
     private int _reading;
@@ -33,11 +32,8 @@ public sealed class WorkQueueDepths : IDisposable
         _queues = queues;
         _time = time ?? TimeProvider.System;
 
-        // A factory's meters are the factory's to dispose.
-        _ownsMeter = meterFactory is null;
-        var options = new MeterOptions(IngestionMetrics.MeterName);
-        _meter = meterFactory?.Create(options) ?? new Meter(options);
-        _meter.CreateObservableGauge("jasper.ingestion.queue_depth", Observe, "{message}", "Messages waiting in each work queue and its poison queue (approximate, as Azure Storage counts them).");
+        _meter = new ComponentMeter(IngestionMetrics.MeterName, meterFactory);
+        _meter.Meter.CreateObservableGauge("jasper.ingestion.queue_depth", Observe, "{message}", "Messages waiting in each work queue and its poison queue (approximate, as Azure Storage counts them).");
     }
 
     /// <summary>Reads every queue's approximate message count now; a queue not created yet counts 0.</summary>
@@ -64,13 +60,7 @@ public sealed class WorkQueueDepths : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_ownsMeter)
-        {
-            _meter.Dispose();
-        }
-    }
+    public void Dispose() => _meter.Dispose();
 
     private IEnumerable<Measurement<long>> Observe()
     {

@@ -21,8 +21,7 @@ public sealed class IngestionMetrics : IDisposable
 
     internal static readonly ActivitySource Activities = new(ActivitySourceName);
 
-    private readonly Meter _meter;
-    private readonly bool _ownsMeter;
+    private readonly ComponentMeter _meter;
     private readonly Counter<long> _documents;
     private readonly Counter<long> _chunks;
     private readonly Counter<long> _tokens;
@@ -31,14 +30,12 @@ public sealed class IngestionMetrics : IDisposable
     /// <summary>Creates the instruments on a meter of <paramref name="meterFactory"/>, or on a meter of their own.</summary>
     public IngestionMetrics(IMeterFactory? meterFactory = null)
     {
-        // A factory's meters are the factory's to dispose.
-        _ownsMeter = meterFactory is null;
-        var options = new MeterOptions(MeterName);
-        _meter = meterFactory?.Create(options) ?? new Meter(options);
-        _documents = _meter.CreateCounter<long>("jasper.ingestion.documents", "{document}", "Documents whose ingestion ended, by outcome (succeeded, unchanged, failed) and, for failures, error kind.");
-        _chunks = _meter.CreateCounter<long>("jasper.ingestion.chunks", "{chunk}", "Chunks embedded and written to the sink.");
-        _tokens = _meter.CreateCounter<long>("jasper.ingestion.tokens", "{token}", "Tokens of the chunks embedded, before compression.");
-        _compressedTokens = _meter.CreateCounter<long>("jasper.ingestion.compressed_tokens", "{token}", "Tokens of the chunks embedded, after compression.");
+        _meter = new ComponentMeter(MeterName, meterFactory);
+        var meter = _meter.Meter;
+        _documents = meter.CreateCounter<long>("jasper.ingestion.documents", "{document}", "Documents whose ingestion ended, by outcome (succeeded, unchanged, failed) and, for failures, error kind.");
+        _chunks = meter.CreateCounter<long>("jasper.ingestion.chunks", "{chunk}", "Chunks embedded and written to the sink.");
+        _tokens = meter.CreateCounter<long>("jasper.ingestion.tokens", "{token}", "Tokens of the chunks embedded, before compression.");
+        _compressedTokens = meter.CreateCounter<long>("jasper.ingestion.compressed_tokens", "{token}", "Tokens of the chunks embedded, after compression.");
     }
 
     /// <summary>Counts a document whose ingestion ended with <paramref name="outcome"/> (and, if it failed, why).</summary>
@@ -55,13 +52,7 @@ public sealed class IngestionMetrics : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_ownsMeter)
-        {
-            _meter.Dispose();
-        }
-    }
+    public void Dispose() => _meter.Dispose();
 
     internal void PartEmbedded(PartReport part)
     {

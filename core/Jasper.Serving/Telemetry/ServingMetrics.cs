@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Jasper.Ingestion.Telemetry;
 
 namespace Jasper.Serving.Telemetry;
 
@@ -18,8 +19,7 @@ internal sealed class ServingMetrics : IDisposable
     private static readonly InstrumentAdvice<int> Texts = new() { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048] };
     private static readonly InstrumentAdvice<int> TokenCounts = new() { HistogramBucketBoundaries = [64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536] };
 
-    private readonly Meter _meter;
-    private readonly bool _ownsMeter;
+    private readonly ComponentMeter _meter;
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _requestDuration;
     private readonly Counter<long> _inputTokens;
@@ -32,22 +32,19 @@ internal sealed class ServingMetrics : IDisposable
 
     public ServingMetrics(IMeterFactory? meterFactory, Func<(int Requests, long Tokens)?> pending)
     {
-        var options = new MeterOptions(ServingTelemetry.MeterName);
-
-        // A factory's meters are the factory's to dispose.
-        _ownsMeter = meterFactory is null;
-        _meter = meterFactory?.Create(options) ?? new Meter(options);
-        _requests = _meter.CreateCounter<long>("jasper.embedding.requests", "{request}", "Embedding API requests answered, by route and HTTP status.");
-        _requestDuration = _meter.CreateHistogram("jasper.embedding.request.duration", "s", "Time from a request's arrival to its answer, by route and HTTP status.", tags: null, Seconds);
-        _inputTokens = _meter.CreateCounter<long>("jasper.embedding.input_tokens", "{token}", "Tokens of the texts embedded, before compression.");
-        _compressedTokens = _meter.CreateCounter<long>("jasper.embedding.compressed_tokens", "{token}", "Tokens the transformer layers ran on, after compression.");
-        _batchTexts = _meter.CreateHistogram("jasper.batch.size", "{text}", "Texts per inference run.", tags: null, Texts);
-        _batchTokens = _meter.CreateHistogram("jasper.batch.tokens", "{token}", "Tokens per inference run, before compression.", tags: null, TokenCounts);
-        _batchWait = _meter.CreateHistogram("jasper.batch.wait", "s", "Time a request waited before its first texts ran.", tags: null, Seconds);
-        _batchDuration = _meter.CreateHistogram("jasper.batch.duration", "s", "Time of one inference run.", tags: null, Seconds);
-        _modelLoad = _meter.CreateHistogram("jasper.model.load.duration", "s", "Time to fetch and load the model, by outcome.", tags: null, LoadSeconds);
-        _meter.CreateObservableGauge("jasper.batch.pending_requests", () => pending() is { } now ? [new Measurement<int>(now.Requests)] : Array.Empty<Measurement<int>>(), "{request}", "Requests admitted and not yet answered.");
-        _meter.CreateObservableGauge("jasper.batch.pending_tokens", () => pending() is { } now ? [new Measurement<long>(now.Tokens)] : Array.Empty<Measurement<long>>(), "{token}", "Tokens of the requests admitted and not yet answered.");
+        _meter = new ComponentMeter(ServingTelemetry.MeterName, meterFactory);
+        var meter = _meter.Meter;
+        _requests = meter.CreateCounter<long>("jasper.embedding.requests", "{request}", "Embedding API requests answered, by route and HTTP status.");
+        _requestDuration = meter.CreateHistogram("jasper.embedding.request.duration", "s", "Time from a request's arrival to its answer, by route and HTTP status.", tags: null, Seconds);
+        _inputTokens = meter.CreateCounter<long>("jasper.embedding.input_tokens", "{token}", "Tokens of the texts embedded, before compression.");
+        _compressedTokens = meter.CreateCounter<long>("jasper.embedding.compressed_tokens", "{token}", "Tokens the transformer layers ran on, after compression.");
+        _batchTexts = meter.CreateHistogram("jasper.batch.size", "{text}", "Texts per inference run.", tags: null, Texts);
+        _batchTokens = meter.CreateHistogram("jasper.batch.tokens", "{token}", "Tokens per inference run, before compression.", tags: null, TokenCounts);
+        _batchWait = meter.CreateHistogram("jasper.batch.wait", "s", "Time a request waited before its first texts ran.", tags: null, Seconds);
+        _batchDuration = meter.CreateHistogram("jasper.batch.duration", "s", "Time of one inference run.", tags: null, Seconds);
+        _modelLoad = meter.CreateHistogram("jasper.model.load.duration", "s", "Time to fetch and load the model, by outcome.", tags: null, LoadSeconds);
+        meter.CreateObservableGauge("jasper.batch.pending_requests", () => pending() is { } now ? [new Measurement<int>(now.Requests)] : Array.Empty<Measurement<int>>(), "{request}", "Requests admitted and not yet answered.");
+        meter.CreateObservableGauge("jasper.batch.pending_tokens", () => pending() is { } now ? [new Measurement<long>(now.Tokens)] : Array.Empty<Measurement<long>>(), "{token}", "Tokens of the requests admitted and not yet answered.");
     }
 
     /// <summary>One answered request: <paramref name="route"/> is <c>openai</c> or <c>native</c>.</summary>
@@ -84,13 +81,7 @@ internal sealed class ServingMetrics : IDisposable
     public void ModelLoaded(TimeSpan elapsed, bool succeeded) =>
         _modelLoad.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("jasper.outcome", succeeded ? "ready" : "failed"));
 
-    public void Dispose()
-    {
-        if (_ownsMeter)
-        {
-            _meter.Dispose();
-        }
-    }
+    public void Dispose() => _meter.Dispose();
 
     /// <summary>An inference run being timed.</summary>
     internal readonly struct BatchRun(ServingMetrics metrics, Activity? activity, long started) : IDisposable
