@@ -68,7 +68,7 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
         using var chunks = Collect("jasper.ingestion.chunks");
         var blob = await UploadAsync("guide.txt", Paragraphs(12), new Dictionary<string, string> { ["priority"] = "high" });
 
-        await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
+        await IngestAsync(blob);
 
         var status = await StatusAsync(blob);
         Assert.Equal(DocumentProgressState.Queued, status.State);
@@ -98,7 +98,7 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
         using var depth = Collect("jasper.ingestion.queue_depth");
         var depths = _services.GetRequiredService<WorkQueueDepths>();
         var blob = await UploadAsync("waiting.txt", Paragraphs(8), new Dictionary<string, string> { ["priority"] = "low" });
-        await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
+        await IngestAsync(blob);
         var status = await StatusAsync(blob);
 
         // An exporter's observation starts a read in the background and never waits for it: observe until it lands.
@@ -130,7 +130,7 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
     {
         using var documents = Collect("jasper.ingestion.documents");
         var blob = await UploadAsync("again.txt", Paragraphs(8));
-        await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
+        await IngestAsync(blob);
         var messages = (await Queue(WorkQueues.Normal).PeekMessagesAsync(32)).Value.Select(m => m.MessageText).ToList();
 
         await ProcessAsync(WorkQueues.Normal, messages[0], 1); // delivered twice before the document completes
@@ -154,7 +154,7 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
     {
         using var documents = Collect("jasper.ingestion.documents");
         var blob = await UploadAsync("doomed.txt", Paragraphs(4));
-        await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
+        await IngestAsync(blob);
         var status = await StatusAsync(blob);
         foreach (string name in await NamesAsync(Work(), status.DocumentId + "/"))
         {
@@ -172,6 +172,17 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
         var failed = Assert.Single(documents.GetMeasurementSnapshot()); // however many parts failed
         Assert.Equal("failed", failed.Tags["jasper.outcome"]);
         Assert.Equal("failed", failed.Tags["error.type"]);
+    }
+
+    // Starts a delivery of blob that is held inside its planning read until the gate is released; returns once it is held.
+    private async Task<(Task Delivery, HoldSecondRead Gate)> StartHeldDeliveryAsync(BlobClient blob)
+    {
+        var gate = new HoldSecondRead();
+        var slowClient = new BlobServiceClient(_azurite.Emulator.ConnectionString, gate.Options())
+            .GetBlobContainerClient(blob.BlobContainerName).GetBlobClient(blob.Name);
+        var delivery = IngestAsync(slowClient);
+        await gate.Holding;
+        return (delivery, gate);
     }
 
     // What ingestion counts in this test's services alone.
@@ -195,7 +206,7 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
         byte[] content = name.EndsWith(".png", StringComparison.Ordinal) ? [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3] : "some text"u8.ToArray();
         var blob = await UploadAsync(name, content, new Dictionary<string, string> { [key] = value });
 
-        await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
+        await IngestAsync(blob);
 
         var status = await StatusAsync(blob);
         Assert.Equal(DocumentProgressState.Failed, status.State);
@@ -210,16 +221,16 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
     public async Task The_same_upload_again_leaves_the_completed_status_and_a_shrunk_one_replaces_its_vectors()
     {
         var blob = await UploadAsync("changing.txt", Paragraphs(10));
-        await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
+        await IngestAsync(blob);
         await DrainAsync(WorkQueues.Normal);
         var first = await StatusAsync(blob);
 
-        await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
+        await IngestAsync(blob);
         Assert.Equal(first, await StatusAsync(blob)); // still complete, with its counts
         Assert.Empty((await Queue(WorkQueues.Normal).PeekMessagesAsync(32)).Value);
 
         await blob.UploadAsync(new BinaryData("Only one short paragraph now."), overwrite: true);
-        await new BlobIngest(_services.GetRequiredService<BlobIngestion>()).Run(blob, CancellationToken.None);
+        await IngestAsync(blob);
         await DrainAsync(WorkQueues.Normal);
 
         var second = await StatusAsync(blob);
@@ -267,13 +278,9 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
     public async Task A_slow_second_delivery_that_finishes_after_completion_does_not_reopen_the_document_or_announce_it_twice()
     {
         var blob = await UploadAsync("slow.txt", Paragraphs(8));
-        var gate = new HoldSecondRead();
-        var slowClient = new BlobServiceClient(_azurite.Emulator.ConnectionString, gate.Options())
-            .GetBlobContainerClient(blob.BlobContainerName).GetBlobClient(blob.Name);
 
         // The second delivery starts first and is held inside its planning read; the first one runs to completion.
-        var slow = IngestAsync(slowClient);
-        await gate.Holding;
+        var (slow, gate) = await StartHeldDeliveryAsync(blob);
         await IngestAsync(blob);
         await DrainAsync(WorkQueues.Normal);
         Assert.Equal(DocumentProgressState.Complete, (await StatusAsync(blob)).State);
@@ -330,13 +337,9 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
     public async Task Two_deliveries_planning_the_same_version_at_once_queue_its_parts_once()
     {
         var blob = await UploadAsync("twice.txt", Paragraphs(8));
-        var gate = new HoldSecondRead();
-        var slowClient = new BlobServiceClient(_azurite.Emulator.ConnectionString, gate.Options())
-            .GetBlobContainerClient(blob.BlobContainerName).GetBlobClient(blob.Name);
 
         // Both deliveries read "no status"; the held one finishes planning after the other recorded the same version.
-        var slow = IngestAsync(slowClient);
-        await gate.Holding;
+        var (slow, gate) = await StartHeldDeliveryAsync(blob);
         await IngestAsync(blob);
         gate.Release();
         await slow;
