@@ -339,6 +339,7 @@ public sealed class ServeTests : IClassFixture<ServeTests.Server>
         Assert.Equal(128, info.RootElement.GetProperty("dimensions").GetInt32());
         Assert.Equal(2048, info.RootElement.GetProperty("limits").GetProperty("max_inputs").GetInt32());
         Assert.Equal("cpu", info.RootElement.GetProperty("provider").GetString());
+        Assert.Equal(_server.Instance.Host.Encoder.BatchTokenBudget, info.RootElement.GetProperty("batch_tokens").GetInt32()); // what the device allows, measured on a GPU
     }
 
     [Fact]

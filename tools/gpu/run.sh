@@ -2,7 +2,7 @@
 # Runs the GPU checks with the bundle from tools/gpu/pack.sh: unpacks it in BUNDLE (default /tmp/gpu), then writes to
 # OUT: the GPU, `ldd` of the CUDA provider, the node placements of the fp16 graph on CUDA, `jasper bench` of the
 # full-size random model (fp32, fused fp16 and explicit fp16) beside the PyTorch SDPA peer, and the peak device memory
-# of `jasper embed` by batch budget (memory.csv).
+# of `jasper embed` by batch budget (memory.csv) beside the budget the encoder chooses from free memory (budget.txt).
 # Rehearse without a GPU: DEVICE=cpu PRESET=tiny tools/gpu/run.sh.
 set -uo pipefail
 bundle=${BUNDLE:-/tmp/gpu}
@@ -36,11 +36,23 @@ printf '{"id": "1", "text": "%s"}\n' "Where does each node of the graph run?" > 
 JASPER_ORT_LOG=verbose "$jasper" embed --model /tmp/bench/random-$preset/fp16 --device "$device" --input /tmp/one.jsonl --output /tmp/one.out.jsonl > /tmp/verbose.log 2>&1
 grep 'VerifyEachNodeIsAssignedToAnEp' /tmp/verbose.log | sed 's/.*VerifyEachNodeIsAssignedToAnEp\] //' | head -200 > "$out/placement.txt"
 grep -E 'modified: [1-9]|not assigned|Memcpy' /tmp/verbose.log | grep -v bfc_arena | sed 's/^[0-9-]* [0-9:.]* //' | head -80 >> "$out/placement.txt"
-# Peak device memory of `jasper embed` at several batch budgets (64 texts cut to 1,024 tokens, ratio 1.0): the
-# memory per token a budget chosen from the device's free memory must allow for (issue 9). Skipped without nvidia-smi.
+# 64 texts cut to 1,024 tokens, embedded at ratio 1.0: the most memory a batch of them can take.
+words=$(printf 'compression%.0s ' $(seq 1 1500))
+for i in $(seq 1 64); do printf '{"id": "%s", "text": "%s %s"}\n' "$i" "$i" "$words"; done > /tmp/long.jsonl
+
+# The batch budget the encoder chooses from the device's free memory (its probe at load; no line on the CPU) for each
+# graph, and whether the long texts then run under it (the exit status).
+: > "$out/budget.txt"
+for variant in fp16 fp16-explicit fp32; do
+    [ -d /tmp/bench/random-$preset/$variant ] || continue
+    "$jasper" embed --model /tmp/bench/random-$preset/$variant --device "$device" --input /tmp/long.jsonl --output /dev/null \
+        --truncate --compression-ratio 1.0 > /tmp/budget.log 2>&1
+    echo "$variant: exit $?; $(grep -m1 'Batch budget' /tmp/budget.log)" >> "$out/budget.txt"
+done
+
+# Peak device memory of `jasper embed` at fixed batch budgets: the memory per token that the probe's figure (budget.txt)
+# is checked against. Skipped without nvidia-smi.
 if command -v nvidia-smi >/dev/null 2>&1; then
-    words=$(printf 'compression%.0s ' $(seq 1 1500))
-    for i in $(seq 1 64); do printf '{"id": "%s", "text": "%s %s"}\n' "$i" "$i" "$words"; done > /tmp/long.jsonl
     idle=$(nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits | head -1)
     echo "budget_tokens,peak_used_mib,idle_used_mib" > "$out/memory.csv"
     for budget in ${BUDGETS:-16384 32768 65536}; do

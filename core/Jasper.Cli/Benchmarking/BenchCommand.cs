@@ -23,7 +23,7 @@ internal static class BenchCommand
         var tokens = ListOption("--tokens", "Comma-separated text lengths in tokens.", "128,512,1024", ParseInts);
         var ratios = ListOption("--ratios", "Comma-separated compression ratios (1.0 is always measured).", "1,0.5,0.33,0.2,0.1", ParseRatios);
         var device = new DeviceOption(ExecutionProvider.Cpu);
-        var batchTokens = new Option<int?>("--batch-tokens") { Description = $"Most padded tokens per inference (default: the encoder's, {JasperEncoderOptions.CpuBatchTokenBudget} on the CPU, {JasperEncoderOptions.GpuBatchTokenBudget} on a GPU)." };
+        var batchTokens = new Option<int?>("--batch-tokens") { Description = $"Most padded tokens per inference (default: {JasperEncoderOptions.CpuBatchTokenBudget} on the CPU, {JasperEncoderOptions.GpuBatchTokenBudget} on a GPU, fixed so that every variant runs the same batches)." };
         var texts = new Option<int>("--texts") { Description = "Texts per length and ratio.", DefaultValueFactory = _ => 8 };
         var seconds = new Option<double>("--seconds") { Description = "Least measuring time per cell (at least one pass over the texts).", DefaultValueFactory = _ => 5 };
         var noPeer = new Option<bool>("--no-peer") { Description = "Skip the PyTorch peer." };

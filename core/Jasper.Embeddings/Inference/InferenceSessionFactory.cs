@@ -37,23 +37,33 @@ internal static partial class InferenceSessionFactory
             throw new ExecutionProviderUnavailableException(
                 $"The {selection.Provider.ToName()} execution provider is in this build but failed to start: {ex.Message}. " +
                 (selection.Provider == ExecutionProvider.Cuda
-                    ? "ONNX Runtime's CUDA provider needs the CUDA 13 runtime (libcudart.so.13, libcublas.so.13, libcublasLt.so.13, libcurand.so.10), cuDNN 9 for CUDA 13 and an NVIDIA driver of 580 or later; install them, or use --device cpu."
+                    ? $"ONNX Runtime's CUDA provider needs {CudaRuntime.Requirements}; install them, or use --device cpu."
                     : "Check the GPU driver (DirectX 12), or use --device cpu."), ex);
         }
     }
 
     /// <summary>
     /// The session settings a provider needs. DirectML requires memory patterns off and sequential execution
-    /// (and one Run at a time, which <see cref="JasperEncoder"/> enforces).
+    /// (and one Run at a time, which <see cref="JasperEncoder"/> enforces). CUDA puts the weights outside its arena.
     /// </summary>
     internal static void ApplyProviderSettings(SessionOptions sessionOptions, ExecutionProvider provider)
     {
+        if (provider == ExecutionProvider.Cuda)
+        {
+            // The arena grows in powers of two: weights allocated through it would leave up to their own size free in
+            // it, which the batch budget's probe would take for memory the activations do not need, and waste besides.
+            sessionOptions.AddSessionConfigEntry(DeviceAllocatorForInitializers, "1");
+        }
+
         if (provider == ExecutionProvider.DirectML)
         {
             sessionOptions.EnableMemoryPattern = false;
             sessionOptions.ExecutionMode = ExecutionMode.ORT_SEQUENTIAL;
         }
     }
+
+    /// <summary>ONNX Runtime's session setting that allocates weights with the device's allocator rather than its arena.</summary>
+    internal const string DeviceAllocatorForInitializers = "session.use_device_allocator_for_initializers";
 
     /// <summary>
     /// Set to <c>verbose</c>, ONNX Runtime logs how it builds each session, node placements included: which nodes run

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Jasper.Embeddings.Compression;
+using Jasper.Embeddings.Inference.Budget;
 using Jasper.Embeddings.Models;
 using Jasper.Embeddings.Numerics;
 using Jasper.Embeddings.Tokenization;
@@ -50,6 +51,11 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         CompressionSettings.Validate(Compression.DefaultRatio);
         MaxTokens = options.MaxTokens ?? model.Manifest.MaxTokens;
         BatchTokenBudget = options.BatchTokenBudget ?? (selection.Provider == ExecutionProvider.Cpu ? JasperEncoderOptions.CpuBatchTokenBudget : JasperEncoderOptions.GpuBatchTokenBudget);
+        if (options.DeviceMemoryFraction is not (> 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.DeviceMemoryFraction, $"{nameof(JasperEncoderOptions.DeviceMemoryFraction)} must be above 0 and at most 1.");
+        }
+
         Metadata = new EmbeddingGeneratorMetadata("jasper", null, model.Manifest.Name, model.Manifest.Dimensions);
         if (DefaultPromptName is string prompt && !model.Manifest.Prompts.ContainsKey(prompt))
         {
@@ -73,8 +79,11 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
     /// <summary>Most tokens per text.</summary>
     public int MaxTokens { get; }
 
-    /// <summary>Most padded tokens per inference in effect (the options' budget, or the provider's default).</summary>
-    public int BatchTokenBudget { get; }
+    /// <summary>
+    /// Most padded tokens per inference in effect: the options' budget, else on a CUDA device the one its free memory
+    /// allows (measured at load), else the provider's default.
+    /// </summary>
+    public int BatchTokenBudget { get; private set; }
 
     /// <summary>The prompt a text that names none gets: the options', else the model's default; null for none.</summary>
     public string? DefaultPromptName => _options.DefaultPromptName ?? Model.Manifest.DefaultPromptName;
@@ -86,7 +95,15 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
     public EmbeddingGeneratorMetadata Metadata { get; }
 
     /// <summary>Loads a model directory written by <c>jasper model convert</c>.</summary>
-    public static JasperEncoder Load(string modelDirectory, JasperEncoderOptions? options = null, ILoggerFactory? loggerFactory = null)
+    public static JasperEncoder Load(string modelDirectory, JasperEncoderOptions? options = null, ILoggerFactory? loggerFactory = null) =>
+        Load(modelDirectory, options, loggerFactory, DeviceMemoryFor);
+
+    /// <summary>Where the free memory of the device a session runs on is read: CUDA's; nowhere for the others.</summary>
+    internal static IDeviceMemory? DeviceMemoryFor(ProviderSelection selection, int deviceId) =>
+        selection.Provider == ExecutionProvider.Cuda ? CudaDeviceMemory.Open(deviceId) : null;
+
+    /// <summary>Loads a model, reading the device's free memory through <paramref name="deviceMemory"/>.</summary>
+    internal static JasperEncoder Load(string modelDirectory, JasperEncoderOptions? options, ILoggerFactory? loggerFactory, Func<ProviderSelection, int, IDeviceMemory?> deviceMemory)
     {
         options ??= new JasperEncoderOptions();
         var logger = (ILogger?)loggerFactory?.CreateLogger<JasperEncoder>() ?? NullLogger.Instance;
@@ -99,7 +116,21 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
 
         var tokenizer = JasperTokenizer.Load(model.Path);
         var (session, selection) = InferenceSessionFactory.Create(model.GraphPath, options, logger);
-        return new JasperEncoder(model, tokenizer, session, selection, options, logger);
+        var encoder = new JasperEncoder(model, tokenizer, session, selection, options, logger);
+        try
+        {
+            if (options.BatchTokenBudget is null && deviceMemory(selection, options.DeviceId) is IDeviceMemory memory)
+            {
+                encoder.BatchTokenBudget = encoder.MeasureBatchBudget(memory);
+            }
+
+            return encoder;
+        }
+        catch
+        {
+            encoder.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Embeds texts, each with its own ratio and prompt; results are in input order.</summary>
@@ -195,6 +226,45 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
             : throw new ArgumentException($"The model has no prompt named '{name}'; it has: {string.Join(", ", Model.Manifest.Prompts.Keys)}.", nameof(name));
     }
 
+    // Runs the probe of BatchBudgetMeasurement on the device and returns the budget its free memory allows.
+    private int MeasureBatchBudget(IDeviceMemory memory)
+    {
+        int ceiling = BatchTokenBudget;
+        if (memory.ReadFreeBytes() is not long free)
+        {
+            LogBudgetUnread(_logger, ceiling, memory.Device);
+            return ceiling;
+        }
+
+        // The worst case per token: rows as wide as the longest text, uncompressed (attention and the pooling grow with
+        // the width); later batches are never wider, so the figure holds for them.
+        int width = MaxTokens;
+        int rows = Math.Max(1, BatchBudgetMeasurement.ProbeTokens / width);
+        var probe = new PreparedText(new TokenizedText(Enumerable.Repeat(Tokenizer.PadTokenId, width).ToArray(), width, false), CompressionPlan.Create(width, 1.0, Compression.Threshold));
+        try
+        {
+            RunBatch([.. Enumerable.Repeat<PreparedText[]>([probe], rows)], CancellationToken.None);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidOperationException(
+                $"{memory.Device} could not run a batch of {rows} texts of {width} tokens with {free / (double)(1 << 30):F1} GiB free after the weights: {e.Message} " +
+                "Free memory on the device, lower the most tokens per text (MaxTokens), or give the batch budget (BatchTokenBudget, jasper --batch-tokens), which skips this probe.", e);
+        }
+
+        var budget = BatchBudgetMeasurement.FromProbe(free, memory.ReadFreeBytes() ?? free, rows * width, _options.DeviceMemoryFraction, ceiling);
+        if (budget.BytesPerToken is long perToken)
+        {
+            LogBudget(_logger, budget.Tokens, memory.Device, free / (double)(1 << 30), rows, width, budget.ProbeBytes / (double)(1 << 20), perToken / 1024.0, _options.DeviceMemoryFraction, ceiling);
+        }
+        else
+        {
+            LogBudgetUnmeasured(_logger, budget.Tokens, memory.Device, rows, width);
+        }
+
+        return budget.Tokens;
+    }
+
     private TextEmbedding[] Run(IReadOnlyList<PreparedText> texts, CancellationToken cancellationToken)
     {
         var results = new TextEmbedding[texts.Count];
@@ -275,6 +345,15 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
             throw new OperationCanceledException("The inference was cancelled.", e, cancellationToken);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch budget: {Tokens:N0} padded tokens per inference on {Device} ({FreeGiB:F1} GiB free after the weights; a probe of {Rows} × {Width} tokens took {ProbeMiB:F0} MiB, {KiBPerToken:F0} KiB a token; {Fraction:P0} of the free memory, at most {Ceiling:N0})")]
+    private static partial void LogBudget(ILogger logger, int tokens, string device, double freeGiB, int rows, int width, double probeMiB, double kiBPerToken, double fraction, int ceiling);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch budget: {Tokens:N0} padded tokens per inference on {Device}, the most (its free memory could not be read)")]
+    private static partial void LogBudgetUnread(ILogger logger, int tokens, string device);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch budget: {Tokens:N0} padded tokens per inference on {Device}, the most (a probe of {Rows} × {Width} tokens took no new memory, so measured nothing)")]
+    private static partial void LogBudgetUnmeasured(ILogger logger, int tokens, string device, int rows, int width);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Inference: {Texts} texts in {Rows} rows, {Tokens} tokens wide, {Positions} positions after compression")]
     private static partial void LogBatch(ILogger logger, int texts, int rows, int tokens, int positions);

@@ -12,7 +12,9 @@ public sealed class JasperEncoderOptions
     /// <summary>
     /// Most padded tokens (rows × longest row) one inference may take. Texts are sorted by length and packed
     /// greedily under it; a single text longer than the budget runs alone. By default
-    /// <see cref="CpuBatchTokenBudget"/> on the CPU and <see cref="GpuBatchTokenBudget"/> on a GPU.
+    /// <see cref="CpuBatchTokenBudget"/> on the CPU; on a CUDA GPU as many tokens as fit in
+    /// <see cref="DeviceMemoryFraction"/> of its free memory, measured by a probe inference at load, at most
+    /// <see cref="GpuBatchTokenBudget"/>; <see cref="GpuBatchTokenBudget"/> on DirectML. Setting it skips the probe.
     /// </summary>
     public int? BatchTokenBudget { get; set; }
 
@@ -22,11 +24,22 @@ public sealed class JasperEncoderOptions
     public const int CpuBatchTokenBudget = 8192;
 
     /// <summary>
-    /// A GPU's default budget: 65,536 tokens, 64 texts of 1,024. A GPU wants far larger batches than a CPU; the H200
-    /// bench ran its batches of 32 texts of 1,024 under it. It is fixed, not read from the device's free memory (which
-    /// was not measured), so a small GPU may need a lower budget.
+    /// A GPU's budget at most: 65,536 tokens, 64 texts of 1,024. A GPU wants far larger batches than a CPU; the H200
+    /// bench ran its batches of 32 texts of 1,024 under it at full speed, and larger batches only add latency. A CUDA
+    /// device with less free memory gets less (<see cref="BatchTokenBudget"/>); DirectML, whose free memory is not read,
+    /// gets this.
     /// </summary>
     public const int GpuBatchTokenBudget = 65536;
+
+    /// <summary>
+    /// Share of a CUDA device's free memory (after the weights, other processes' use counted) that a batch's
+    /// activations may fill when the budget is chosen from it; the rest is headroom for the allocator's rounding and
+    /// other processes. Lower it to share the GPU.
+    /// </summary>
+    public double DeviceMemoryFraction { get; set; } = DefaultDeviceMemoryFraction;
+
+    /// <summary>The default <see cref="DeviceMemoryFraction"/>: 0.8.</summary>
+    public const double DefaultDeviceMemoryFraction = 0.8;
 
     /// <summary>Most texts in one inference.</summary>
     public int MaxBatchSize { get; set; } = 256;

@@ -30,7 +30,7 @@ public sealed record ProviderSelection(ExecutionProvider Provider, ExecutionProv
             ExecutionProvider.Cuda => throw new ExecutionProviderUnavailableException(
                 $"The CUDA execution provider is not in this build of ONNX Runtime (it has: {string.Join(", ", available)}). " +
                 $"Install the CUDA flavour: build with -p:OnnxRuntimeFlavour=cuda, which uses the NuGet package " +
-                $"{(isWindows ? "Microsoft.ML.OnnxRuntime.Gpu.Windows" : "Microsoft.ML.OnnxRuntime.Gpu.Linux")}, and install CUDA 13 with cuDNN 9 for CUDA 13 (NVIDIA driver 580 or later)."),
+                $"{(isWindows ? "Microsoft.ML.OnnxRuntime.Gpu.Windows" : "Microsoft.ML.OnnxRuntime.Gpu.Linux")}, and install {CudaRuntime.Requirements}."),
             ExecutionProvider.DirectML when hasDirectML => new(ExecutionProvider.DirectML, requested),
             ExecutionProvider.DirectML when !isWindows => throw new ExecutionProviderUnavailableException(
                 "DirectML runs only on Windows; on Linux use --device cuda (NVIDIA) or cpu."),

@@ -91,6 +91,7 @@ public sealed partial class EmbeddingApi
             json.WriteNumber("dimensions", manifest.Dimensions);
             json.WriteString("precision", manifest.Precision);
             json.WriteString("provider", encoder.Provider.Provider.ToName());
+            json.WriteNumber("batch_tokens", encoder.BatchTokenBudget);
             json.WriteStartObject("compression");
             json.WriteNumber("threshold", encoder.Compression.Threshold);
             json.WriteNumber("default_ratio", encoder.Compression.DefaultRatio);

@@ -59,7 +59,7 @@ public sealed class ExecutionProviderTests
     [Fact]
     public void Auto_on_a_cpu_build_falls_back_to_the_cpu_with_one_log_line()
     {
-        var logs = new ListLogger();
+        var logs = new ListLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
         using var encoder = JasperEncoder.Load(TinyModels.Fp32, new JasperEncoderOptions { Device = ExecutionProvider.Auto }, factory);
         Assert.Equal(ExecutionProvider.Cpu, encoder.Provider.Provider);
@@ -76,29 +76,5 @@ public sealed class ExecutionProviderTests
     {
         var error = Assert.Throws<ExecutionProviderUnavailableException>(() => JasperEncoder.Load(TinyModels.Fp32, new JasperEncoderOptions { Device = device }));
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
-    }
-
-    private sealed class ListLogger : ILoggerProvider, ILogger
-    {
-        public List<string> Messages { get; } = [];
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Messages)
-            {
-                Messages.Add(formatter(state, exception));
-            }
-        }
-
-        public void Dispose()
-        {
-        }
     }
 }
