@@ -52,6 +52,22 @@ public sealed class EmbedCommandTests : IClassFixture<EmbedCommandTests.Converte
     }
 
     [Fact]
+    public async Task Jasper_ort_profile_writes_onnx_runtimes_profile_of_every_node_of_every_inference()
+    {
+        using var dir = new TempDirectory();
+        string input = "{\"id\": 1, \"text\": \"profile me\"}\n{\"id\": 2, \"text\": \"and me, a little longer\"}\n";
+        var environment = new Dictionary<string, string> { ["JASPER_ORT_PROFILE"] = dir.Combine("ort") };
+
+        var (code, _, error) = await CliRunner.RunProcessAsync(input, environment, "embed", "--model", _model.Path, "--input", "-", "--output", "-");
+
+        Assert.True(code == 0, error);
+        string profile = Assert.Single(Directory.GetFiles(dir.Path, "ort*.json"));
+        var events = JsonDocument.Parse(await File.ReadAllTextAsync(profile)).RootElement.EnumerateArray().ToList();
+        Assert.Contains(events, e => e.GetProperty("name").GetString() == "model_run");
+        Assert.Contains(events, e => e.GetProperty("cat").GetString() == "Node" && e.GetProperty("args").GetProperty("op_name").GetString() == "MatMul");
+    }
+
+    [Fact]
     public async Task An_input_file_with_a_byte_order_mark_is_read_as_text()
     {
         using var dir = new TempDirectory();

@@ -2,9 +2,11 @@
 # Runs the GPU checks with the bundle from tools/gpu/pack.sh: unpacks it in BUNDLE (default /tmp/gpu), then writes to
 # OUT: the GPU, `ldd` of the CUDA provider, the node placements of the fp16 graph on CUDA, `jasper bench` of the
 # full-size random model (fp32, fused fp16 and explicit fp16) beside the PyTorch SDPA peer, and the peak device memory
-# of `jasper embed` by batch budget (memory.csv) beside the budget the encoder chooses from free memory (budget.txt).
+# of `jasper embed` by batch budget (memory.csv) beside the budget the encoder chooses from free memory (budget.txt),
+# and where an inference's time goes by operator (profile.md).
 # Rehearse without a GPU: DEVICE=cpu PRESET=tiny tools/gpu/run.sh.
 set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 bundle=${BUNDLE:-/tmp/gpu}
 out=${OUT:-/tmp/gpu-out}
 device=${DEVICE:-cuda}
@@ -49,6 +51,14 @@ for variant in fp16 fp16-explicit fp32; do
         --truncate --compression-ratio 1.0 > /tmp/budget.log 2>&1
     echo "$variant: exit $?; $(grep -m1 'Batch budget' /tmp/budget.log)" >> "$out/budget.txt"
 done
+
+# Where an inference's time goes, by operator (profile.md): ONNX Runtime's profile with every kernel launch blocking,
+# so that a node's time is its kernels' time; what the skip-RMSNorm fusion could save is at most the residual Adds'
+# share, and what IOBinding or pinned buffers could save at most the time outside the kernels.
+rm -rf /tmp/prof && mkdir -p /tmp/prof
+CUDA_LAUNCH_BLOCKING=1 JASPER_ORT_PROFILE=/tmp/prof/fp16 "$jasper" embed --model /tmp/bench/random-$preset/fp16 --device "$device" \
+    --input /tmp/long.jsonl --output /dev/null --truncate --compression-ratio 1.0 --batch-tokens 16384 > /tmp/prof/embed.log 2>&1
+python3 "$here/profile_summary.py" /tmp/prof/fp16*.json > "$out/profile.md" 2>&1
 
 # Peak device memory of `jasper embed` at fixed batch budgets: the memory per token that the probe's figure (budget.txt)
 # is checked against. Skipped without nvidia-smi.

@@ -71,6 +71,13 @@ internal static partial class InferenceSessionFactory
     /// </summary>
     public const string LogVariable = "JASPER_ORT_LOG";
 
+    /// <summary>
+    /// Set to a path prefix, ONNX Runtime profiles every node of every inference and writes the profile (Chrome trace
+    /// JSON, <c>PREFIX_DATE.json</c>) when the session closes: kernel time by operator and provider, and each run's time
+    /// outside its kernels (the copies of inputs and outputs among it); <c>tools/gpu/profile_summary.py</c> sums it up.
+    /// </summary>
+    public const string ProfileVariable = "JASPER_ORT_PROFILE";
+
     private static InferenceSession Build(string graphPath, ProviderSelection selection, JasperEncoderOptions options)
     {
         using var sessionOptions = new SessionOptions
@@ -84,6 +91,13 @@ internal static partial class InferenceSessionFactory
         {
             OrtEnv.Instance().EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_VERBOSE;
             sessionOptions.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_VERBOSE;
+        }
+
+        if (Environment.GetEnvironmentVariable(ProfileVariable) is { Length: > 0 } profilePrefix)
+        {
+            // In this order: turning profiling on passes the prefix set so far to ONNX Runtime.
+            sessionOptions.ProfileOutputPathPrefix = profilePrefix;
+            sessionOptions.EnableProfiling = true;
         }
 
         AppendProvider(sessionOptions, selection.Provider, options.DeviceId);
