@@ -6,13 +6,16 @@ namespace Jasper.Embeddings.Inference;
 /// <summary>Creates ONNX Runtime sessions for a model graph on the chosen execution provider.</summary>
 internal static partial class InferenceSessionFactory
 {
-    /// <summary>Creates the session; under <c>auto</c> a GPU provider that fails to start falls back to the CPU.</summary>
-    public static (InferenceSession Session, ProviderSelection Selection) Create(string graphPath, JasperEncoderOptions options, ILogger logger)
+    /// <summary>
+    /// Creates the session; under <c>auto</c> a GPU provider that fails to start falls back to the CPU.
+    /// <paramref name="configure"/> sees the session options last.
+    /// </summary>
+    public static (InferenceSession Session, ProviderSelection Selection) Create(string graphPath, JasperEncoderOptions options, ILogger logger, Action<SessionOptions>? configure = null)
     {
         var selection = ProviderSelection.Select(options.Device, OrtEnv.Instance().GetAvailableProviders(), OperatingSystem.IsWindows());
         try
         {
-            var session = Build(graphPath, selection, options);
+            var session = Build(graphPath, selection, options, configure);
 
             // One line: where it runs, and why when that is not what was asked for.
             if (selection.FallbackReason is string reason)
@@ -30,7 +33,7 @@ internal static partial class InferenceSessionFactory
         {
             var cpu = new ProviderSelection(ExecutionProvider.Cpu, ExecutionProvider.Auto, $"{selection.Provider.ToName()} failed to start: {ex.Message}");
             LogFallback(logger, cpu.FallbackReason!);
-            return (Build(graphPath, cpu, options), cpu);
+            return (Build(graphPath, cpu, options, configure), cpu);
         }
         catch (OnnxRuntimeException ex) when (selection.Provider != ExecutionProvider.Cpu)
         {
@@ -78,7 +81,7 @@ internal static partial class InferenceSessionFactory
     /// </summary>
     public const string ProfileVariable = "JASPER_ORT_PROFILE";
 
-    private static InferenceSession Build(string graphPath, ProviderSelection selection, JasperEncoderOptions options)
+    private static InferenceSession Build(string graphPath, ProviderSelection selection, JasperEncoderOptions options, Action<SessionOptions>? configure)
     {
         using var sessionOptions = new SessionOptions
         {
@@ -101,6 +104,7 @@ internal static partial class InferenceSessionFactory
         }
 
         AppendProvider(sessionOptions, selection.Provider, options.DeviceId);
+        configure?.Invoke(sessionOptions);
         return new InferenceSession(graphPath, sessionOptions);
     }
 

@@ -35,6 +35,7 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly ILogger _logger;
+    private int _batchTokenBudget;
 
     private JasperEncoder(ModelDirectory model, JasperTokenizer tokenizer, InferenceSession session, ProviderSelection selection, JasperEncoderOptions options, ILogger logger)
     {
@@ -50,7 +51,7 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         Compression = new CompressionSettings(model.Manifest.Compression.Threshold, options.DefaultCompressionRatio ?? model.Manifest.Compression.DefaultRatio);
         CompressionSettings.Validate(Compression.DefaultRatio);
         MaxTokens = options.MaxTokens ?? model.Manifest.MaxTokens;
-        BatchTokenBudget = options.BatchTokenBudget ?? (selection.Provider == ExecutionProvider.Cpu ? JasperEncoderOptions.CpuBatchTokenBudget : JasperEncoderOptions.GpuBatchTokenBudget);
+        _batchTokenBudget = options.BatchTokenBudget ?? (selection.Provider == ExecutionProvider.Cpu ? JasperEncoderOptions.CpuBatchTokenBudget : JasperEncoderOptions.GpuBatchTokenBudget);
         if (options.DeviceMemoryFraction is not (> 0 and <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.DeviceMemoryFraction, $"{nameof(JasperEncoderOptions.DeviceMemoryFraction)} must be above 0 and at most 1.");
@@ -81,9 +82,10 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
 
     /// <summary>
     /// Most padded tokens per inference in effect: the options' budget, else on a CUDA device the one its free memory
-    /// allows (measured at load), else the provider's default.
+    /// allows (measured at load), else the provider's default. It comes down when the device runs out of memory for a
+    /// batch (another process took memory), which is then run in halves.
     /// </summary>
-    public int BatchTokenBudget { get; private set; }
+    public int BatchTokenBudget => Volatile.Read(ref _batchTokenBudget);
 
     /// <summary>The prompt a text that names none gets: the options', else the model's default; null for none.</summary>
     public string? DefaultPromptName => _options.DefaultPromptName ?? Model.Manifest.DefaultPromptName;
@@ -102,8 +104,11 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
     internal static IDeviceMemory? DeviceMemoryFor(ProviderSelection selection, int deviceId) =>
         selection.Provider == ExecutionProvider.Cuda ? CudaDeviceMemory.Open(deviceId) : null;
 
-    /// <summary>Loads a model, reading the device's free memory through <paramref name="deviceMemory"/>.</summary>
-    internal static JasperEncoder Load(string modelDirectory, JasperEncoderOptions? options, ILoggerFactory? loggerFactory, Func<ProviderSelection, int, IDeviceMemory?> deviceMemory)
+    /// <summary>
+    /// Loads a model, reading the device's free memory through <paramref name="deviceMemory"/>;
+    /// <paramref name="configureSession"/> sees ONNX Runtime's session options last.
+    /// </summary>
+    internal static JasperEncoder Load(string modelDirectory, JasperEncoderOptions? options, ILoggerFactory? loggerFactory, Func<ProviderSelection, int, IDeviceMemory?> deviceMemory, Action<SessionOptions>? configureSession = null)
     {
         options ??= new JasperEncoderOptions();
         var logger = (ILogger?)loggerFactory?.CreateLogger<JasperEncoder>() ?? NullLogger.Instance;
@@ -115,13 +120,13 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         }
 
         var tokenizer = JasperTokenizer.Load(model.Path);
-        var (session, selection) = InferenceSessionFactory.Create(model.GraphPath, options, logger);
+        var (session, selection) = InferenceSessionFactory.Create(model.GraphPath, options, logger, configureSession);
         var encoder = new JasperEncoder(model, tokenizer, session, selection, options, logger);
         try
         {
             if (options.BatchTokenBudget is null && deviceMemory(selection, options.DeviceId) is IDeviceMemory memory)
             {
-                encoder.BatchTokenBudget = encoder.MeasureBatchBudget(memory);
+                encoder._batchTokenBudget = encoder.MeasureBatchBudget(memory);
             }
 
             return encoder;
@@ -245,11 +250,11 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         {
             RunBatch([.. Enumerable.Repeat<PreparedText[]>([probe], rows)], CancellationToken.None);
         }
-        catch (OnnxRuntimeException e)
+        catch (OnnxRuntimeException e) when (MemoryExhaustion.IsReportedBy(e))
         {
-            throw new InvalidOperationException(
-                $"{memory.Device} could not run a batch of {rows} texts of {width} tokens with {free / (double)(1 << 30):F1} GiB free after the weights: {e.Message} " +
-                "Free memory on the device, lower the most tokens per text (MaxTokens), or give the batch budget (BatchTokenBudget, jasper --batch-tokens), which skips this probe.", e);
+            throw new DeviceMemoryExhaustedException(
+                $"{memory.Device} ran out of memory for a batch of {rows} texts of {width:N0} tokens with {free / (double)(1 << 30):F1} GiB free after the weights: {e.Message} " +
+                "Free memory on the device, lower the most tokens per text (MaxTokens, jasper --max-tokens), or give the batch budget (BatchTokenBudget, jasper --batch-tokens), which skips this probe.", e);
         }
 
         var budget = BatchBudgetMeasurement.FromProbe(free, memory.ReadFreeBytes() ?? free, rows * width, _options.DeviceMemoryFraction, ceiling);
@@ -272,7 +277,7 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         foreach (var batch in batches)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var vectors = RunBatch([.. batch.Rows.Select(row => row.Select(i => texts[i]).ToArray())], cancellationToken);
+            var vectors = RunInHalvesWhenExhausted([.. batch.Rows.Select(row => row.Select(i => texts[i]).ToArray())], cancellationToken);
             for (int row = 0; row < batch.Rows.Count; row++)
             {
                 for (int slot = 0; slot < batch.Rows[row].Length; slot++)
@@ -286,6 +291,37 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         }
 
         return results;
+    }
+
+    // A batch the device runs out of memory for (another process took what the budget counted on) runs in halves, and
+    // later batches get at most half of it; only a single row that does not fit is an error.
+    private (float[] Vector, float Norm)[][] RunInHalvesWhenExhausted(PreparedText[][] rows, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return RunBatch(rows, cancellationToken);
+        }
+        catch (OnnxRuntimeException e) when (MemoryExhaustion.IsReportedBy(e))
+        {
+            int width = rows.Max(row => row.Sum(text => text.Tokens.Ids.Length));
+            if (rows.Length == 1)
+            {
+                throw new DeviceMemoryExhaustedException(
+                    $"The {Provider.Provider.ToName()} device ran out of memory for one row of {width:N0} tokens ({rows[0].Length} text(s)): {e.Message} " +
+                    "Lower the most tokens per text (MaxTokens, jasper --max-tokens) or free memory on the device.", e);
+            }
+
+            int half = rows.Length / 2;
+            int lowered = Math.Max(1, half * width);
+            int before = Volatile.Read(ref _batchTokenBudget);
+            while (lowered < before && Interlocked.CompareExchange(ref _batchTokenBudget, lowered, before) != before)
+            {
+                before = Volatile.Read(ref _batchTokenBudget);
+            }
+
+            LogExhausted(_logger, Provider.Provider, rows.Length, width, BatchTokenBudget);
+            return [.. RunInHalvesWhenExhausted(rows[..half], cancellationToken), .. RunInHalvesWhenExhausted(rows[half..], cancellationToken)];
+        }
     }
 
     // One inference; returns each row's slots as (vector, norm before normalisation).
@@ -354,6 +390,9 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch budget: {Tokens:N0} padded tokens per inference on {Device}, the most (a probe of {Rows} × {Width} tokens took no new memory, so measured nothing)")]
     private static partial void LogBudgetUnmeasured(ILogger logger, int tokens, string device, int rows, int width);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Provider} device ran out of memory for {Rows} rows of {Width} tokens: running them in halves, and batches of at most {Budget:N0} tokens from now on")]
+    private static partial void LogExhausted(ILogger logger, ExecutionProvider provider, int rows, int width, int budget);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Inference: {Texts} texts in {Rows} rows, {Tokens} tokens wide, {Positions} positions after compression")]
     private static partial void LogBatch(ILogger logger, int texts, int rows, int tokens, int positions);
