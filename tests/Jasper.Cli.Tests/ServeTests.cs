@@ -306,6 +306,21 @@ public sealed class ServeTests : IClassFixture<ServeTests.Server>
         Assert.Contains("The default prompt 'passage' is not a prompt of the model", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_batch_budget_given_to_serve_is_the_encoders_and_one_below_a_token_stops_serve()
+    {
+        await using var server = await EmbeddingServer.StartAsync(new ServeOptions { Model = TinyModels.Fp32, Urls = "http://127.0.0.1:0", BatchTokens = 1234 });
+        await server.Host.WaitReadyAsync();
+        using var http = new HttpClient { BaseAddress = server.Address };
+        using var info = JsonDocument.Parse(await http.GetStringAsync("api/info"));
+        Assert.Equal(1234, info.RootElement.GetProperty("batch_tokens").GetInt32());
+
+        using var serving = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var (code, _, error) = await CliRunner.RunAsync(serving.Token, "serve", "--model", TinyModels.Fp32, "--urls", "http://127.0.0.1:0", "--batch-tokens", "0");
+        Assert.Equal(1, code);
+        Assert.Contains("BatchTokenBudget", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("api/v1/embeddings")]
     [InlineData("api/embed")]

@@ -27,7 +27,7 @@ internal static class EmbedCommand
         var output = new Option<string>("--output") { Description = "JSON Lines file to write, or - for standard output.", Required = true };
         var ratio = new Option<double?>("--compression-ratio") { Description = $"Compression ratio in [{CompressionSettings.MinimumRatio}, 1] for lines that set none (default: the model's, {CompressionSettings.PublishedDefaultRatio})." };
         var prompt = new Option<string?>("--prompt-name") { Description = "Prompt for lines that name none: query or document." };
-        var batchTokens = new Option<int?>("--batch-tokens") { Description = $"Most padded tokens per inference (default: {JasperEncoderOptions.CpuBatchTokenBudget} on the CPU; on a CUDA GPU what its free memory allows, measured at load, at most {JasperEncoderOptions.GpuBatchTokenBudget})." };
+        var batchTokens = new BatchTokensOption();
         var device = new DeviceOption();
         var maxTokens = new Option<int?>("--max-tokens") { Description = "Most tokens per text, prompt included (default: the model's trained length)." };
         var truncate = new Option<bool>("--truncate") { Description = "Keep the first tokens of longer texts instead of failing." };

@@ -18,7 +18,8 @@ internal static class ServeCommand
         var maxTokens = new Option<long>("--max-pending-tokens") { Description = "Tokens waiting or running before new requests are answered 429 server_busy.", DefaultValueFactory = _ => defaults.MaxPendingTokens };
         var defaultPrompt = new Option<string?>("--default-prompt-name") { Description = "Prompt for requests that name none (query or document); OpenAI clients can also send input_type or prompt_name as extra body fields." };
         var device = new DeviceOption();
-        var command = new Command("serve", "Serve /api/v1/embeddings (OpenAI-compatible), /api/embed, /api/health and /api/info.") { model, urls, apiKey, noBatching, maxRequests, maxTokens, defaultPrompt, device };
+        var batchTokens = new BatchTokensOption();
+        var command = new Command("serve", "Serve /api/v1/embeddings (OpenAI-compatible), /api/embed, /api/health and /api/info.") { model, urls, apiKey, noBatching, maxRequests, maxTokens, defaultPrompt, device, batchTokens };
         command.SetAction((parse, cancellationToken) => JasperCommandLine.RunAsync(console, async () =>
         {
             var options = new ServeOptions
@@ -30,6 +31,7 @@ internal static class ServeCommand
                 MaxPendingRequests = parse.GetValue(maxRequests),
                 MaxPendingTokens = parse.GetValue(maxTokens),
                 Device = device.Provider(parse),
+                BatchTokens = parse.GetValue(batchTokens),
                 DefaultPromptName = parse.GetValue(defaultPrompt),
             };
             await using var server = await EmbeddingServer.StartAsync(options, CliLogging.Level(parse, Microsoft.Extensions.Logging.LogLevel.Information)).ConfigureAwait(false);

@@ -30,6 +30,9 @@ internal sealed record ServeOptions
     /// <summary>Execution provider.</summary>
     public ExecutionProvider Device { get; init; } = ExecutionProvider.Auto;
 
+    /// <summary>Most padded tokens per inference; null for the encoder's (on a CUDA GPU, what its free memory allows).</summary>
+    public int? BatchTokens { get; init; }
+
     /// <summary>The prompt of requests that name none (for example <c>query</c> for a search front end); null for the model's default.</summary>
     public string? DefaultPromptName { get; init; }
 
@@ -40,7 +43,7 @@ internal sealed record ServeOptions
     public ModelHostOptions HostOptions() => new()
     {
         Path = Model,
-        Encoder = new JasperEncoderOptions { Device = Device, DefaultPromptName = DefaultPromptName },
+        Encoder = new JasperEncoderOptions { Device = Device, DefaultPromptName = DefaultPromptName, BatchTokenBudget = BatchTokens },
         Batching = new DynamicBatchingOptions { Enabled = DynamicBatching, MaxPendingRequests = MaxPendingRequests, MaxPendingTokens = MaxPendingTokens },
     };
 

@@ -52,6 +52,11 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         CompressionSettings.Validate(Compression.DefaultRatio);
         MaxTokens = options.MaxTokens ?? model.Manifest.MaxTokens;
         _batchTokenBudget = options.BatchTokenBudget ?? (selection.Provider == ExecutionProvider.Cpu ? JasperEncoderOptions.CpuBatchTokenBudget : JasperEncoderOptions.GpuBatchTokenBudget);
+        if (options.BatchTokenBudget < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BatchTokenBudget, $"{nameof(JasperEncoderOptions.BatchTokenBudget)} must be at least 1 token.");
+        }
+
         if (options.DeviceMemoryFraction is not (> 0 and <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.DeviceMemoryFraction, $"{nameof(JasperEncoderOptions.DeviceMemoryFraction)} must be above 0 and at most 1.");

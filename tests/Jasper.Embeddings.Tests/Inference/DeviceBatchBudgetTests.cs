@@ -95,6 +95,13 @@ public sealed class DeviceBatchBudgetTests
         Assert.Null(JasperEncoder.DeviceMemoryFor(encoder.Provider, 0));
     }
 
+    [Fact]
+    public void A_budget_below_one_token_is_refused_at_load_not_at_the_first_text()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => JasperEncoder.Load(TinyModels.Fp32, new JasperEncoderOptions { BatchTokenBudget = 0 }));
+        Assert.Contains("BatchTokenBudget", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(1.5)]
