@@ -258,7 +258,7 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         catch (OnnxRuntimeException e) when (MemoryExhaustion.IsReportedBy(e))
         {
             throw new DeviceMemoryExhaustedException(
-                $"{memory.Device} ran out of memory for a batch of {rows} texts of {width:N0} tokens with {free / (double)(1 << 30):F1} GiB free after the weights: {e.Message} " +
+                string.Create(CultureInfo.InvariantCulture, $"{memory.Device} ran out of memory for a batch of {rows} texts of {width:N0} tokens with {free / (double)(1 << 30):F1} GiB free after the weights: {e.Message} ") +
                 "Free memory on the device, lower the most tokens per text (MaxTokens, jasper --max-tokens), or give the batch budget (BatchTokenBudget, jasper --batch-tokens), which skips this probe.", e);
         }
 
@@ -312,7 +312,7 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
             if (rows.Length == 1)
             {
                 throw new DeviceMemoryExhaustedException(
-                    $"The {Provider.Provider.ToName()} device ran out of memory for one row of {width:N0} tokens ({rows[0].Length} text(s)): {e.Message} " +
+                    string.Create(CultureInfo.InvariantCulture, $"The {Provider.Provider.ToName()} device ran out of memory for one row of {width:N0} tokens ({rows[0].Length} text(s)): {e.Message} ") +
                     "Lower the most tokens per text (MaxTokens, jasper --max-tokens) or free memory on the device.", e);
             }
 
