@@ -153,31 +153,58 @@ internal sealed class DynamicBatcher : IAsyncDisposable
 
             try
             {
-                IReadOnlyList<TextEmbedding> results;
-                using (_metrics?.Batch(batch.Sum(s => s.Count), batch.Sum(s => s.Tokens)))
-                {
-                    results = await _embedder.EmbedAsync(batch.SelectMany(s => s.Texts).ToList(), _stopping.Token).ConfigureAwait(false);
-                }
-
-                int offset = 0;
-                foreach (var slice in batch)
-                {
-                    slice.Pending.Complete(slice.Start, results, offset, slice.Count);
-                    offset += slice.Count;
-                    if (!slice.Pending.Done && !_queue.Writer.TryWrite(slice.Pending))
-                    {
-                        slice.Pending.Result.TrySetException(Stopping());
-                    }
-                }
+                await RunAsync(batch).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
                 batch.ForEach(s => s.Pending.Result.TrySetException(Stopping()));
                 throw;
             }
+            catch (Exception) when (batch.Count > 1)
+            {
+                // One request's failure (a text the device has no memory for) must not fail the requests it shared the
+                // batch with: each runs again on its own, and only what fails alone fails.
+                foreach (var slice in batch)
+                {
+                    try
+                    {
+                        await RunAsync([slice]).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                    {
+                        batch.ForEach(s => s.Pending.Result.TrySetException(Stopping()));
+                        throw;
+                    }
+                    catch (Exception ex)
+                    {
+                        slice.Pending.Result.TrySetException(ex);
+                    }
+                }
+            }
             catch (Exception ex)
             {
                 batch.ForEach(s => s.Pending.Result.TrySetException(ex));
+            }
+        }
+    }
+
+    // One inference for the batch's slices; a request whose slices are not all done yet goes back in the queue.
+    private async Task RunAsync(List<Slice> batch)
+    {
+        IReadOnlyList<TextEmbedding> results;
+        using (_metrics?.Batch(batch.Sum(s => s.Count), batch.Sum(s => s.Tokens)))
+        {
+            results = await _embedder.EmbedAsync(batch.SelectMany(s => s.Texts).ToList(), _stopping.Token).ConfigureAwait(false);
+        }
+
+        int offset = 0;
+        foreach (var slice in batch)
+        {
+            slice.Pending.Complete(slice.Start, results, offset, slice.Count);
+            offset += slice.Count;
+            if (!slice.Pending.Done && !_queue.Writer.TryWrite(slice.Pending))
+            {
+                slice.Pending.Result.TrySetException(Stopping());
             }
         }
     }

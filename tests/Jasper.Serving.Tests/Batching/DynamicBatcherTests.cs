@@ -32,6 +32,41 @@ public sealed class DynamicBatcherTests
     }
 
     [Fact]
+    public async Task A_shared_batch_that_fails_runs_again_a_request_at_a_time_so_that_only_the_failing_request_fails()
+    {
+        var time = new FakeTimeProvider();
+        var embedder = new HandAnsweredEmbedder();
+        await using var batcher = new DynamicBatcher(embedder, new DynamicBatchingOptions { WindowMilliseconds = 2, MaxDelayMilliseconds = 20 }, time);
+
+        var first = batcher.EmbedAsync([Text(5)]);
+        var running = await NextCallAsync(embedder, time);
+        var good = batcher.EmbedAsync([Text(1)]);
+        var bad = batcher.EmbedAsync([Text(2)]);
+        running.Answer();
+
+        var shared = await NextCallAsync(embedder, time);
+        Assert.Equal([1, 2], shared.TokenCounts);
+        shared.Fail(new InvalidOperationException("no room for the 2-token text"));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a failure, not a hang, if no call comes
+        var goodAlone = await embedder.Calls.ReadAsync(timeout.Token);
+        Assert.Equal([1], goodAlone.TokenCounts);
+        goodAlone.Answer();
+        var badAlone = await embedder.Calls.ReadAsync(timeout.Token);
+        Assert.Equal([2], badAlone.TokenCounts);
+        badAlone.Fail(new InvalidOperationException("no room for the 2-token text"));
+
+        Assert.Equal(5, Assert.Single(await first).Tokens);
+        Assert.Equal(1, Assert.Single(await good).Tokens);
+        Assert.Equal("no room for the 2-token text", (await Assert.ThrowsAsync<InvalidOperationException>(() => bad)).Message);
+
+        // A request that fails alone is not run again.
+        var lone = batcher.EmbedAsync([Text(3)]);
+        (await NextCallAsync(embedder, time)).Fail(new InvalidOperationException("alone"));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => lone);
+        Assert.False(embedder.Calls.TryRead(out _));
+    }
+
+    [Fact]
     public async Task Past_the_pending_request_bound_a_request_is_refused_at_once_and_admitted_again_once_work_drains()
     {
         var embedder = new HandAnsweredEmbedder();
@@ -170,6 +205,8 @@ public sealed class DynamicBatcherTests
         public TaskCompletionSource<IReadOnlyList<TextEmbedding>> Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public int[] TokenCounts => texts.Select(t => t.Tokens.Ids.Length).ToArray();
+
+        public void Fail(Exception error) => Answered.SetException(error);
 
         // Each result carries its text's token count, so callers can tell which result is theirs.
         public void Answer() => Answered.SetResult(texts.Select(t => new TextEmbedding([1f], t.Tokens.Ids.Length, t.Tokens.Ids.Length, 1.0, false)).ToList());
