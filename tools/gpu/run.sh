@@ -49,7 +49,9 @@ for variant in fp16 fp16-explicit fp32; do
     [ -d /tmp/bench/random-$preset/$variant ] || continue
     "$jasper" embed --model /tmp/bench/random-$preset/$variant --device "$device" --input /tmp/long.jsonl --output /dev/null \
         --truncate --compression-ratio 1.0 > /tmp/budget.log 2>&1
-    echo "$variant: exit $?; $(grep -m1 'Batch budget' /tmp/budget.log)" >> "$out/budget.txt"
+    status=$?
+    echo "$variant: exit $status; $(grep -m1 'Batch budget' /tmp/budget.log)" >> "$out/budget.txt"
+    [ "$status" -eq 0 ] || tail -5 /tmp/budget.log | sed 's/^/    /' >> "$out/budget.txt"
 done
 
 # Where an inference's time goes, by operator (profile.md): ONNX Runtime's profile with every kernel launch blocking,
