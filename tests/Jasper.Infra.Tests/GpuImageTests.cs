@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 using Jasper.TestSupport;
 
 namespace Jasper.Infra.Tests;
@@ -17,16 +16,13 @@ public sealed partial class GpuImageTests
 
     private static string CheckScript => Path.Combine(RepoPaths.Root, "functions", "check-cuda-provider.sh");
 
-    private static int CudaMajor =>
-        int.Parse(XDocument.Load(Path.Combine(RepoPaths.Root, "Directory.Packages.props")).Descendants("OnnxRuntimeCudaMajor").Single().Value, System.Globalization.CultureInfo.InvariantCulture);
-
     [Fact]
     public void The_cuda_major_version_is_the_one_the_onnx_runtime_cuda_provider_links()
     {
         // The provider's dynamic section names the libraries the loader must find: read them from the package itself.
         string provider = typeof(GpuImageTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CudaProviderPath").Value!;
         var needed = ElfLibraries.Needed(provider);
-        string major = CudaMajor.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string major = RepoPaths.OnnxRuntimeCudaMajor.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (string library in new[] { "libcudart", "libcublasLt", "libcublas" })
         {
             Assert.Equal([$"{library}.so.{major}"], needed.Where(n => n.StartsWith(library + ".so.", StringComparison.Ordinal)));
@@ -38,7 +34,7 @@ public sealed partial class GpuImageTests
     {
         var bases = CudaBaseImage().Matches(Dockerfile);
         Assert.Single(bases);
-        Assert.Equal(CudaMajor.ToString(System.Globalization.CultureInfo.InvariantCulture), bases[0].Groups["major"].Value);
+        Assert.Equal(RepoPaths.OnnxRuntimeCudaMajor.ToString(System.Globalization.CultureInfo.InvariantCulture), bases[0].Groups["major"].Value);
         Assert.Contains("cudnn", bases[0].Value, StringComparison.Ordinal);
         Assert.Contains("RUN sh /usr/local/bin/check-cuda-provider.sh /home/site/wwwroot", Dockerfile, StringComparison.Ordinal);
     }
@@ -47,8 +43,8 @@ public sealed partial class GpuImageTests
     public void The_readme_names_the_cuda_version_the_image_ships()
     {
         string readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
-        Assert.Contains($"CUDA {CudaMajor}", readme, StringComparison.Ordinal);
-        Assert.DoesNotMatch(OtherCuda(CudaMajor), readme);
+        Assert.Contains($"CUDA {RepoPaths.OnnxRuntimeCudaMajor}", readme, StringComparison.Ordinal);
+        Assert.DoesNotMatch(OtherCuda(RepoPaths.OnnxRuntimeCudaMajor), readme);
     }
 
     [Fact]

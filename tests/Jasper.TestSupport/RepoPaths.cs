@@ -1,3 +1,5 @@
+using System.Xml.Linq;
+
 namespace Jasper.TestSupport;
 
 /// <summary>Locations inside the repository the tests read from.</summary>
@@ -24,6 +26,14 @@ public static class RepoPaths
     /// tests that pack or run the projects' own outputs use what that build made.
     /// </summary>
     public static string BuildConfiguration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
+    /// <summary>
+    /// The CUDA major version the build's CUDA flavour links (<c>OnnxRuntimeCudaMajor</c> in Directory.Packages.props),
+    /// which the GPU image, the README and the code must all name.
+    /// </summary>
+    public static int OnnxRuntimeCudaMajor => int.Parse(
+        XDocument.Load(Path.Combine(Root, "Directory.Packages.props")).Descendants("OnnxRuntimeCudaMajor").Single().Value,
+        System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Committed fixtures and goldens.</summary>
     public static string Fixtures => Path.Combine(Root, "tests", "fixtures");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Xml.Linq;
 using Jasper.Embeddings.Inference;
 using Jasper.Embeddings.Inference.Budget;
 using Jasper.Embeddings.Tests.Conversion;
@@ -114,7 +113,7 @@ public sealed class DeviceBatchBudgetTests
     [Fact]
     public void The_cuda_runtime_read_for_free_memory_is_the_major_version_the_provider_links()
     {
-        int major = int.Parse(XDocument.Load(Path.Combine(RepoPaths.Root, "Directory.Packages.props")).Descendants("OnnxRuntimeCudaMajor").Single().Value, CultureInfo.InvariantCulture);
+        int major = RepoPaths.OnnxRuntimeCudaMajor;
         Assert.Equal(CudaRuntime.Major, major);
         Assert.EndsWith(OperatingSystem.IsWindows() ? $"64_{major}.dll" : $".so.{major}", CudaRuntime.Library, StringComparison.Ordinal);
     }
