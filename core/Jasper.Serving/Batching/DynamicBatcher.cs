@@ -153,33 +153,12 @@ internal sealed class DynamicBatcher : IAsyncDisposable
 
             try
             {
-                await RunAsync(batch).ConfigureAwait(false);
+                await RunSharedAsync(batch).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            catch (Exception ex) when (IsStopping(ex))
             {
                 batch.ForEach(s => s.Pending.Result.TrySetException(Stopping()));
                 throw;
-            }
-            catch (Exception) when (batch.Count > 1)
-            {
-                // One request's failure (a text the device has no memory for) must not fail the requests it shared the
-                // batch with: each runs again on its own, and only what fails alone fails.
-                foreach (var slice in batch)
-                {
-                    try
-                    {
-                        await RunAsync([slice]).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-                    {
-                        batch.ForEach(s => s.Pending.Result.TrySetException(Stopping()));
-                        throw;
-                    }
-                    catch (Exception ex)
-                    {
-                        slice.Pending.Result.TrySetException(ex);
-                    }
-                }
             }
             catch (Exception ex)
             {
@@ -187,6 +166,33 @@ internal sealed class DynamicBatcher : IAsyncDisposable
             }
         }
     }
+
+    // Runs a batch; when it fails holding several requests, each runs again on its own, so that one request's failure
+    // (a text the device has no memory for) fails only that request, not those it shared the batch with.
+    private async Task RunSharedAsync(List<Slice> batch)
+    {
+        try
+        {
+            await RunAsync(batch).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (batch.Count > 1 && !IsStopping(ex))
+        {
+            foreach (var slice in batch)
+            {
+                try
+                {
+                    await RunAsync([slice]).ConfigureAwait(false);
+                }
+                catch (Exception sliceError) when (!IsStopping(sliceError))
+                {
+                    slice.Pending.Result.TrySetException(sliceError);
+                }
+            }
+        }
+    }
+
+    // The batcher is shutting down: its callers are answered with Stopping, not with the cancellation.
+    private bool IsStopping(Exception ex) => ex is OperationCanceledException && _stopping.IsCancellationRequested;
 
     // One inference for the batch's slices; a request whose slices are not all done yet goes back in the queue.
     private async Task RunAsync(List<Slice> batch)
