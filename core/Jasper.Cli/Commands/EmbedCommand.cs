@@ -41,11 +41,8 @@ internal static class EmbedCommand
                 Truncate = parse.GetValue(truncate),
                 DefaultCompressionRatio = parse.GetValue(ratio),
                 DefaultPromptName = parse.GetValue(prompt),
+                BatchTokenBudget = parse.GetValue(batchTokens),
             };
-            if (parse.GetValue(batchTokens) is int budget)
-            {
-                options.BatchTokenBudget = budget;
-            }
 
             return ExecuteAsync(console, parse.GetValue(model), parse.GetRequiredValue(input), parse.GetRequiredValue(output), options, CliLogging.Level(parse, LogLevel.Information), cancellationToken);
         }));
