@@ -91,6 +91,55 @@ public sealed class EmbedCommandTests : IClassFixture<EmbedCommandTests.Converte
         Assert.Equal(2, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
+    [Fact]
+    public async Task Dev_null_as_the_output_discards_the_vectors_and_stays_a_device()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Combine("in.jsonl"), "{\"id\": 1, \"text\": \"nowhere\"}\n");
+
+        var (code, _, error) = await CliRunner.RunAsync("embed", "--model", _model.Path, "--input", dir.Combine("in.jsonl"), "--output", "/dev/null");
+
+        // The first version wrote /dev/null.partial and moved it over /dev/null: run as root, that replaced the device
+        // with a file, which then kept what every later command sent to /dev/null.
+        Assert.True(code == 0, error);
+        Assert.False(File.Exists("/dev/null.partial"));
+        await File.WriteAllTextAsync("/dev/null", "kept only by a file");
+        Assert.Empty(await File.ReadAllTextAsync("/dev/null"));
+    }
+
+    [Fact]
+    public async Task An_output_that_is_a_named_pipe_is_written_into_not_replaced_by_a_file()
+    {
+        using var dir = new TempDirectory();
+        string input = dir.Combine("in.jsonl");
+        File.WriteAllText(input, "{\"id\": 1, \"text\": \"down the pipe\"}\n{\"id\": 2, \"text\": \"and out\"}\n");
+        string pipe = dir.Combine("out.fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [pipe]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // The test holds a writing end of its own, so that the reader sees the end of the pipe only after the command
+        // has written and the test lets go: a command that moved a finished file over the pipe instead wrote nothing
+        // into it, and the reader then reads nothing.
+        var read = Task.Run(() => File.ReadAllText(pipe));
+        var held = new FileStream(pipe, FileMode.Open, FileAccess.Write);
+        (int Code, string Out, string Error) run;
+        try
+        {
+            run = await CliRunner.RunAsync("embed", "--model", _model.Path, "--input", input, "--output", pipe);
+        }
+        finally
+        {
+            await held.DisposeAsync();
+        }
+
+        Assert.True(run.Code == 0, run.Error);
+        Assert.False(File.Exists(pipe + ".partial"));
+        Assert.Equal([1, 2], (await read).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetInt32()));
+    }
+
     [Theory]
     [InlineData("{\"id\": 1, \"text\": \"ok\"}\n{\"id\": 2, \"text\": \"ok\"\n", "line 2: not valid JSON")]
     [InlineData("{\"id\": 1, \"text\": \"ok\"}\n\n[1, 2]\n", "line 3: expected a JSON object")]

@@ -14,7 +14,7 @@ namespace Jasper.Cli.Commands;
 /// <summary>
 /// <c>jasper embed</c>: JSON Lines in (<c>{"id", "text"}</c>), JSON Lines out
 /// (<c>{"id", "embedding", "tokens", "compressed_tokens"}</c>) in input order. Input is read in blocks so memory
-/// stays bounded; a file output appears only when every line succeeded.
+/// stays bounded; a file output appears only when every line succeeded (<see cref="WholeOutput"/>).
 /// </summary>
 internal static class EmbedCommand
 {
@@ -58,30 +58,10 @@ internal static class EmbedCommand
         // The progress total needs a first pass, which only a seekable file allows: a pipe or /dev/stdin can be read
         // once, so it is embedded without a total rather than counted and then found empty.
         int? total = reader is { BaseStream.CanSeek: true } ? File.ReadLines(input).Count(l => !string.IsNullOrWhiteSpace(l)) : null;
-        string? partial = output == "-" ? null : output + ".partial";
-        bool succeeded = false;
-        try
-        {
-            await using (var stream = partial is null ? console.OpenStandardOutput() : File.Create(partial))
-            {
-                await EmbedAllAsync(encoder, reader ?? console.In, stream, total, new ProgressLine(console), cancellationToken).ConfigureAwait(false);
-            }
-
-            if (partial is not null)
-            {
-                File.Move(partial, output, overwrite: true);
-            }
-
-            succeeded = true;
-            return 0;
-        }
-        finally
-        {
-            if (!succeeded && partial is not null)
-            {
-                File.Delete(partial);
-            }
-        }
+        await using var written = WholeOutput.Open(console, output);
+        await EmbedAllAsync(encoder, reader ?? console.In, written.Stream, total, new ProgressLine(console), cancellationToken).ConfigureAwait(false);
+        written.Complete();
+        return 0;
     }
 
     private static async Task EmbedAllAsync(JasperEncoder encoder, TextReader reader, Stream output, int? total, ProgressLine progress, CancellationToken cancellationToken)
