@@ -2,24 +2,19 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Jasper.Embeddings.Compression;
 using Jasper.Embeddings.Inference;
-using Jasper.Embeddings.Tokenization;
-using Jasper.Ingestion.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace Jasper.Cli.Commands;
 
 /// <summary>
 /// <c>jasper embed</c>: JSON Lines in (<c>{"id", "text"}</c>), JSON Lines out
-/// (<c>{"id", "embedding", "tokens", "compressed_tokens"}</c>) in input order. Input is read in blocks so memory
-/// stays bounded; a file output appears only when every line succeeded (<see cref="WholeOutput"/>).
+/// (<c>{"id", "embedding", "tokens", "compressed_tokens"}</c>) in input order (<see cref="JsonLinesEmbedder"/>); a
+/// file output appears only when every line succeeded (<see cref="WholeOutput"/>).
 /// </summary>
 internal static class EmbedCommand
 {
-    private const int BlockSize = 1024;
-
     public static Command Create(CliConsole console)
     {
         var model = ModelCommands.ModelOption();
@@ -67,81 +62,10 @@ internal static class EmbedCommand
     private static async Task EmbedAllAsync(JasperEncoder encoder, TextReader reader, Stream output, int? total, ProgressLine progress, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        long texts = 0;
-        long tokens = 0;
-        long compressed = 0;
-        var block = new List<JsonLinesInput.Line>(BlockSize);
-        await foreach (var line in JsonLinesInput.ReadAsync(reader, cancellationToken).ConfigureAwait(false))
-        {
-            block.Add(line);
-            if (block.Count == BlockSize)
-            {
-                await FlushAsync().ConfigureAwait(false);
-            }
-        }
-
-        await FlushAsync().ConfigureAwait(false);
+        var totals = await new JsonLinesEmbedder(encoder).EmbedAsync(reader, output, written => progress.Update(string.Create(CultureInfo.InvariantCulture,
+            $"embedded {written.Texts}{(total is int t ? $"/{t}" : string.Empty)} texts, {written.Tokens / Math.Max(watch.Elapsed.TotalSeconds, 1e-9):0} tokens/s")), cancellationToken).ConfigureAwait(false);
         double seconds = Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
         progress.Complete(string.Create(CultureInfo.InvariantCulture,
-            $"{texts} texts, {tokens} tokens ({compressed} after compression) in {seconds:0.00} s: {tokens / seconds:0} tokens/s on {encoder.Provider.Provider.ToName()}"));
-
-        async Task FlushAsync()
-        {
-            if (block.Count == 0)
-            {
-                return;
-            }
-
-            var prepared = block.Select(line => Prepare(encoder, line)).ToArray();
-            var results = await encoder.EmbedAsync(prepared, cancellationToken).ConfigureAwait(false);
-            for (int i = 0; i < block.Count; i++)
-            {
-                await WriteAsync(output, block[i].Id, results[i], cancellationToken).ConfigureAwait(false);
-                tokens += results[i].Tokens;
-                compressed += results[i].CompressedTokens;
-            }
-
-            texts += block.Count;
-            block.Clear();
-            progress.Update(string.Create(CultureInfo.InvariantCulture,
-                $"embedded {texts}{(total is int t ? $"/{t}" : string.Empty)} texts, {tokens / Math.Max(watch.Elapsed.TotalSeconds, 1e-9):0} tokens/s"));
-        }
-    }
-
-    private static PreparedText Prepare(JasperEncoder encoder, JsonLinesInput.Line line)
-    {
-        try
-        {
-            return encoder.Prepare(new EmbeddingInput(line.Text, line.CompressionRatio, line.PromptName));
-        }
-        catch (TokenLimitExceededException ex)
-        {
-            throw new InputFormatException($"line {line.Number} (id {line.Id.GetRawText()}): {ex.Message} Pass --truncate to keep the first {ex.MaxTokens} tokens.", ex);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InputFormatException($"line {line.Number} (id {line.Id.GetRawText()}): {ex.Message}", ex);
-        }
-    }
-
-    private static async Task WriteAsync(Stream output, JsonElement id, TextEmbedding result, CancellationToken cancellationToken)
-    {
-        var line = JsonLines.Line(json =>
-        {
-            json.WriteStartObject();
-            json.WritePropertyName("id");
-            id.WriteTo(json);
-            json.WriteStartArray("embedding");
-            foreach (float value in result.Vector)
-            {
-                json.WriteNumberValue(value);
-            }
-
-            json.WriteEndArray();
-            json.WriteNumber("tokens", result.Tokens);
-            json.WriteNumber("compressed_tokens", result.CompressedTokens);
-            json.WriteEndObject();
-        }, result.Vector.Length * 12);
-        await output.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+            $"{totals.Texts} texts, {totals.Tokens} tokens ({totals.CompressedTokens} after compression) in {seconds:0.00} s: {totals.Tokens / seconds:0} tokens/s on {encoder.Provider.Provider.ToName()}"));
     }
 }

@@ -1,0 +1,14 @@
+using Jasper.Embeddings.Inference;
+
+namespace Jasper.Cli.Commands;
+
+/// <summary>What <c>jasper embed</c> has written so far.</summary>
+/// <param name="Texts">Lines embedded.</param>
+/// <param name="Tokens">Their tokens, special tokens included.</param>
+/// <param name="CompressedTokens">Their positions after compression.</param>
+internal readonly record struct EmbeddedTotals(long Texts, long Tokens, long CompressedTokens)
+{
+    /// <summary>These totals with <paramref name="results"/> counted too.</summary>
+    public EmbeddedTotals Add(IReadOnlyList<TextEmbedding> results) =>
+        new(Texts + results.Count, Tokens + results.Sum(r => (long)r.Tokens), CompressedTokens + results.Sum(r => (long)r.CompressedTokens));
+}

@@ -1,0 +1,88 @@
+using System.Text;
+using System.Text.Json;
+using Jasper.Cli.Commands;
+using Jasper.Embeddings.Inference;
+using Jasper.TestSupport;
+
+namespace Jasper.Cli.Tests.Commands;
+
+/// <summary>
+/// The body of <c>jasper embed</c>, whose stages (read and tokenize, embed, write) run side by side on consecutive
+/// blocks when the encoder is on a GPU, and one after another on the CPU: either way the output must be in input
+/// order, and the error the first malformed line's. Both ways run here, on the CPU.
+/// </summary>
+public sealed class JsonLinesEmbedderTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Lines_come_out_in_input_order_across_blocks_each_with_the_vector_it_gets_alone(bool sideBySide)
+    {
+        using var encoder = JasperEncoder.Load(TinyModels.Fp32);
+        // Lengths that fall and rise, so the encoder's longest-first batches differ from the input order in every block.
+        var texts = Enumerable.Range(0, 11).Select(i => string.Join(' ', Enumerable.Repeat("word", 1 + ((i * 7) % 11) * 9))).ToArray();
+        string input = string.Concat(texts.Select((t, i) => JsonSerializer.Serialize(new { id = $"t{i}", text = t, compression_ratio = i % 2 == 0 ? 0.5 : 0.2 }) + "\n"));
+        using var output = new MemoryStream();
+        var reports = new List<EmbeddedTotals>();
+
+        var totals = await new JsonLinesEmbedder(encoder, blockSize: 3, sideBySide).EmbedAsync(new StringReader(input), output, reports.Add, CancellationToken.None);
+
+        var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(texts.Length, lines.Count);
+        for (int i = 0; i < texts.Length; i++)
+        {
+            var alone = Assert.Single(await encoder.EmbedAsync([new EmbeddingInput(texts[i], i % 2 == 0 ? 0.5 : 0.2)]));
+            Assert.Equal($"t{i}", lines[i].GetProperty("id").GetString());
+            Assert.Equal(alone.Tokens, lines[i].GetProperty("tokens").GetInt32());
+            Assert.Equal(alone.CompressedTokens, lines[i].GetProperty("compressed_tokens").GetInt32());
+            float[] vector = [.. lines[i].GetProperty("embedding").EnumerateArray().Select(v => v.GetSingle())];
+            Assert.True(Jasper.Embeddings.Numerics.VectorMath.Cosine(alone.Vector, vector) >= 0.99999, $"line {i + 1}");
+        }
+
+        Assert.Equal([3L, 6, 9, 11], reports.Select(r => r.Texts));
+        Assert.Equal(totals, reports[^1]);
+        Assert.Equal(lines.Sum(l => (long)l.GetProperty("tokens").GetInt32()), totals.Tokens);
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    public async Task The_error_is_the_first_malformed_lines_in_input_order_however_the_block_is_tokenized(bool sideBySide, bool unreadableLater)
+    {
+        using var encoder = JasperEncoder.Load(TinyModels.Fp32);
+        // Lines 10 to 60 have empty texts, which only tokenizing finds; a line that is not JSON may follow them in the same block.
+        var input = new StringBuilder();
+        for (int line = 1; line <= 100; line++)
+        {
+            input.Append(line == 62 && unreadableLater ? "{\"id\": 62, \"text\": " : JsonSerializer.Serialize(new { id = line, text = line is >= 10 and <= 60 ? " " : $"text {line}" })).Append('\n');
+        }
+
+        var error = await Assert.ThrowsAsync<InputFormatException>(() =>
+            new JsonLinesEmbedder(encoder, blockSize: 64, sideBySide).EmbedAsync(new StringReader(input.ToString()), Stream.Null, _ => { }, CancellationToken.None));
+
+        Assert.StartsWith("line 10 (id 10): ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_malformed_line_in_a_later_block_fails_the_input_after_the_earlier_blocks_were_written(bool sideBySide)
+    {
+        using var encoder = JasperEncoder.Load(TinyModels.Fp32);
+        string input = string.Concat(Enumerable.Range(1, 9).Select(line => line == 8 ? "[8]\n" : JsonSerializer.Serialize(new { id = line, text = $"text {line}" }) + "\n"));
+        using var output = new MemoryStream();
+        var reports = new List<EmbeddedTotals>();
+
+        var error = await Assert.ThrowsAsync<InputFormatException>(() =>
+            new JsonLinesEmbedder(encoder, blockSize: 2, sideBySide).EmbedAsync(new StringReader(input), output, reports.Add, CancellationToken.None));
+
+        Assert.StartsWith("line 8: expected a JSON object", error.Message, StringComparison.Ordinal);
+        long written = reports.Count == 0 ? 0 : reports[^1].Texts;
+        Assert.Equal(written, Encoding.UTF8.GetString(output.ToArray()).Count(c => c == '\n'));
+        // One after another, every block before line 8's is written before it is read; side by side, some may still be
+        // embedding when it is, and are not written.
+        Assert.True(sideBySide ? written <= 6 : written == 6, $"{written} lines written: only the blocks before line 8's can be");
+    }
+}
