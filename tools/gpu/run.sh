@@ -3,7 +3,8 @@
 # OUT: the GPU, `ldd` of the CUDA provider, the node placements of the fp16 graph on CUDA, `jasper bench` of the
 # full-size random model (fp32, fused fp16 and explicit fp16) beside the PyTorch SDPA peer, and the peak device memory
 # of `jasper embed` by batch budget (memory.csv) beside the budget the encoder chooses from free memory (budget.txt),
-# and where an inference's time goes by operator (profile.md).
+# where an inference's time goes by operator (profile.md), and `jasper embed` end to end on texts it has not seen
+# beside the bench's inference alone (embed.md).
 # Rehearse without a GPU: DEVICE=cpu PRESET=tiny tools/gpu/run.sh.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -61,6 +62,27 @@ rm -rf /tmp/prof && mkdir -p /tmp/prof
 CUDA_LAUNCH_BLOCKING=1 JASPER_ORT_PROFILE=/tmp/prof/fp16 "$jasper" embed --model /tmp/bench/random-$preset/fp16 --device "$device" \
     --input /tmp/long.jsonl --output /dev/null --truncate --compression-ratio 1.0 --batch-tokens 16384 > /tmp/prof/embed.log 2>&1
 python3 "$here/profile_summary.py" /tmp/prof/fp16*.json > "$out/profile.md" 2>&1
+
+# `jasper embed` end to end (read, tokenize, embed, write) on texts no bench has seen, the machine's own Python sources
+# in pieces of 6,000 characters cut to 1,024 tokens, beside the bench's inference alone on texts of that length
+# (embed.md): what is lost between the two is host work the GPU waits for.
+python3 - "${E2E_TEXTS:-2048}" > /tmp/real.jsonl <<'PY'
+import glob, json, sys
+count, pieces = int(sys.argv[1]), []
+for path in sorted(glob.glob("/usr/lib/python3*/**/*.py", recursive=True)):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    pieces += [text[i:i + 6000] for i in range(0, len(text) - 6000, 6000)]
+    if len(pieces) >= count:
+        break
+for i, piece in enumerate(pieces[:count]):
+    print(json.dumps({"id": i, "text": piece}))
+PY
+for ratio in 1 0.33; do
+    "$jasper" embed --model /tmp/bench/random-$preset/fp16 --device "$device" --input /tmp/real.jsonl --output /dev/null \
+        --truncate --max-tokens 1024 --compression-ratio "$ratio" > /tmp/real-$ratio.log 2>&1
+done
+python3 "$here/embed_summary.py" "$out/bench.json" /tmp/real-1.log /tmp/real-0.33.log > "$out/embed.md" 2>&1
 
 # Peak device memory of `jasper embed` at fixed batch budgets: the memory per token that the probe's figure (budget.txt)
 # is checked against. Skipped without nvidia-smi.
