@@ -75,7 +75,14 @@ internal sealed class WholeOutput : IAsyncDisposable
     }
 
     // Device files: their paths say so (.NET reports a device as a plain file).
-    private static bool IsDevice(string path) => OperatingSystem.IsWindows()
-        ? string.Equals(Path.GetFileNameWithoutExtension(path), "NUL", StringComparison.OrdinalIgnoreCase)
-        : Path.GetFullPath(path).StartsWith("/dev/", StringComparison.Ordinal) || Path.GetFullPath(path).StartsWith("/proc/", StringComparison.Ordinal);
+    private static bool IsDevice(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return string.Equals(Path.GetFileNameWithoutExtension(path), "NUL", StringComparison.OrdinalIgnoreCase);
+        }
+
+        string full = Path.GetFullPath(path);
+        return full.StartsWith("/dev/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal);
+    }
 }
