@@ -3,8 +3,8 @@
 # OUT: the GPU, `ldd` of the CUDA provider, the node placements of the fp16 graph on CUDA, `jasper bench` of the
 # full-size random model (fp32, fused fp16 and explicit fp16) beside the PyTorch SDPA peer, and the peak device memory
 # of `jasper embed` by batch budget (memory.csv) beside the budget the encoder chooses from free memory (budget.txt),
-# where an inference's time goes by operator (profile.md), and `jasper embed` end to end on texts it has not seen
-# beside the bench's inference alone (embed.md).
+# where an inference's time goes by operator (profile.md), `jasper embed` end to end on texts it has not seen
+# beside the bench's inference alone (embed.md), and `jasper ingest` of the machine's Python sources (ingest.txt).
 # Rehearse without a GPU: DEVICE=cpu PRESET=tiny tools/gpu/run.sh.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -83,6 +83,16 @@ for ratio in 1 0.33; do
         --truncate --max-tokens 1024 --compression-ratio "$ratio" > /tmp/real-$ratio.log 2>&1
 done
 python3 "$here/embed_summary.py" "$out/bench.json" /tmp/real-1.log /tmp/real-0.33.log > "$out/embed.md" 2>&1
+
+# `jasper ingest` as it runs documents, one after another: the machine's Python sources as text files, extracted,
+# chunked, compressed by the policy (mean ratio about 0.33) and embedded (ingest.txt). Beside embed.md it shows what
+# a document at a time, in batches of its own chunks, leaves of the GPU.
+rm -rf /tmp/docs /tmp/ingest-out && mkdir -p /tmp/docs
+find /usr/lib/python3* -name '*.py' -size +8k 2>/dev/null | sort | head -"${INGEST_FILES:-400}" | nl -nln | while read -r n path; do
+    cp "$path" "/tmp/docs/$n.txt"; done
+"$jasper" ingest /tmp/docs --model /tmp/bench/random-$preset/fp16 --device "$device" --out /tmp/ingest-out > /tmp/ingest.log 2>&1
+echo "exit $?" > "$out/ingest.txt"
+grep -v '%$' /tmp/ingest.log | tail -16 >> "$out/ingest.txt"
 
 # Peak device memory of `jasper embed` at fixed batch budgets: the memory per token that the probe's figure (budget.txt)
 # is checked against. Skipped without nvidia-smi.
