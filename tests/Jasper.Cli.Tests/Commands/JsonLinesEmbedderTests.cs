@@ -85,4 +85,30 @@ public sealed class JsonLinesEmbedderTests
         // embedding when it is, and are not written.
         Assert.True(sideBySide ? written <= 6 : written == 6, $"{written} lines written: only the blocks before line 8's can be");
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Cancelling_stops_every_stage_and_what_was_written_is_what_was_reported(bool sideBySide)
+    {
+        using var encoder = JasperEncoder.Load(TinyModels.Fp32);
+        string input = string.Concat(Enumerable.Range(1, 40).Select(line => JsonSerializer.Serialize(new { id = line, text = $"text number {line}" }) + "\n"));
+        using var output = new MemoryStream();
+        using var cancel = new CancellationTokenSource();
+        var reports = new List<EmbeddedTotals>();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new JsonLinesEmbedder(encoder, blockSize: 4, sideBySide).EmbedAsync(
+            new StringReader(input),
+            output,
+            totals =>
+            {
+                reports.Add(totals);
+                cancel.Cancel(); // after the first block is written
+            },
+            cancel.Token));
+
+        // The output holds exactly the blocks it reported: no block is half written, none is written unreported.
+        Assert.Equal(reports[^1].Texts, Encoding.UTF8.GetString(output.ToArray()).Count(c => c == '\n'));
+        Assert.True(reports[^1].Texts < 40);
+    }
 }
