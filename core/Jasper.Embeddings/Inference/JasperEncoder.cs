@@ -52,16 +52,6 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         CompressionSettings.Validate(Compression.DefaultRatio);
         MaxTokens = options.MaxTokens ?? model.Manifest.MaxTokens;
         _batchTokenBudget = options.BatchTokenBudget ?? (selection.Provider == ExecutionProvider.Cpu ? JasperEncoderOptions.CpuBatchTokenBudget : JasperEncoderOptions.GpuBatchTokenBudget);
-        if (options.BatchTokenBudget < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.BatchTokenBudget, $"{nameof(JasperEncoderOptions.BatchTokenBudget)} must be at least 1 token.");
-        }
-
-        if (options.DeviceMemoryFraction is not (> 0 and <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.DeviceMemoryFraction, $"{nameof(JasperEncoderOptions.DeviceMemoryFraction)} must be above 0 and at most 1.");
-        }
-
         Metadata = new EmbeddingGeneratorMetadata("jasper", null, model.Manifest.Name, model.Manifest.Dimensions);
         if (DefaultPromptName is string prompt && !model.Manifest.Prompts.ContainsKey(prompt))
         {
@@ -116,6 +106,7 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
     internal static JasperEncoder Load(string modelDirectory, JasperEncoderOptions? options, ILoggerFactory? loggerFactory, Func<ProviderSelection, int, IDeviceMemory?> deviceMemory, Action<SessionOptions>? configureSession = null)
     {
         options ??= new JasperEncoderOptions();
+        ValidateBudgetOptions(options);
         var logger = (ILogger?)loggerFactory?.CreateLogger<JasperEncoder>() ?? NullLogger.Instance;
         var model = ModelDirectory.Open(modelDirectory);
         if (!Conversion.JasperGraph.IsCurrent(model.Manifest.Graph))
@@ -126,7 +117,17 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
 
         var tokenizer = JasperTokenizer.Load(model.Path);
         var (session, selection) = InferenceSessionFactory.Create(model.GraphPath, options, logger, configureSession);
-        var encoder = new JasperEncoder(model, tokenizer, session, selection, options, logger);
+        JasperEncoder encoder;
+        try
+        {
+            encoder = new JasperEncoder(model, tokenizer, session, selection, options, logger);
+        }
+        catch
+        {
+            session.Dispose(); // the constructor refused the options: nothing owns the session yet
+            throw;
+        }
+
         try
         {
             if (options.BatchTokenBudget is null && deviceMemory(selection, options.DeviceId) is IDeviceMemory memory)
@@ -234,6 +235,20 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         return Model.Manifest.Prompts.TryGetValue(name, out string? prompt)
             ? prompt
             : throw new ArgumentException($"The model has no prompt named '{name}'; it has: {string.Join(", ", Model.Manifest.Prompts.Keys)}.", nameof(name));
+    }
+
+    // Options that need no model are checked before the session is built, which can take seconds and gigabytes.
+    private static void ValidateBudgetOptions(JasperEncoderOptions options)
+    {
+        if (options.BatchTokenBudget < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BatchTokenBudget, $"{nameof(JasperEncoderOptions.BatchTokenBudget)} must be at least 1 token.");
+        }
+
+        if (options.DeviceMemoryFraction is not (> 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.DeviceMemoryFraction, $"{nameof(JasperEncoderOptions.DeviceMemoryFraction)} must be above 0 and at most 1.");
+        }
     }
 
     // Runs the probe of BatchBudgetMeasurement on the device and returns the budget its free memory allows.
