@@ -31,6 +31,7 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
 
     private readonly InferenceSession _session;
     private readonly SemaphoreSlim? _runGate;
+    private readonly SessionLeases _leases;
     private readonly JasperEncoderOptions _options;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
@@ -46,6 +47,11 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         _options = options;
         _logger = logger;
         _runGate = selection.RequiresSerializedRuns ? new SemaphoreSlim(1, 1) : null;
+        _leases = new SessionLeases(this, () =>
+        {
+            _session.Dispose();
+            _runGate?.Dispose();
+        });
         _inputNames = [.. model.Manifest.Graph.Inputs];
         _outputNames = [model.Manifest.Graph.Output];
         Compression = new CompressionSettings(model.Manifest.Compression.Threshold, options.DefaultCompressionRatio ?? model.Manifest.Compression.DefaultRatio);
@@ -151,11 +157,27 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         return EmbedAsync(inputs.Select(Prepare).ToArray(), cancellationToken); // invalid inputs fail before any work starts
     }
 
-    /// <summary>Embeds texts already checked by <see cref="Prepare"/>; results are in input order.</summary>
+    /// <summary>
+    /// Embeds texts already checked by <see cref="Prepare"/>; results are in input order. A call made before the
+    /// encoder is disposed finishes; one made after throws <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public Task<IReadOnlyList<TextEmbedding>> EmbedAsync(IReadOnlyList<PreparedText> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        return Task.Run<IReadOnlyList<TextEmbedding>>(() => Run(texts, cancellationToken), cancellationToken);
+        _leases.Take(); // now, not when the task starts: the caller may dispose the encoder before then
+        return RunLeasedAsync();
+
+        async Task<IReadOnlyList<TextEmbedding>> RunLeasedAsync()
+        {
+            try
+            {
+                return await Task.Run(() => Run(texts, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _leases.Return();
+            }
+        }
     }
 
     /// <summary>
@@ -215,12 +237,8 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
             : null;
     }
 
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _session.Dispose();
-        _runGate?.Dispose();
-    }
+    /// <summary>Releases the session once the calls in flight have finished; later calls are refused.</summary>
+    public void Dispose() => _leases.Dispose();
 
     private static object? ReadProperty(EmbeddingGenerationOptions? options, string key) =>
         options?.AdditionalProperties?.TryGetValue(key, out object? value) == true ? value : null;
