@@ -113,6 +113,29 @@ public sealed class IngestCommandTests
     }
 
     [Fact]
+    public async Task Documents_planned_ahead_give_the_records_of_one_after_another_and_a_negative_count_is_refused()
+    {
+        using var dir = new TempDirectory();
+        string samples = Path.Combine(RepoPaths.Root, "samples");
+        var sequential = await CliRunner.RunAsync("ingest", samples, "--model", TinyModels.Fp32, "--out", dir.Combine("sequential"), "--documents-ahead", "0");
+        var ahead = await CliRunner.RunAsync("ingest", samples, "--model", TinyModels.Fp32, "--out", dir.Combine("ahead"), "--documents-ahead", "3");
+        var negative = await CliRunner.RunAsync("ingest", samples, "--model", TinyModels.Fp32, "--out", dir.Combine("negative"), "--documents-ahead", "-1");
+
+        Assert.True(sequential.ExitCode == 0, sequential.Out + sequential.Error);
+        Assert.True(ahead.ExitCode == 0, ahead.Out + ahead.Error);
+        var expected = RecordsByFile(dir.Combine("sequential"));
+        Assert.Equal(6, expected.Count);
+        Assert.Equal(expected, RecordsByFile(dir.Combine("ahead")));
+        Assert.NotEqual(0, negative.ExitCode);
+        Assert.Contains("--documents-ahead cannot be negative", negative.Error, StringComparison.Ordinal);
+
+        // What a record holds besides its vector, whose last digits may differ with its batch mates.
+        static Dictionary<string, string> RecordsByFile(string index) => Directory.GetFiles(index, "*.jsonl").ToDictionary(
+            file => Path.GetFileName(file),
+            file => string.Join('\n', File.ReadLines(file).Select(VectorRecordSerializer.Parse).Select(r => $"{r.Id} {r.CharStart} {r.CharEnd} {r.Tokens} {r.CompressedTokens} {r.Text}")));
+    }
+
+    [Fact]
     public async Task Search_ranks_records_by_cosine_and_prints_score_source_offsets_and_text()
     {
         using var dir = new TempDirectory();

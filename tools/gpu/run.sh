@@ -84,15 +84,21 @@ for ratio in 1 0.33; do
 done
 python3 "$here/embed_summary.py" "$out/bench.json" /tmp/real-1.log /tmp/real-0.33.log > "$out/embed.md" 2>&1
 
-# `jasper ingest` as it runs documents, one after another: the machine's Python sources as text files, extracted,
-# chunked, compressed by the policy (mean ratio about 0.33) and embedded (ingest.txt). Beside embed.md it shows what
-# a document at a time, in batches of its own chunks, leaves of the GPU.
+# `jasper ingest` of the machine's Python sources as text files, extracted, chunked, compressed by the policy (mean
+# ratio about 0.33) and embedded in inferences shared across documents (ingest.txt): as it runs on a GPU, with
+# documents planned ahead on every core, and with none planned ahead. Beside embed.md it shows what ingestion leaves
+# of the GPU, and whether planning ahead pays.
 rm -rf /tmp/docs /tmp/ingest-out && mkdir -p /tmp/docs
 find /usr/lib/python3* -name '*.py' -size +8k 2>/dev/null | sort | head -"${INGEST_FILES:-400}" | nl -nln | while read -r n path; do
     cp "$path" "/tmp/docs/$n.txt"; done
-"$jasper" ingest /tmp/docs --model /tmp/bench/random-$preset/fp16 --device "$device" --out /tmp/ingest-out > /tmp/ingest.log 2>&1
-echo "exit $?" > "$out/ingest.txt"
-grep -v '%$' /tmp/ingest.log | tail -16 >> "$out/ingest.txt"
+: > "$out/ingest.txt"
+for ahead in default 0; do
+    rm -rf /tmp/ingest-out
+    flags=(); [ "$ahead" = default ] || flags=(--documents-ahead "$ahead")
+    "$jasper" ingest /tmp/docs --model /tmp/bench/random-$preset/fp16 --device "$device" --out /tmp/ingest-out "${flags[@]}" > /tmp/ingest.log 2>&1
+    echo "documents ahead: $ahead, exit $?" >> "$out/ingest.txt"
+    grep -v '%$' /tmp/ingest.log | tail -16 >> "$out/ingest.txt"
+done
 
 # Peak device memory of `jasper embed` at fixed batch budgets: the memory per token that the probe's figure (budget.txt)
 # is checked against. Skipped without nvidia-smi.

@@ -16,36 +16,19 @@ internal sealed class ChunkSpool : IAsyncDisposable
         _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
     }
 
-    public int Count { get; private set; }
-
-    public long Tokens { get; private set; }
-
     public async Task WriteAsync(TextChunk chunk, CancellationToken cancellationToken)
     {
         await ChunkSetSerializer.WriteAsync(_file, chunk, cancellationToken).ConfigureAwait(false);
-        Count++;
-        Tokens += chunk.Tokens;
     }
 
-    /// <summary>The chunks in groups of at most <paramref name="size"/>, from the start.</summary>
-    public async IAsyncEnumerable<List<TextChunk>> ReadGroupsAsync(int size, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The chunks written, from the first.</summary>
+    public async IAsyncEnumerable<TextChunk> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
         _file.Position = 0;
-        var group = new List<TextChunk>(size);
         await foreach (var chunk in ChunkSetSerializer.ReadAsync(_file, cancellationToken).ConfigureAwait(false))
         {
-            group.Add(chunk);
-            if (group.Count == size)
-            {
-                yield return group;
-                group = new List<TextChunk>(size);
-            }
-        }
-
-        if (group.Count > 0)
-        {
-            yield return group;
+            yield return chunk;
         }
     }
 

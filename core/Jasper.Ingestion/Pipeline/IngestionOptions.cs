@@ -16,8 +16,18 @@ public sealed class IngestionOptions
     /// <summary>The compression policy's ratios.</summary>
     public CompressionPolicyOptions Compression { get; set; } = new();
 
-    /// <summary>Chunks read from the spool and encoded at a time (the encoder batches them further by tokens).</summary>
-    public int EncodeGroupSize { get; set; } = 64;
+    /// <summary>
+    /// Documents extracted and chunked ahead of the one being embedded, in parallel, while the encoder runs; and
+    /// whether records are written beside the next inference. Null (the default): none when the encoder runs on the
+    /// CPU, whose cores it already keeps busy, and one per core on a GPU, which would otherwise wait for the host.
+    /// </summary>
+    public int? DocumentsAhead { get; set; }
+
+    /// <summary>
+    /// Tokens of chunks, from consecutive documents, gathered for one call to the encoder, which cuts them into
+    /// batches under its budget. Null (the default): four of the encoder's batches, so that few are left part-full.
+    /// </summary>
+    public int? InferenceTokens { get; set; }
 
     /// <summary>Where chunk sets wait between chunking and embedding; the system temp directory by default.</summary>
     public string? SpoolDirectory { get; set; }

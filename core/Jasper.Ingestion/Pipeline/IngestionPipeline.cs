@@ -15,13 +15,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Jasper.Ingestion.Pipeline;
 
 /// <summary>
-/// Turns documents into vector records in two stages that can run in one process (<see cref="IngestAsync"/>) or
+/// Turns documents into vector records in two stages that can run in one process (<see cref="IngestAllAsync"/>, <see cref="IngestAsync"/>) or
 /// apart (the functions): <see cref="PlanAsync(DocumentSource, Func{TextChunk, CancellationToken, Task}, CancellationToken)"/> extracts and chunks a document and fixes its version and ratio;
 /// <see cref="EmbedPartAsync"/> embeds a run of its chunks into the sink. Memory is bounded by a batch, not the
 /// document. A document whose version (content and settings) the sink already holds is skipped. Safe to share:
 /// documents may be ingested concurrently.
 /// </summary>
-public sealed partial class IngestionPipeline
+public sealed class IngestionPipeline
 {
     private const string DocumentPrompt = "document";
 
@@ -34,6 +34,7 @@ public sealed partial class IngestionPipeline
     private readonly ILogger _logger;
     private readonly IngestionMetrics? _metrics;
     private readonly string _settingsFingerprint;
+    private readonly string? _documentPrompt;
 
     /// <summary>Creates a pipeline writing to <paramref name="sink"/>, counting what it does in <paramref name="metrics"/>.</summary>
     public IngestionPipeline(JasperEncoder encoder, IVectorSink sink, IngestionOptions? options = null, ILogger<IngestionPipeline>? logger = null, IngestionMetrics? metrics = null)
@@ -53,6 +54,11 @@ public sealed partial class IngestionPipeline
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _metrics = metrics;
         _settingsFingerprint = Fingerprint();
+        _documentPrompt = encoder.Model.Manifest.Prompts.ContainsKey(DocumentPrompt) ? DocumentPrompt : null;
+        if (_options.DocumentsAhead is < 0 || _options.InferenceTokens is < 1)
+        {
+            throw new ArgumentException($"Documents ahead ({_options.DocumentsAhead}) cannot be negative, and an inference ({_options.InferenceTokens} tokens) needs a token.", nameof(options));
+        }
     }
 
     /// <summary>The sink records go to.</summary>
@@ -62,55 +68,26 @@ public sealed partial class IngestionPipeline
     public async Task<DocumentReport> IngestAsync(DocumentSource document, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
-        using var activity = IngestionMetrics.Activities.StartActivity("ingest document");
-        activity?.SetTag("jasper.document.source", document.Source);
-        var watch = Stopwatch.StartNew();
-        var report = new DocumentReport { DocumentId = document.DocumentId, Source = document.Source, Status = DocumentStatus.Failed };
-        DocumentPlan? plan = null;
-        try
+        await foreach (var report in IngestAllAsync([document], cancellationToken).ConfigureAwait(false))
         {
-            await using var spool = new ChunkSpool(_options.SpoolDirectory);
-            plan = await PlanAsync(document, spool.WriteAsync, cancellationToken).ConfigureAwait(false);
-            report = report with { Format = plan.Format };
-            if (plan.Unchanged)
-            {
-                _metrics?.DocumentEnded(DocumentStatus.Unchanged);
-                return report with { Status = DocumentStatus.Unchanged, Elapsed = watch.Elapsed };
-            }
-
-            var total = PartReport.Empty;
-            await foreach (var group in spool.ReadGroupsAsync(_options.EncodeGroupSize, cancellationToken).ConfigureAwait(false))
-            {
-                total = total.Add(await EmbedPartAsync(plan, group, cancellationToken).ConfigureAwait(false));
-            }
-
-            await _sink.CommitAsync(plan.Document, plan.Chunks, cancellationToken).ConfigureAwait(false);
-            report = report with
-            {
-                Status = DocumentStatus.Succeeded,
-                Chunks = total.Chunks,
-                Tokens = total.Tokens,
-                CompressedTokens = total.CompressedTokens,
-                MeanRatio = total.RatioSum / total.Chunks,
-                Elapsed = watch.Elapsed,
-            };
-            LogDocument(_logger, document.Source, report.Chunks, report.Tokens, report.CompressedTokens, report.MeanRatio, watch.Elapsed.TotalSeconds);
-            _metrics?.DocumentEnded(DocumentStatus.Succeeded);
             return report;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            string reason = ex is DocumentException known ? known.Reason : $"failed: {ex.Message}";
-            LogFailure(_logger, document.Source, reason);
-            _metrics?.DocumentEnded(DocumentStatus.Failed, (ex as DocumentException)?.Kind);
-            activity?.SetStatus(ActivityStatusCode.Error, reason);
-            if (plan is { Unchanged: false })
-            {
-                await AbandonQuietlyAsync(plan.Document).ConfigureAwait(false);
-            }
 
-            return report with { Status = DocumentStatus.Failed, Error = reason, Elapsed = watch.Elapsed };
-        }
+        throw new UnreachableException("A run of one document reported none.");
+    }
+
+    /// <summary>
+    /// Ingests documents in this process, reporting each in input order as it ends; never throws for a bad document
+    /// (see <see cref="DocumentReport.Error"/>). Documents are extracted and chunked ahead of the encoder
+    /// (<see cref="IngestionOptions.DocumentsAhead"/>), and the chunks of consecutive documents share inferences
+    /// (<see cref="IngestionOptions.InferenceTokens"/>), so that a GPU is kept busy by many small documents; each
+    /// document's records, commit and outcome are still its own.
+    /// </summary>
+    public IAsyncEnumerable<DocumentReport> IngestAllAsync(IEnumerable<DocumentSource> documents, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        int ahead = _options.DocumentsAhead ?? (_encoder.Provider.Provider == ExecutionProvider.Cpu ? 0 : Environment.ProcessorCount);
+        return new IngestionRun(this, ahead, _logger, _metrics).RunAsync(documents, cancellationToken);
     }
 
     /// <summary>
@@ -175,28 +152,26 @@ public sealed partial class IngestionPipeline
         using var activity = IngestionMetrics.Activities.StartActivity("embed part");
         activity?.SetTag("jasper.document.source", plan.Document.Source);
         activity?.SetTag("jasper.part.chunks", chunks.Count);
-        string? prompt = _encoder.Model.Manifest.Prompts.ContainsKey(DocumentPrompt) ? DocumentPrompt : null;
-        var prepared = chunks.Select(chunk => _encoder.Prepare(new EmbeddingInput(chunk.Text, _policy.Decide(chunk.Tokens, plan.Ratio).Ratio, prompt))).ToList();
-        var embeddings = await _encoder.EmbedAsync(prepared, cancellationToken).ConfigureAwait(false);
+        var embeddings = await _encoder.EmbedAsync(chunks.Select(chunk => Prepare(plan, chunk)).ToList(), cancellationToken).ConfigureAwait(false);
+        return await WritePartAsync(plan, chunks, embeddings, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal JasperEncoder Encoder => _encoder;
+
+    internal IngestionOptions Options => _options;
+
+    /// <summary>A chunk as the encoder takes it: the document prompt, and the ratio the policy gives it.</summary>
+    internal PreparedText Prepare(DocumentPlan plan, TextChunk chunk) =>
+        _encoder.Prepare(new EmbeddingInput(chunk.Text, _policy.Decide(chunk.Tokens, plan.Ratio).Ratio, _documentPrompt));
+
+    /// <summary>Writes embedded chunks to the sink as one part, and counts them.</summary>
+    internal async Task<PartReport> WritePartAsync(DocumentPlan plan, IReadOnlyList<TextChunk> chunks, IReadOnlyList<TextEmbedding> embeddings, CancellationToken cancellationToken)
+    {
         var records = chunks.Select((chunk, i) => ToRecord(plan, chunk, embeddings[i])).ToList();
         await _sink.WritePartAsync(plan.Document, records, cancellationToken).ConfigureAwait(false);
         var part = new PartReport(records.Count, records.Sum(r => (long)r.Tokens), records.Sum(r => (long)r.CompressedTokens), records.Sum(r => r.CompressionRatio));
         _metrics?.PartEmbedded(part);
         return part;
-    }
-
-    private async Task AbandonQuietlyAsync(DocumentDescriptor document)
-    {
-        try
-        {
-            await _sink.AbandonAsync(document).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Best effort: the document has already failed, and a sink of any kind (files, blobs, an index) may fail to
-            // clean up; the original failure is what the caller must see.
-            LogFailure(_logger, document.Source, $"could not remove the abandoned version: {ex.Message}");
-        }
     }
 
     private VectorRecord ToRecord(DocumentPlan plan, TextChunk chunk, TextEmbedding embedding) => new()
@@ -244,10 +219,4 @@ public sealed partial class IngestionPipeline
         return string.Create(CultureInfo.InvariantCulture,
             $"records/1|{m.Identity}|{c.TargetTokens},{c.OverlapTokens},{c.MaxTokens}|{p.High},{p.Normal},{p.Low},{p.Minimum},{p.LargeDocumentTokens}");
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Ingested {Source}: {Chunks} chunks, {Tokens} tokens, {Compressed} after compression (mean ratio {Ratio:0.###}) in {Seconds:0.00} s")]
-    private static partial void LogDocument(ILogger logger, string source, int chunks, long tokens, long compressed, double ratio, double seconds);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ingest {Source}: {Reason}")]
-    private static partial void LogFailure(ILogger logger, string source, string reason);
 }

@@ -1,0 +1,323 @@
+using System.Diagnostics;
+using Jasper.Embeddings.Inference;
+using Jasper.Embeddings.Numerics;
+using Jasper.Ingestion.Pipeline;
+using Jasper.Ingestion.Sinks;
+using Jasper.Ingestion.Telemetry;
+using Jasper.Ingestion.Vectors;
+using Jasper.TestSupport;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+
+namespace Jasper.Ingestion.Tests.Pipeline;
+
+/// <summary>
+/// <see cref="IngestionPipeline.IngestAllAsync"/>: many documents in one run, planned ahead of the encoder and embedded
+/// in inferences shared across documents, with each document's outcome its own and reports in input order. Every
+/// test runs both ways: one document after another (as on the CPU) and planned ahead with writes beside the encoder
+/// (as on a GPU).
+/// </summary>
+public sealed class IngestionRunTests : IDisposable
+{
+    private const string TestActivitySourceName = "Jasper.Ingestion.Tests.Run";
+    private static readonly ActivitySource TestActivities = new(TestActivitySourceName);
+
+    private readonly TempDirectory _dir = new();
+    private readonly JasperEncoder _encoder = JasperEncoder.Load(TinyModels.Fp32);
+
+    public void Dispose()
+    {
+        _encoder.Dispose();
+        _dir.Dispose();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public async Task Documents_share_inferences_and_each_gets_the_records_it_gets_alone(int ahead)
+    {
+        var files = Enumerable.Range(0, 7).Select(i => WriteText($"doc{i}.txt", Paragraphs(i % 3 == 0 ? 2 : 9, $"Document {i}"))).ToList();
+        var options = new IngestionOptions { DocumentsAhead = ahead, InferenceTokens = 700 };
+        var shared = new LocalDirectorySink(_dir.Combine("shared"));
+        var alone = new LocalDirectorySink(_dir.Combine("alone"));
+
+        var (reports, inferences) = await RecordingInferencesAsync(() => ToListAsync(new IngestionPipeline(_encoder, shared, options).IngestAllAsync(files.Select(DocumentSource.FromFile))));
+        var single = new IngestionPipeline(_encoder, alone, new IngestionOptions { DocumentsAhead = 0 });
+
+        Assert.Equal(files.Select(Path.GetFullPath), reports.Select(r => r.Source));
+        Assert.All(reports, r => Assert.Equal(DocumentStatus.Succeeded, r.Status));
+        foreach (var report in reports)
+        {
+            var again = await single.IngestAsync(DocumentSource.FromFile(report.Source));
+            Assert.Equal(again.Chunks, report.Chunks);
+            Assert.Equal(again.Tokens, report.Tokens);
+            Assert.Equal(again.CompressedTokens, report.CompressedTokens);
+            var mine = ReadRecords(shared, report.DocumentId);
+            var theirs = ReadRecords(alone, report.DocumentId);
+            Assert.Equal(theirs.Select(r => (r.Id, r.Text, r.CharStart, r.CharEnd, r.Tokens, r.CompressedTokens, r.CompressionRatio)),
+                mine.Select(r => (r.Id, r.Text, r.CharStart, r.CharEnd, r.Tokens, r.CompressedTokens, r.CompressionRatio)));
+            Assert.All(mine.Zip(theirs), pair => Assert.True(VectorMath.Cosine(pair.First.Embedding, pair.Second.Embedding) > 0.99999f, pair.First.Id));
+        }
+
+        // Inferences held chunks of several documents, and none held more than the tokens asked for plus one chunk.
+        Assert.Contains(inferences, i => i.Documents > 1);
+        Assert.All(inferences, i => Assert.True(i.Tokens < 700 + 512, $"{i.Tokens} tokens"));
+        Assert.Equal(reports.Sum(r => r.Chunks), inferences.Sum(i => i.Chunks));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4)]
+    public async Task Bad_documents_fail_alone_in_input_order_and_each_document_is_counted_once(int ahead)
+    {
+        string folder = MixedDocuments.Write(_dir.Combine("docs"));
+        var files = Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToList();
+        var sink = new LocalDirectorySink(_dir.Combine("out"));
+        using var meters = new TestMeterFactory();
+        using var documents = new MetricCollector<long>(meters, IngestionMetrics.MeterName, "jasper.ingestion.documents");
+        using var chunks = new MetricCollector<long>(meters, IngestionMetrics.MeterName, "jasper.ingestion.chunks");
+        using var metrics = new IngestionMetrics(meters);
+        var pipeline = new IngestionPipeline(_encoder, sink, new IngestionOptions { DocumentsAhead = ahead, InferenceTokens = 200 }, metrics: metrics);
+
+        var reports = await ToListAsync(pipeline.IngestAllAsync(files.Select(DocumentSource.FromFile)));
+        var again = await ToListAsync(pipeline.IngestAllAsync(files.Select(DocumentSource.FromFile)));
+
+        Assert.Equal(files, reports.Select(r => r.Source));
+        var byName = reports.ToDictionary(r => Path.GetFileName(r.Source));
+        foreach (var (name, phrase) in MixedDocuments.Good)
+        {
+            Assert.True(byName[name].Status == DocumentStatus.Succeeded, $"{name}: {byName[name].Error}");
+            Assert.Contains(ReadRecords(sink, byName[name].DocumentId), r => r.Text.Contains(phrase, StringComparison.Ordinal));
+        }
+
+        foreach (var (name, kind) in MixedDocuments.Bad)
+        {
+            Assert.Equal(DocumentStatus.Failed, byName[name].Status);
+            Assert.StartsWith(kind + ": ", byName[name].Error, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(files, again.Select(r => r.Source));
+        Assert.Equal(reports.Select(r => r.Status == DocumentStatus.Succeeded ? DocumentStatus.Unchanged : r.Status), again.Select(r => r.Status));
+        var counted = documents.GetMeasurementSnapshot();
+        Assert.Equal(reports.Count + again.Count, counted.Count);
+        Assert.Equal(MixedDocuments.Good.Count, counted.Count(m => (string?)m.Tags["jasper.outcome"] == "succeeded"));
+        Assert.Equal(MixedDocuments.Good.Count, counted.Count(m => (string?)m.Tags["jasper.outcome"] == "unchanged"));
+        Assert.Equal(reports.Sum(r => r.Chunks), chunks.GetMeasurementSnapshot().Sum(m => m.Value));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public async Task A_document_the_sink_refuses_fails_alone_and_leaves_no_part_behind(int ahead)
+    {
+        var files = Enumerable.Range(0, 5).Select(i => WriteText($"doc{i}.txt", Paragraphs(40, $"Document {i}"))).ToList();
+        string refused = DocumentSource.FromFile(files[2]).DocumentId;
+        var sink = new RefusingSink(new LocalDirectorySink(_dir.Combine("out")), refused, afterParts: 1);
+        var pipeline = new IngestionPipeline(_encoder, sink, new IngestionOptions { DocumentsAhead = ahead, InferenceTokens = 300 });
+
+        var reports = await ToListAsync(pipeline.IngestAllAsync(files.Select(DocumentSource.FromFile)));
+
+        Assert.Equal(files.Select(Path.GetFullPath), reports.Select(r => r.Source));
+        Assert.Equal("failed: the disk is full", reports[2].Error);
+        Assert.All(reports.Where((_, i) => i != 2), r => Assert.Equal(DocumentStatus.Succeeded, r.Status));
+        Assert.True(sink.PartsWritten(refused) >= 1, "the refusal came after a part was written");
+        Assert.Equal(1, sink.Abandoned(refused));
+        Assert.False(File.Exists(sink.Inner.RecordsPath(refused)));
+        Assert.Empty(Directory.GetFileSystemEntries(_dir.Combine("out", LocalDirectorySink.StateDirectoryName), refused + "*"));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public async Task An_encoder_that_cannot_embed_fails_every_document_with_its_reason_and_the_run_ends(int ahead)
+    {
+        var files = Enumerable.Range(0, 4).Select(i => WriteText($"doc{i}.txt", Paragraphs(3, $"Document {i}"))).ToList();
+        var encoder = JasperEncoder.Load(TinyModels.Fp32);
+        var pipeline = new IngestionPipeline(encoder, new LocalDirectorySink(_dir.Combine("out")), new IngestionOptions { DocumentsAhead = ahead });
+        encoder.Dispose();
+
+        var reports = await ToListAsync(pipeline.IngestAllAsync(files.Select(DocumentSource.FromFile)));
+
+        Assert.Equal(files.Select(Path.GetFullPath), reports.Select(r => r.Source));
+        Assert.All(reports, r => Assert.Equal(DocumentStatus.Failed, r.Status));
+        Assert.All(reports, r => Assert.StartsWith("failed: ", r.Error, StringComparison.Ordinal));
+        Assert.Empty(Directory.GetFiles(_dir.Combine("out"), "*.jsonl"));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public async Task Cancelling_a_run_stops_it_and_leaves_no_spool_behind(int ahead)
+    {
+        var files = Enumerable.Range(0, 12).Select(i => WriteText($"doc{i}.txt", Paragraphs(6, $"Document {i}"))).ToList();
+        string spool = Directory.CreateDirectory(_dir.Combine("spool")).FullName;
+        var pipeline = new IngestionPipeline(_encoder, new LocalDirectorySink(_dir.Combine("out")), new IngestionOptions { DocumentsAhead = ahead, InferenceTokens = 300, SpoolDirectory = spool });
+        using var cancel = new CancellationTokenSource();
+        var seen = new List<DocumentReport>();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var report in pipeline.IngestAllAsync(files.Select(DocumentSource.FromFile), cancel.Token))
+            {
+                seen.Add(report);
+                if (seen.Count == 2)
+                {
+                    await cancel.CancelAsync();
+                }
+            }
+        });
+
+        Assert.Equal(2, seen.Count);
+        Assert.Empty(Directory.GetFileSystemEntries(spool));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public async Task A_source_listed_twice_in_a_run_is_ingested_once(int ahead)
+    {
+        var files = Enumerable.Range(0, 3).Select(i => WriteText($"doc{i}.txt", Paragraphs(40, $"Document {i}"))).ToList();
+        var sink = new LocalDirectorySink(_dir.Combine("out"));
+        var pipeline = new IngestionPipeline(_encoder, sink, new IngestionOptions { DocumentsAhead = ahead, InferenceTokens = 300 });
+        var alone = new IngestionPipeline(_encoder, new LocalDirectorySink(_dir.Combine("alone")));
+
+        var reports = await ToListAsync(pipeline.IngestAllAsync(new[] { files[0], files[1], files[0], files[2], files[1] }.Select(DocumentSource.FromFile)));
+
+        Assert.Equal(
+            [DocumentStatus.Succeeded, DocumentStatus.Succeeded, DocumentStatus.Unchanged, DocumentStatus.Succeeded, DocumentStatus.Unchanged],
+            reports.Select(r => r.Status));
+        Assert.Equal(reports[0].DocumentId, reports[2].DocumentId);
+        var expected = await alone.IngestAsync(DocumentSource.FromFile(files[0]));
+        Assert.Equal(expected.Chunks, ReadRecords(sink, reports[0].DocumentId).Count);
+        Assert.Equal(ReadRecords(sink, reports[0].DocumentId).Select(r => r.Id), ReadRecords(sink, reports[0].DocumentId).Select(r => r.Id).Distinct());
+    }
+
+    [Fact]
+    public async Task A_document_read_once_gets_the_same_report_alone_as_in_a_run()
+    {
+        string file = WriteText("one.txt", Paragraphs(40, "Only"));
+        var pipeline = new IngestionPipeline(_encoder, new LocalDirectorySink(_dir.Combine("out")));
+        var other = new IngestionPipeline(_encoder, new LocalDirectorySink(_dir.Combine("other")));
+
+        var alone = await pipeline.IngestAsync(DocumentSource.FromFile(file));
+        var inRun = Assert.Single(await ToListAsync(other.IngestAllAsync([DocumentSource.FromFile(file)])));
+
+        Assert.Equal(alone with { Elapsed = default }, inRun with { Elapsed = default });
+        Assert.True(alone.Chunks > 1);
+    }
+
+    // Runs the body with a parent activity of its own, and returns the `embed chunks` activities under it: each shared
+    // inference, with how many documents, chunks and tokens it held.
+    private static async Task<(T Result, List<(int Documents, int Chunks, long Tokens)> Inferences)> RecordingInferencesAsync<T>(Func<Task<T>> body)
+    {
+        var stopped = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is IngestionMetrics.ActivitySourceName or TestActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                lock (stopped)
+                {
+                    stopped.Add(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        ActivityTraceId trace;
+        T result;
+        using (var parent = TestActivities.StartActivity("test run"))
+        {
+            trace = parent!.TraceId;
+            result = await body();
+        }
+
+        lock (stopped)
+        {
+            return (result, stopped.Where(a => a.TraceId == trace && a.OperationName == "embed chunks")
+                .Select(a => ((int)a.GetTagItem("jasper.documents")!, (int)a.GetTagItem("jasper.chunks")!, (long)a.GetTagItem("jasper.tokens")!)).ToList());
+        }
+    }
+
+    private static async Task<List<DocumentReport>> ToListAsync(IAsyncEnumerable<DocumentReport> reports)
+    {
+        var list = new List<DocumentReport>();
+        await foreach (var report in reports)
+        {
+            list.Add(report);
+        }
+
+        return list;
+    }
+
+    private static List<VectorRecord> ReadRecords(LocalDirectorySink sink, string documentId) =>
+        File.ReadAllLines(sink.RecordsPath(documentId)).Select(VectorRecordSerializer.Parse).ToList();
+
+    private static string Paragraphs(int count, string subject) => string.Join("\n\n", Enumerable.Range(0, count).Select(i =>
+        $"{subject}, paragraph {i}, explains how token compression shortens long inputs before the transformer layers, so that embedding costs less. It keeps most of the quality."));
+
+    private string WriteText(string name, string text)
+    {
+        Directory.CreateDirectory(_dir.Combine("docs"));
+        string path = _dir.Combine("docs", name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    // A local directory sink that refuses one document's parts after it has written some, as a full disk would.
+    private sealed class RefusingSink(LocalDirectorySink inner, string documentId, int afterParts) : IVectorSink
+    {
+        private readonly Dictionary<string, int> _parts = [];
+        private readonly Dictionary<string, int> _abandoned = [];
+
+        public LocalDirectorySink Inner => inner;
+
+        public int PartsWritten(string id)
+        {
+            lock (_parts)
+            {
+                return _parts.GetValueOrDefault(id);
+            }
+        }
+
+        public int Abandoned(string id)
+        {
+            lock (_abandoned)
+            {
+                return _abandoned.GetValueOrDefault(id);
+            }
+        }
+
+        public Task<string?> GetCommittedVersionAsync(string documentId, CancellationToken cancellationToken = default) =>
+            inner.GetCommittedVersionAsync(documentId, cancellationToken);
+
+        public async Task WritePartAsync(DocumentDescriptor document, IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default)
+        {
+            lock (_parts)
+            {
+                if (document.DocumentId == documentId && _parts.GetValueOrDefault(documentId) >= afterParts)
+                {
+                    throw new IOException("the disk is full");
+                }
+            }
+
+            await inner.WritePartAsync(document, records, cancellationToken);
+            lock (_parts)
+            {
+                _parts[document.DocumentId] = _parts.GetValueOrDefault(document.DocumentId) + 1;
+            }
+        }
+
+        public Task CommitAsync(DocumentDescriptor document, int chunkCount, CancellationToken cancellationToken = default) =>
+            inner.CommitAsync(document, chunkCount, cancellationToken);
+
+        public Task AbandonAsync(DocumentDescriptor document, CancellationToken cancellationToken = default)
+        {
+            lock (_abandoned)
+            {
+                _abandoned[document.DocumentId] = _abandoned.GetValueOrDefault(document.DocumentId) + 1;
+            }
+
+            return inner.AbandonAsync(document, cancellationToken);
+        }
+    }
+}
