@@ -3,9 +3,13 @@ using Jasper.Ingestion.Vectors;
 
 namespace Jasper.TestSupport;
 
-/// <summary>Synthetic records for sink tests.</summary>
+/// <summary>Synthetic records for sink tests, and the records a local directory sink holds.</summary>
 public static class SinkRecords
 {
+    /// <summary>The committed records of a document in a local directory sink, in chunk order.</summary>
+    public static List<VectorRecord> Read(LocalDirectorySink sink, string documentId) =>
+        File.ReadAllLines(sink.RecordsPath(documentId)).Select(VectorRecordSerializer.Parse).ToList();
+
     public static DocumentDescriptor Document(string version, string id = "doc1") => new(id, $"/data/{id}.txt", version);
 
     public static List<VectorRecord> Make(DocumentDescriptor document, int count, int dimensions = 8, string text = "chunk") =>

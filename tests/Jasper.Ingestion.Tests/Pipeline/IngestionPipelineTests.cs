@@ -41,7 +41,7 @@ public sealed class IngestionPipelineTests : IDisposable
         {
             var report = reports[name];
             Assert.True(report.Status == DocumentStatus.Succeeded, $"{name}: {report.Error}");
-            var records = ReadRecords(sink, report.DocumentId);
+            var records = SinkRecords.Read(sink, report.DocumentId);
             Assert.Equal(report.Chunks, records.Count);
             Assert.Contains(records, r => r.Text.Contains(phrase, StringComparison.Ordinal));
             Assert.All(records, r => Assert.Equal(128, r.Embedding.Length));
@@ -115,7 +115,7 @@ public sealed class IngestionPipelineTests : IDisposable
 
         Assert.True(big.Chunks > 2);
         Assert.Equal(1, small.Chunks);
-        var records = ReadRecords(sink, small.DocumentId);
+        var records = SinkRecords.Read(sink, small.DocumentId);
         Assert.Equal([VectorRecord.IdFor(small.DocumentId, 0)], records.Select(r => r.Id));
         Assert.Equal("Only one short paragraph is left.", records[0].Text);
     }
@@ -130,7 +130,7 @@ public sealed class IngestionPipelineTests : IDisposable
 
         var report = await pipeline.IngestAsync(DocumentSource.FromFile(file) with { Priority = IngestPriority.Low });
 
-        var records = ReadRecords(sink, report.DocumentId);
+        var records = SinkRecords.Read(sink, report.DocumentId);
         Assert.All(records, r => Assert.Equal(r.Tokens <= 80 ? 1.0 : 0.2, r.CompressionRatio));
         Assert.All(records, r => Assert.Equal("low", r.Priority));
         Assert.All(records, r => Assert.Equal("jasper-tiny-random", r.Model));
@@ -146,14 +146,11 @@ public sealed class IngestionPipelineTests : IDisposable
         var options = new IngestionOptions { Compression = new CompressionPolicyOptions { LargeDocumentTokens = 500 } };
         var sink = new LocalDirectorySink(_dir.Combine("out"));
         var report = await new IngestionPipeline(_encoder, sink, options).IngestAsync(DocumentSource.FromFile(file) with { Priority = IngestPriority.High });
-        Assert.All(ReadRecords(sink, report.DocumentId).Where(r => r.Tokens > 80), r => Assert.Equal(0.33, r.CompressionRatio));
+        Assert.All(SinkRecords.Read(sink, report.DocumentId).Where(r => r.Tokens > 80), r => Assert.Equal(0.33, r.CompressionRatio));
 
         var overridden = await new IngestionPipeline(_encoder, sink, options).IngestAsync(DocumentSource.FromFile(file) with { CompressionRatio = 0.7 });
-        Assert.All(ReadRecords(sink, overridden.DocumentId).Where(r => r.Tokens > 80), r => Assert.Equal(0.7, r.CompressionRatio));
+        Assert.All(SinkRecords.Read(sink, overridden.DocumentId).Where(r => r.Tokens > 80), r => Assert.Equal(0.7, r.CompressionRatio));
     }
-
-    private static List<VectorRecord> ReadRecords(LocalDirectorySink sink, string documentId) =>
-        File.ReadAllLines(sink.RecordsPath(documentId)).Select(VectorRecordSerializer.Parse).ToList();
 
     private static string Paragraphs(int count) => string.Join("\n\n", Enumerable.Range(0, count).Select(i =>
         $"Paragraph {i} explains how token compression shortens long inputs before the transformer layers, so that embedding costs less. It keeps most of the quality."));

@@ -51,8 +51,8 @@ public sealed class IngestionRunTests : IDisposable
             Assert.Equal(again.Chunks, report.Chunks);
             Assert.Equal(again.Tokens, report.Tokens);
             Assert.Equal(again.CompressedTokens, report.CompressedTokens);
-            var mine = ReadRecords(shared, report.DocumentId);
-            var theirs = ReadRecords(alone, report.DocumentId);
+            var mine = SinkRecords.Read(shared, report.DocumentId);
+            var theirs = SinkRecords.Read(alone, report.DocumentId);
             Assert.Equal(theirs.Select(r => (r.Id, r.Text, r.CharStart, r.CharEnd, r.Tokens, r.CompressedTokens, r.CompressionRatio)),
                 mine.Select(r => (r.Id, r.Text, r.CharStart, r.CharEnd, r.Tokens, r.CompressedTokens, r.CompressionRatio)));
             Assert.All(mine.Zip(theirs), pair => Assert.True(VectorMath.Cosine(pair.First.Embedding, pair.Second.Embedding) > 0.99999f, pair.First.Id));
@@ -86,7 +86,7 @@ public sealed class IngestionRunTests : IDisposable
         foreach (var (name, phrase) in MixedDocuments.Good)
         {
             Assert.True(byName[name].Status == DocumentStatus.Succeeded, $"{name}: {byName[name].Error}");
-            Assert.Contains(ReadRecords(sink, byName[name].DocumentId), r => r.Text.Contains(phrase, StringComparison.Ordinal));
+            Assert.Contains(SinkRecords.Read(sink, byName[name].DocumentId), r => r.Text.Contains(phrase, StringComparison.Ordinal));
         }
 
         foreach (var (name, kind) in MixedDocuments.Bad)
@@ -187,8 +187,8 @@ public sealed class IngestionRunTests : IDisposable
             reports.Select(r => r.Status));
         Assert.Equal(reports[0].DocumentId, reports[2].DocumentId);
         var expected = await alone.IngestAsync(DocumentSource.FromFile(files[0]));
-        Assert.Equal(expected.Chunks, ReadRecords(sink, reports[0].DocumentId).Count);
-        Assert.Equal(ReadRecords(sink, reports[0].DocumentId).Select(r => r.Id), ReadRecords(sink, reports[0].DocumentId).Select(r => r.Id).Distinct());
+        Assert.Equal(expected.Chunks, SinkRecords.Read(sink, reports[0].DocumentId).Count);
+        Assert.Equal(SinkRecords.Read(sink, reports[0].DocumentId).Select(r => r.Id), SinkRecords.Read(sink, reports[0].DocumentId).Select(r => r.Id).Distinct());
     }
 
     [Fact]
@@ -248,9 +248,6 @@ public sealed class IngestionRunTests : IDisposable
 
         return list;
     }
-
-    private static List<VectorRecord> ReadRecords(LocalDirectorySink sink, string documentId) =>
-        File.ReadAllLines(sink.RecordsPath(documentId)).Select(VectorRecordSerializer.Parse).ToList();
 
     private static string Paragraphs(int count, string subject) => string.Join("\n\n", Enumerable.Range(0, count).Select(i =>
         $"{subject}, paragraph {i}, explains how token compression shortens long inputs before the transformer layers, so that embedding costs less. It keeps most of the quality."));
