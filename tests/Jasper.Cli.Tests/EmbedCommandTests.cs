@@ -108,6 +108,33 @@ public sealed class EmbedCommandTests : IClassFixture<EmbedCommandTests.Converte
     }
 
     [Fact]
+    public async Task An_existing_output_that_cannot_be_opened_for_writing_is_replaced_whole()
+    {
+        // Whether an existing output is a pipe is found by opening it to write. A file that refuses that (another user's
+        // read-only file; here a running program, which refuses even root) is still replaced by moving the finished
+        // output over it, as a file always was.
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.Combine("in.jsonl"), "{\"id\": 1, \"text\": \"over a busy file\"}\n");
+        string output = dir.Combine("out.jsonl");
+        File.Copy("/bin/sleep", output);
+        using var running = System.Diagnostics.Process.Start(output, ["60"]);
+        try
+        {
+            Assert.ThrowsAny<IOException>(() => new FileStream(output, FileMode.Open, FileAccess.Write).Dispose());
+
+            var (code, _, error) = await CliRunner.RunAsync("embed", "--model", _model.Path, "--input", dir.Combine("in.jsonl"), "--output", output);
+
+            Assert.True(code == 0, error);
+            Assert.Equal(1, JsonDocument.Parse(Assert.Single(await File.ReadAllLinesAsync(output))).RootElement.GetProperty("id").GetInt32());
+            Assert.False(File.Exists(output + ".partial"));
+        }
+        finally
+        {
+            running.Kill();
+        }
+    }
+
+    [Fact]
     public async Task An_output_that_is_a_named_pipe_is_written_into_not_replaced_by_a_file()
     {
         using var dir = new TempDirectory();

@@ -35,17 +35,9 @@ internal sealed class WholeOutput : IAsyncDisposable
             return new WholeOutput(new FileStream(path, FileMode.Open, FileAccess.Write));
         }
 
-        if (File.Exists(path))
+        if (File.Exists(path) && OpenIfPipe(path) is FileStream pipe)
         {
-            // .NET does not tell a named pipe from a file, but a pipe cannot seek. Opening a pipe waits for its reader,
-            // which then reads what is written; an existing file is opened without truncating it, and left as it is.
-            var existing = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-            if (!existing.CanSeek)
-            {
-                return new WholeOutput(existing);
-            }
-
-            existing.Dispose();
+            return new WholeOutput(pipe);
         }
 
         string partial = path + ".partial";
@@ -72,6 +64,31 @@ internal sealed class WholeOutput : IAsyncDisposable
         {
             File.Delete(_partial);
         }
+    }
+
+    // .NET does not tell a named pipe from a file, but a pipe cannot seek. Opening a pipe waits for its reader, which then
+    // reads what is written; an existing file is opened without truncating it, and left as it is. A file that cannot be
+    // opened to write (another user's read-only file, a running program) is no pipe we could write: it is replaced by
+    // the move, which needs only the directory's permission.
+    private static FileStream? OpenIfPipe(string path)
+    {
+        FileStream existing;
+        try
+        {
+            existing = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return null;
+        }
+
+        if (!existing.CanSeek)
+        {
+            return existing;
+        }
+
+        existing.Dispose();
+        return null;
     }
 
     // Device files: their paths say so (.NET reports a device as a plain file).
