@@ -129,9 +129,13 @@ internal sealed partial class IngestionRun
             while (planning.TryDequeue(out var pending))
             {
                 await ((Task)pending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                if (pending.IsCompletedSuccessfully && pending.Result.Spool is ChunkSpool spool)
+                if (pending.IsCompletedSuccessfully)
                 {
-                    await spool.DisposeAsync().ConfigureAwait(false);
+                    if (pending.Result.Spool is ChunkSpool spool)
+                    {
+                        await spool.DisposeAsync().ConfigureAwait(false);
+                    }
+
                     pending.Result.Activity?.Dispose();
                 }
             }
@@ -214,24 +218,28 @@ internal sealed partial class IngestionRun
             }
 
             var plan = entry.Planned.Plan!;
-            try
+            var failure = segment.Error;
+            if (failure is null)
             {
-                if (segment.Error is Exception error)
+                try
                 {
-                    throw error;
+                    var part = await _pipeline.WritePartAsync(plan, segment.Chunks, segment.Embeddings!, cancellationToken).ConfigureAwait(false);
+                    entry.Written = entry.Written.Add(part);
+                    if (entry.Written.Chunks == plan.Chunks)
+                    {
+                        await _pipeline.Sink.CommitAsync(plan.Document, plan.Chunks, cancellationToken).ConfigureAwait(false);
+                        Succeed(entry);
+                    }
                 }
-
-                var part = await _pipeline.WritePartAsync(plan, segment.Chunks, segment.Embeddings!, cancellationToken).ConfigureAwait(false);
-                entry.Written = entry.Written.Add(part);
-                if (entry.Written.Chunks == plan.Chunks)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    await _pipeline.Sink.CommitAsync(plan.Document, plan.Chunks, cancellationToken).ConfigureAwait(false);
-                    Succeed(entry);
+                    failure = ex;
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+
+            if (failure is not null)
             {
-                Fail(entry, ex);
+                Fail(entry, failure);
                 await AbandonQuietlyAsync(plan.Document).ConfigureAwait(false);
             }
         }
