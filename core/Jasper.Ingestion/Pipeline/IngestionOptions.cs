@@ -25,7 +25,8 @@ public sealed class IngestionOptions
 
     /// <summary>
     /// Tokens of chunks, from consecutive documents, gathered for one call to the encoder, which cuts them into
-    /// batches under its budget. Null (the default): four of the encoder's batches, so that few are left part-full.
+    /// batches under its budget. Null (the default): one of the encoder's batches on the CPU, so that documents are
+    /// committed and reported about as often as one at a time; four on a GPU, so that few batches are left part-full.
     /// </summary>
     public int? InferenceTokens { get; set; }
 

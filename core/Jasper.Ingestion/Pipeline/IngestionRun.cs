@@ -38,8 +38,12 @@ internal sealed partial class IngestionRun
         _metrics = metrics;
     }
 
-    // The encoder's budget can come down during a run (a GPU that runs out of memory), so it is read at each inference.
-    private long InferenceTokens => _pipeline.Options.InferenceTokens ?? 4L * _pipeline.Encoder.BatchTokenBudget;
+    // One batch on the CPU: a full-size model embeds about 90 tokens a second there, so larger inferences would hold
+    // reports and commits back for minutes, and a part-full batch costs the CPU next to nothing. Four on a GPU, where
+    // a part-full batch leaves the device idle and an inference takes under a second. The encoder's budget can come
+    // down during a run (a GPU that runs out of memory), so it is read at each inference.
+    private long InferenceTokens => _pipeline.Options.InferenceTokens
+        ?? (_pipeline.Encoder.Provider.Provider == ExecutionProvider.Cpu ? 1L : 4L) * _pipeline.Encoder.BatchTokenBudget;
 
     public async IAsyncEnumerable<DocumentReport> RunAsync(IEnumerable<DocumentSource> documents, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -64,6 +64,22 @@ public sealed class IngestionRunTests : IDisposable
         Assert.Equal(reports.Sum(r => r.Chunks), inferences.Sum(i => i.Chunks));
     }
 
+    [Fact]
+    public async Task On_the_cpu_an_inference_is_one_batch_so_documents_end_as_often_as_they_did_alone()
+    {
+        // A full-size model embeds about 90 tokens a second on two cores: inferences of several batches would hold
+        // every report and commit back for minutes, where a part-full batch costs the CPU next to nothing.
+        var files = Enumerable.Range(0, 12).Select(i => WriteText($"doc{i}.txt", Paragraphs(40, $"Document {i}"))).ToList();
+        var pipeline = new IngestionPipeline(_encoder, new LocalDirectorySink(_dir.Combine("out")));
+        Assert.Equal(ExecutionProvider.Cpu, _encoder.Provider.Provider);
+
+        var (reports, inferences) = await RecordingInferencesAsync(() => ToListAsync(pipeline.IngestAllAsync(files.Select(DocumentSource.FromFile))));
+
+        Assert.True(reports.Sum(r => r.Tokens) > 2 * _encoder.BatchTokenBudget);
+        Assert.True(inferences.Count >= 2, $"{inferences.Count} inferences");
+        Assert.All(inferences, i => Assert.True(i.Tokens < _encoder.BatchTokenBudget + 1024, $"{i.Tokens} tokens"));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(4)]
