@@ -11,9 +11,9 @@ namespace Jasper.Ingestion.Pipeline;
 /// <summary>
 /// Many documents through one pipeline in this process (<see cref="IngestionPipeline.IngestAllAsync"/>), in three
 /// stages: documents are planned (extracted and chunked into a spool each) ahead of the encoder, in parallel; their
-/// chunks are gathered, across documents and in order, into inferences of a few batches each; and one writer writes
-/// each document's records, commits it once all of them are written, and ends it. A document's failure is its own.
-/// Reports come out in input order.
+/// chunks are gathered, across documents and in order, into inferences (one encoder batch each on the CPU, four on a
+/// GPU); and one writer writes each document's records, commits it once all of them are written, and ends it. A
+/// document's failure is its own. Reports come out in input order.
 /// </summary>
 /// <remarks>
 /// Why: a document's own chunks are often too few to fill a GPU's batch (a 10 KB file is a few chunks), and
