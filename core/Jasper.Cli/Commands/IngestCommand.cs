@@ -29,7 +29,7 @@ internal static class IngestCommand
         priority.AcceptOnlyFromAmong("high", "normal", "low");
         var ratio = new Option<double?>("--compression-ratio") { Description = $"An explicit ratio for every chunk, overriding the priority ({new CompressionPolicyOptions().ExplicitRange})." };
         var device = new DeviceOption();
-        var ahead = new Option<int?>("--documents-ahead") { Description = "Documents extracted and chunked ahead of the encoder, in parallel (default: one per core on a GPU, none on the CPU)." };
+        var ahead = new Option<int?>("--documents-ahead") { Description = "Documents extracted and chunked ahead of the encoder, in parallel (default: one per core up to 8 on a GPU, none on the CPU)." };
         ahead.Validators.Add(result =>
         {
             if (result.GetValue(ahead) is < 0)
