@@ -86,8 +86,7 @@ public sealed class IngestionPipeline
     public IAsyncEnumerable<DocumentReport> IngestAllAsync(IEnumerable<DocumentSource> documents, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        int ahead = _options.DocumentsAhead ?? (_encoder.Provider.Provider == ExecutionProvider.Cpu ? 0 : Math.Min(Environment.ProcessorCount, IngestionOptions.MostDocumentsAhead));
-        return new IngestionRun(this, ahead, _logger, _metrics).RunAsync(documents, cancellationToken);
+        return new IngestionRun(this, _logger, _metrics).RunAsync(documents, cancellationToken);
     }
 
     /// <summary>

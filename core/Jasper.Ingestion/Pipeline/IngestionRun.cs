@@ -29,21 +29,24 @@ internal sealed partial class IngestionRun
     private readonly ILogger _logger;
     private readonly IngestionMetrics? _metrics;
 
-    /// <summary>A run of <paramref name="pipeline"/> that plans <paramref name="ahead"/> documents ahead of the encoder.</summary>
-    public IngestionRun(IngestionPipeline pipeline, int ahead, ILogger logger, IngestionMetrics? metrics)
+    /// <summary>A run of <paramref name="pipeline"/>, shaped by its options and the device its encoder runs on.</summary>
+    public IngestionRun(IngestionPipeline pipeline, ILogger logger, IngestionMetrics? metrics)
     {
         _pipeline = pipeline;
-        _ahead = ahead;
+        _ahead = pipeline.Options.DocumentsAhead
+            ?? (OnCpu ? 0 : Math.Min(Environment.ProcessorCount, IngestionOptions.MostDocumentsAhead));
         _logger = logger;
         _metrics = metrics;
     }
+
+    private bool OnCpu => _pipeline.Encoder.Provider.Provider == ExecutionProvider.Cpu;
 
     // One batch on the CPU: a full-size model embeds about 90 tokens a second there, so larger inferences would hold
     // reports and commits back for minutes, and a part-full batch costs the CPU next to nothing. Four on a GPU, where
     // a part-full batch leaves the device idle and an inference takes under a second. The encoder's budget can come
     // down during a run (a GPU that runs out of memory), so it is read at each inference.
     private long InferenceTokens => _pipeline.Options.InferenceTokens
-        ?? (_pipeline.Encoder.Provider.Provider == ExecutionProvider.Cpu ? 1L : 4L) * _pipeline.Encoder.BatchTokenBudget;
+        ?? (OnCpu ? 1L : 4L) * _pipeline.Encoder.BatchTokenBudget;
 
     public async IAsyncEnumerable<DocumentReport> RunAsync(IEnumerable<DocumentSource> documents, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
