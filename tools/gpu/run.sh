@@ -86,7 +86,7 @@ python3 "$here/embed_summary.py" "$out/bench.json" /tmp/real-1.log /tmp/real-0.3
 
 # `jasper ingest` of the machine's Python sources as text files, extracted, chunked, compressed by the policy (mean
 # ratio about 0.33) and embedded in inferences shared across documents (ingest.txt): as it runs on a GPU, with
-# documents planned ahead on every core, and with none planned ahead. Beside embed.md it shows what ingestion leaves
+# documents planned ahead (one per core, up to 8), and with none planned ahead. Beside embed.md it shows what ingestion leaves
 # of the GPU, and whether planning ahead pays.
 rm -rf /tmp/docs /tmp/ingest-out && mkdir -p /tmp/docs
 find /usr/lib/python3* -name '*.py' -size +8k 2>/dev/null | sort | head -"${INGEST_FILES:-400}" | nl -nln | while read -r n path; do
