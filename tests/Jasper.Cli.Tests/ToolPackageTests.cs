@@ -17,6 +17,7 @@ public sealed class ToolPackageTests
         var pack = await ProgramRun.RunAsync("dotnet", ["pack", Path.Combine(RepoPaths.Root, "core", "Jasper.Cli"), "--no-build", "-c", configuration, "-o", dir.Combine("feed"), $"-p:PublishDir={publish}"], dir.Path);
         Assert.True(pack.ExitCode == 0, pack.Output);
         Assert.True(File.Exists(Path.Combine(publish, "jasper.dll")), "the publish the package is made from went to " + publish);
+        Directory.Delete(publish, recursive: true); // the install below unpacks the package twice (900 MB): make room
 
         // A fresh package cache, so nothing from this machine's earlier installs can stand in for the package.
         var install = await ProgramRun.RunAsync("dotnet", ["tool", "install", "Jasper.Cli", "--tool-path", dir.Combine("tools"), "--add-source", dir.Combine("feed")], dir.Path,
