@@ -383,7 +383,9 @@ internal sealed partial class IngestionRun
         }
 
         // Tokenizes every chunk on every core and embeds them in one call. A chunk that cannot be tokenized fails its
-        // document only; an encoder that fails fails every document in the call, with its error.
+        // document only. When the call fails holding several documents, each runs again on its own, so that one
+        // document's failure (a chunk the device has no memory for) fails only that document, as the dynamic batcher
+        // does for requests; an encoder that cannot embed at all fails each of them with its error.
         public async Task EmbedAsync(IngestionPipeline pipeline, CancellationToken cancellationToken)
         {
             var chunks = Segments.SelectMany(s => s.Chunks.Select(c => (Segment: s, Chunk: c))).ToArray();
@@ -406,28 +408,50 @@ internal sealed partial class IngestionRun
                 chunks[i].Segment.Error ??= errors[i];
             }
 
-            var ready = Enumerable.Range(0, chunks.Length).Where(i => chunks[i].Segment.Error is null).ToList();
-            if (ready.Count == 0)
-            {
-                return;
-            }
+            var texts = Enumerable.Range(0, chunks.Length)
+                .Where(i => chunks[i].Segment.Error is null)
+                .GroupBy(i => chunks[i].Segment)
+                .ToDictionary(g => g.Key, g => g.Select(i => prepared[i]).ToList());
 
+            var ready = Segments.Where(texts.ContainsKey).ToList();
             try
             {
-                var embeddings = await pipeline.Encoder.EmbedAsync(ready.Select(i => prepared[i]).ToList(), cancellationToken).ConfigureAwait(false);
-                int next = 0;
-                foreach (var segment in Segments.Where(s => s.Error is null))
+                await EmbedTogetherAsync(pipeline, ready, texts, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && ready.Count > 1)
+            {
+                foreach (var segment in ready)
                 {
-                    segment.Embeddings = embeddings.Skip(next).Take(segment.Chunks.Count).ToList();
-                    next += segment.Chunks.Count;
+                    try
+                    {
+                        await EmbedTogetherAsync(pipeline, [segment], texts, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception alone) when (alone is not OperationCanceledException)
+                    {
+                        segment.Error = alone;
+                    }
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                foreach (var segment in Segments.Where(s => s.Error is null))
-                {
-                    segment.Error = e;
-                }
+                ready.ForEach(segment => segment.Error = e);
+            }
+        }
+
+        // One call to the encoder for the segments' texts; each segment gets its vectors.
+        private static async Task EmbedTogetherAsync(IngestionPipeline pipeline, List<Segment> segments, Dictionary<Segment, List<PreparedText>> texts, CancellationToken cancellationToken)
+        {
+            if (segments.Count == 0)
+            {
+                return;
+            }
+
+            var embeddings = await pipeline.Encoder.EmbedAsync(segments.SelectMany(s => texts[s]).ToList(), cancellationToken).ConfigureAwait(false);
+            int next = 0;
+            foreach (var segment in segments)
+            {
+                segment.Embeddings = embeddings.Skip(next).Take(segment.Chunks.Count).ToList();
+                next += segment.Chunks.Count;
             }
         }
     }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Jasper.Embeddings.Checkpoints;
+using Jasper.Embeddings.Conversion;
 using Jasper.Embeddings.Inference;
 using Jasper.Embeddings.Numerics;
 using Jasper.Ingestion.Pipeline;
@@ -162,6 +164,36 @@ public sealed class IngestionRunTests : IDisposable
     [Theory]
     [InlineData(0)]
     [InlineData(3)]
+    public async Task A_document_the_encoder_fails_on_fails_alone_and_the_documents_that_shared_its_inference_succeed(int ahead)
+    {
+        // The encoder fails on one document's chunks only: a model whose embedding table stops before the tokenizer's
+        // chat tokens, so ONNX Runtime's Gather refuses the one document that holds one (as a device refuses a chunk
+        // it has no memory for). Every document fits one inference.
+        string model = ModelWithoutChatTokens();
+        using var encoder = JasperEncoder.Load(model);
+        var files = Enumerable.Range(0, 5).Select(i => WriteText($"doc{i}.txt", Paragraphs(3, i == 2 ? "Document <|im_start|> 2" : $"Document {i}"))).ToList();
+        var sink = new LocalDirectorySink(_dir.Combine("out"));
+        var pipeline = new IngestionPipeline(encoder, sink, new IngestionOptions { DocumentsAhead = ahead, InferenceTokens = 100_000 });
+        var alone = new IngestionPipeline(encoder, new LocalDirectorySink(_dir.Combine("alone")));
+
+        var (reports, inferences) = await RecordingInferencesAsync(() => ToListAsync(pipeline.IngestAllAsync(files.Select(DocumentSource.FromFile))));
+
+        Assert.Contains(inferences, i => i.Documents == files.Count);
+        Assert.Equal(files.Select(Path.GetFullPath), reports.Select(r => r.Source));
+        Assert.Equal(DocumentStatus.Failed, reports[2].Status);
+        Assert.Contains("151644", reports[2].Error, StringComparison.Ordinal); // the token the model lacks
+        Assert.False(File.Exists(sink.RecordsPath(reports[2].DocumentId)));
+        foreach (var report in reports.Where((_, i) => i != 2))
+        {
+            Assert.Equal(DocumentStatus.Succeeded, report.Status);
+            var expected = await alone.IngestAsync(DocumentSource.FromFile(report.Source));
+            Assert.Equal(expected.Chunks, SinkRecords.Read(sink, report.DocumentId).Count);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
     public async Task Cancelling_a_run_stops_it_and_leaves_no_spool_behind(int ahead)
     {
         var files = Enumerable.Range(0, 12).Select(i => WriteText($"doc{i}.txt", Paragraphs(6, $"Document {i}"))).ToList();
@@ -252,6 +284,21 @@ public sealed class IngestionRunTests : IDisposable
             return (result, stopped.Where(a => a.TraceId == trace && a.OperationName == "embed chunks")
                 .Select(a => ((int)a.GetTagItem("jasper.documents")!, (int)a.GetTagItem("jasper.chunks")!, (long)a.GetTagItem("jasper.tokens")!)).ToList());
         }
+    }
+
+    // The tiny model of the goldens, but with a vocabulary that ends before the tokenizer's chat tokens (151644 on).
+    private string ModelWithoutChatTokens()
+    {
+        var options = RandomCheckpointOptions.ForPreset("tiny", RepoPaths.QwenTokenizer);
+        options = options with { Config = options.Config with { VocabSize = 151644 } };
+        RandomCheckpoint.Write(options, _dir.Combine("short-vocabulary", "checkpoint"));
+        ModelConverter.Convert(new ConvertOptions
+        {
+            SourceDirectory = _dir.Combine("short-vocabulary", "checkpoint"),
+            OutputDirectory = _dir.Combine("short-vocabulary", "fp32"),
+            Name = "jasper-tiny-short-vocabulary",
+        });
+        return _dir.Combine("short-vocabulary", "fp32");
     }
 
     private static async Task<List<DocumentReport>> ToListAsync(IAsyncEnumerable<DocumentReport> reports)
