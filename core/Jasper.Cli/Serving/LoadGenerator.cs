@@ -43,7 +43,7 @@ internal sealed class LoadGenerator
 
     /// <summary>One line for a person.</summary>
     public string Describe(LoadSummary s) => string.Create(CultureInfo.InvariantCulture,
-        $"{Clients} clients, {InputsPerRequest} text(s) of {s.TokensPerRequest / InputsPerRequest:0.0} tokens per request: {s.Requests} requests in {s.Seconds:0.0} s = {s.RequestsPerSecond:0.0} requests/s " +
+        $"{Clients} clients, {InputsPerRequest} text(s) of {s.TokensPerRequest / InputsPerRequest:0.0} tokens per request: {s.Requests} requests in {s.Seconds:0.0} s, answered at {s.RequestsPerSecond:0.0} requests/s " +
         $"({s.RequestsPerSecond * InputsPerRequest:0.0} texts/s); latency p50 {s.P50Milliseconds:0.0} ms, p99 {s.P99Milliseconds:0.0} ms; {s.Errors} errors") + ByStatus(s);
 
     // Which statuses the errors were: 429 (busy) and 503 (loading) call for different fixes.
@@ -97,22 +97,24 @@ internal sealed class LoadGenerator
                 var started = clock.Elapsed;
                 using var response = await PostAsync(http, body, cancellationToken).ConfigureAwait(false);
                 byte[] answer = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-                latencies[client].Add((clock.Elapsed - started).TotalMilliseconds);
-                if (!response.IsSuccessStatusCode)
+                if (response.IsSuccessStatusCode)
                 {
-                    errorsByStatus.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
+                    latencies[client].Add((clock.Elapsed - started).TotalMilliseconds);
+                    Interlocked.Add(ref tokens, PromptTokens(answer));
                 }
                 else
                 {
-                    Interlocked.Add(ref tokens, PromptTokens(answer));
+                    errorsByStatus.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
                 }
             }
         })).ConfigureAwait(false);
+
+        // Rates and latencies are of the answered requests only: a refusal (429) comes back at once, so counted with
+        // them it would make a server that turns work away look fast.
         double[] sorted = [.. latencies.SelectMany(l => l).Order()];
         double seconds = clock.Elapsed.TotalSeconds;
-        int answered = sorted.Length - errorsByStatus.Values.Sum();
-        double tokensPerRequest = answered > 0 ? (double)tokens / answered : 0;
-        return new LoadSummary(sorted.Length, seconds, sorted.Length / seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99), tokensPerRequest, errorsByStatus);
+        double tokensPerRequest = sorted.Length > 0 ? (double)tokens / sorted.Length : 0;
+        return new LoadSummary(sorted.Length + errorsByStatus.Values.Sum(), seconds, sorted.Length / seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99), tokensPerRequest, errorsByStatus);
     }
 
     // A server that cannot be reached ends the run with what the user can do about it, not with a stack trace.

@@ -1,4 +1,5 @@
 using Jasper.Cli.Benchmarking;
+using Jasper.Cli.Serving;
 
 namespace Jasper.Cli.Tests.Benchmarking;
 
@@ -22,6 +23,25 @@ public sealed class BenchTargetsTests
         Assert.True(checks["fp16, ratio 0.33, 1024 tokens: ≥ 1.25× the PyTorch SDPA peer"]);
         Assert.False(checks["fp16, ratio 1.0, 1024 tokens: ≥ 35% of the measured fp16 dense rate"]);
         Assert.DoesNotContain(checks.Keys, k => k.Contains("MatMul limit", StringComparison.Ordinal)); // the CPU's fp32 target
+    }
+
+    [Fact]
+    public void Dynamic_batching_is_not_met_by_a_run_that_refused_requests()
+    {
+        // Refusals (429) are answered at once: counted as served, they would make a refusing server look fast.
+        var clean = new LoadSummary(400, 10, 40, 20, 40, 8, new Dictionary<int, int>());
+        var refusing = new LoadSummary(4000, 10, 390, 20, 40, 8, new Dictionary<int, int> { [429] = 100 });
+        var unbatched = new LoadSummary(100, 10, 10, 90, 180, 8, new Dictionary<int, int>());
+
+        Assert.True(Serve(clean, unbatched));
+        Assert.False(Serve(refusing, unbatched));
+        Assert.False(Serve(clean, refusing));
+    }
+
+    private static bool Serve(LoadSummary batched, LoadSummary unbatched)
+    {
+        var result = new BenchResult { Machine = Machine, Model = "m", BatchTokens = 8192, TextsPerCell = 32, Precisions = [], Serve = new ServeResult("int8", 32, batched, unbatched) };
+        return Assert.Single(BenchTargets.Evaluate(result), c => c.Target.StartsWith("serve ", StringComparison.Ordinal)).Met;
     }
 
     private static readonly MachineInfo Machine = new("cpu", 16, null, "linux", ".NET", "1.31.0", "today");
