@@ -30,7 +30,7 @@ internal sealed class ProgressLine
 
     /// <summary>An <see cref="IProgress{T}"/> that formats each report onto this line synchronously.</summary>
     public IProgress<T> For<T>(Func<T, string> format, Func<T, bool>? force = null) =>
-        new Reporter<T>(value => Update(format(value), force?.Invoke(value) ?? false));
+        new SynchronousProgress<T>(value => Update(format(value), force?.Invoke(value) ?? false));
 
     private void Draw(string text, bool force)
     {
@@ -70,9 +70,4 @@ internal sealed class ProgressLine
         >= 1L << 10 => $"{bytes / (1L << 10):0.0} KiB",
         _ => $"{bytes:0} B",
     };
-
-    private sealed class Reporter<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

@@ -62,8 +62,10 @@ internal static class EmbedCommand
     private static async Task EmbedAllAsync(JasperEncoder encoder, TextReader reader, Stream output, int? total, ProgressLine progress, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        var totals = await new JsonLinesEmbedder(encoder).EmbedAsync(reader, output, written => progress.Update(string.Create(CultureInfo.InvariantCulture,
-            $"embedded {written.Texts}{(total is int t ? $"/{t}" : string.Empty)} texts, {written.Tokens / Math.Max(watch.Elapsed.TotalSeconds, 1e-9):0} tokens/s")), cancellationToken).ConfigureAwait(false);
+        // The line moves after each inference, not each block of lines: on the CPU a block is many minutes.
+        void Report(EmbeddedTotals embedded) => progress.Update(string.Create(CultureInfo.InvariantCulture,
+            $"embedded {embedded.Texts}{(total is int t ? $"/{t}" : string.Empty)} texts, {embedded.Tokens / Math.Max(watch.Elapsed.TotalSeconds, 1e-9):0} tokens/s"));
+        var totals = await new JsonLinesEmbedder(encoder).EmbedAsync(reader, output, _ => { }, cancellationToken, Report).ConfigureAwait(false);
         double seconds = Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
         progress.Complete(string.Create(CultureInfo.InvariantCulture,
             $"{totals.Texts} texts, {totals.Tokens} tokens ({totals.CompressedTokens} after compression) in {seconds:0.00} s: {totals.Tokens / seconds:0} tokens/s on {encoder.Provider.Provider.ToName()}"));

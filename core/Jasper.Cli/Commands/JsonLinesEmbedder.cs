@@ -41,14 +41,16 @@ internal sealed class JsonLinesEmbedder
 
     /// <summary>
     /// Embeds every line of <paramref name="reader"/> into <paramref name="output"/>; <paramref name="written"/> hears
-    /// of each block once it is written. A malformed line fails the whole input with an error that names it, the
-    /// first in input order where several are; nothing touches the reader or the output once this has returned.
+    /// of each block once it is written, and <paramref name="embedded"/> of what is embedded so far, written or not.
+    /// A malformed line fails the whole input with an error that names it, the first in input order where several
+    /// are; nothing touches the reader or the output once this has returned.
     /// </summary>
-    public async Task<EmbeddedTotals> EmbedAsync(TextReader reader, Stream output, Action<EmbeddedTotals> written, CancellationToken cancellationToken)
+    public async Task<EmbeddedTotals> EmbedAsync(TextReader reader, Stream output, Action<EmbeddedTotals> written, CancellationToken cancellationToken, Action<EmbeddedTotals>? embedded = null)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var lines = JsonLinesInput.ReadAsync(reader, stop.Token).GetAsyncEnumerator(stop.Token);
         var totals = new EmbeddedTotals(0, 0, 0);
+        var embeddedTotals = totals;
         Task<Block?> next = Task.Run(() => ReadBlockAsync(lines, stop.Token), stop.Token);
         Task writing = Task.CompletedTask;
         try
@@ -60,7 +62,10 @@ internal sealed class JsonLinesEmbedder
                     next = Task.Run(() => ReadBlockAsync(lines, stop.Token), stop.Token);
                 }
 
-                var results = await _encoder.EmbedAsync(block.Texts, stop.Token).ConfigureAwait(false);
+                var before = embeddedTotals;
+                var inBlock = embedded is null ? null : new SynchronousProgress<EmbeddingProgress>(done => embedded(before.Add(done)));
+                var results = await _encoder.EmbedAsync(block.Texts, inBlock, stop.Token).ConfigureAwait(false);
+                embeddedTotals = embeddedTotals.Add(results);
                 await writing.ConfigureAwait(false); // one writer at a time keeps the output in input order
                 writing = Task.Run(() => WriteBlockAsync(block, results), stop.Token);
                 if (!_sideBySide)

@@ -161,7 +161,15 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
     /// Embeds texts already checked by <see cref="Prepare"/>; results are in input order. A call made before the
     /// encoder is disposed finishes; one made after throws <see cref="ObjectDisposedException"/>.
     /// </summary>
-    public Task<IReadOnlyList<TextEmbedding>> EmbedAsync(IReadOnlyList<PreparedText> texts, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<TextEmbedding>> EmbedAsync(IReadOnlyList<PreparedText> texts, CancellationToken cancellationToken = default) =>
+        EmbedAsync(texts, progress: null, cancellationToken);
+
+    /// <summary>
+    /// Embeds texts already checked by <see cref="Prepare"/>, as <see cref="EmbedAsync(IReadOnlyList{PreparedText}, CancellationToken)"/>
+    /// does, and tells <paramref name="progress"/> after each inference how much is done: a large call on the CPU
+    /// runs for minutes.
+    /// </summary>
+    public Task<IReadOnlyList<TextEmbedding>> EmbedAsync(IReadOnlyList<PreparedText> texts, IProgress<EmbeddingProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
         _leases.Take(); // now, not when the task starts: the caller may dispose the encoder before then
@@ -171,7 +179,7 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         {
             try
             {
-                return await Task.Run(() => Run(texts, cancellationToken), cancellationToken).ConfigureAwait(false);
+                return await Task.Run(() => Run(texts, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -308,9 +316,10 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
         return budget.Tokens;
     }
 
-    private TextEmbedding[] Run(IReadOnlyList<PreparedText> texts, CancellationToken cancellationToken)
+    private TextEmbedding[] Run(IReadOnlyList<PreparedText> texts, IProgress<EmbeddingProgress>? progress, CancellationToken cancellationToken)
     {
         var results = new TextEmbedding[texts.Count];
+        var done = default(EmbeddingProgress);
         var batches = BatchPlanner.Plan(texts.Select(t => t.Tokens.Ids.Length).ToArray(), BatchTokenBudget, _options.MaxBatchSize, Model.Manifest.Graph.PacksTexts);
         foreach (var batch in batches)
         {
@@ -324,8 +333,11 @@ public sealed partial class JasperEncoder : IEmbeddingGenerator<string, Embeddin
                     var text = texts[index];
                     var (vector, norm) = vectors[row][slot];
                     results[index] = new TextEmbedding(vector, text.Tokens.Ids.Length, text.Plan.CompressedLength, text.Plan.Ratio, text.Tokens.Truncated) { Norm = norm };
+                    done = new EmbeddingProgress(done.Texts + 1, done.Tokens + text.Tokens.Ids.Length, done.CompressedTokens + text.Plan.CompressedLength);
                 }
             }
+
+            progress?.Report(done);
         }
 
         return results;

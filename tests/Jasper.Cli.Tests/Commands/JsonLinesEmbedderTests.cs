@@ -45,6 +45,26 @@ public sealed class JsonLinesEmbedderTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Progress_is_heard_after_each_inference_not_only_after_each_block(bool sideBySide)
+    {
+        // On the CPU a full-size model embeds about 90 tokens a second: a block of 1,024 lines is many minutes, and a
+        // progress line that moved once a block stood still that long. Here a block of 40 lines is eight inferences.
+        using var encoder = JasperEncoder.Load(TinyModels.Fp32, new JasperEncoderOptions { BatchTokenBudget = 64, MaxBatchSize = 5 });
+        string input = string.Concat(Enumerable.Range(1, 40).Select(line => JsonSerializer.Serialize(new { id = line, text = $"text number {line}" }) + "\n"));
+        var embedded = new List<EmbeddedTotals>();
+        var written = new List<EmbeddedTotals>();
+
+        var totals = await new JsonLinesEmbedder(encoder, blockSize: 1024, sideBySide).EmbedAsync(new StringReader(input), Stream.Null, written.Add, CancellationToken.None, embedded.Add);
+
+        Assert.Equal(totals, Assert.Single(written));
+        Assert.True(embedded.Count >= 8, $"{embedded.Count} reports");
+        Assert.Equal(totals, embedded[^1]);
+        Assert.All(embedded.Zip(embedded.Skip(1)), pair => Assert.True(pair.Second.Texts > pair.First.Texts && pair.Second.Tokens > pair.First.Tokens));
+    }
+
+    [Theory]
     [InlineData(true, false)]
     [InlineData(true, true)]
     [InlineData(false, false)]

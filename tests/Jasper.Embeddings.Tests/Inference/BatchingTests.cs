@@ -48,6 +48,21 @@ public sealed class BatchingTests
     }
 
     [Fact]
+    public async Task Progress_is_reported_after_each_inference_and_ends_at_the_calls_totals()
+    {
+        var inputs = MixedInputs();
+        using var encoder = JasperEncoder.Load(TinyModels.Fp32, new JasperEncoderOptions { BatchTokenBudget = 700, MaxBatchSize = 3 });
+        var texts = inputs.Select(encoder.Prepare).ToList();
+        var reports = new List<EmbeddingProgress>();
+
+        var results = await encoder.EmbedAsync(texts, new SynchronousProgress<EmbeddingProgress>(reports.Add));
+
+        Assert.Equal(BatchPlanner.Plan(texts.Select(t => t.Tokens.Ids.Length).ToList(), 700, 3).Count, reports.Count);
+        Assert.Equal(new EmbeddingProgress(results.Count, results.Sum(r => (long)r.Tokens), results.Sum(r => (long)r.CompressedTokens)), reports[^1]);
+        Assert.All(reports.Zip(reports.Skip(1)), pair => Assert.True(pair.Second.Texts > pair.First.Texts && pair.Second.Tokens > pair.First.Tokens));
+    }
+
+    [Fact]
     public async Task The_encoder_is_safe_to_share_between_threads()
     {
         using var encoder = JasperEncoder.Load(TinyModels.Fp32);
