@@ -41,8 +41,9 @@ internal sealed partial class IngestionRun
 
     private bool OnCpu => _pipeline.Encoder.Provider.Provider == ExecutionProvider.Cpu;
 
-    // One batch on the CPU: a full-size model embeds about 90 tokens a second there, so larger inferences would hold
-    // reports and commits back for minutes, and a part-full batch costs the CPU next to nothing. Four on a GPU, where
+    // One batch on the CPU: a full-size model embeds 300 to 2,000 tokens a second on two cores (fp32, README), so a
+    // batch takes up to half a minute, larger inferences would hold reports and commits back for minutes, and a
+    // part-full batch costs the CPU next to nothing. Four on a GPU, where
     // a part-full batch leaves the device idle and an inference takes under a second. The encoder's budget can come
     // down during a run (a GPU that runs out of memory), so it is read at each inference.
     private long InferenceTokens => _pipeline.Options.InferenceTokens
