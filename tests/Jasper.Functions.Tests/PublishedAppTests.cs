@@ -3,8 +3,8 @@ using Jasper.TestSupport;
 namespace Jasper.Functions.Tests;
 
 /// <summary>
-/// What `dotnet publish` (which azd runs to deploy) makes of the app: the package Flex Consumption downloads to every
-/// instance it starts, and what the GPU image copies.
+/// What `dotnet publish` (which azd runs to deploy) makes of the app: the package Flex Consumption runs every instance
+/// from, and what the GPU image copies.
 /// </summary>
 public sealed class PublishedAppTests
 {
@@ -12,7 +12,7 @@ public sealed class PublishedAppTests
     public async Task The_published_app_carries_native_libraries_for_linux_x64_only()
     {
         // Both targets run linux-x64. The package once carried ONNX Runtime for Android, iOS, macOS, Windows and
-        // linux-arm64 too: 212 MB of its 275 MB (a 174 MB zip to upload and to download at each cold start).
+        // linux-arm64 too: 212 MB of its 275 MB (a 174 MB zip to upload, and to start each instance from).
         using var dir = new TempDirectory();
         var publish = await ProgramRun.RunAsync("dotnet", ["publish", Path.Combine(RepoPaths.Root, "functions", "Jasper.Functions"), "--no-build", "-c", RepoPaths.BuildConfiguration, "-o", dir.Path]);
         Assert.True(publish.ExitCode == 0, publish.Output);
