@@ -99,10 +99,21 @@ internal static class IngestCommand
         {
             var task = context.AddTask("ingesting", maxValue: Math.Max(1, files.Count));
             var sources = files.Select(file => DocumentSource.FromFile(file) with { Priority = settings.Priority, CompressionRatio = settings.Ratio });
-            await foreach (var report in pipeline.IngestAllAsync(sources, cancellationToken).ConfigureAwait(false))
+            // The bar moves as documents end; the count of chunks moves after each inference, which on the CPU is what
+            // shows a long document is being embedded.
+            string last = "ingesting";
+            long chunks = 0;
+            void Describe() => task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{last} ({chunks:N0} chunks embedded)"));
+            var embedded = new SynchronousProgress<IngestionProgress>(progress =>
+            {
+                chunks = progress.Chunks;
+                Describe();
+            });
+            await foreach (var report in pipeline.IngestAllAsync(sources, embedded, cancellationToken).ConfigureAwait(false))
             {
                 reports.Add(report);
-                task.Description = Markup.Escape(Path.GetFileName(report.Source));
+                last = Path.GetFileName(report.Source);
+                Describe();
                 task.Increment(1);
             }
 

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Jasper.Ingestion.Pipeline;
 
 /// <summary>
-/// Turns documents into vector records in two stages that can run in one process (<see cref="IngestAllAsync"/>, <see cref="IngestAsync"/>) or
+/// Turns documents into vector records in two stages that can run in one process (<see cref="IngestAllAsync(IEnumerable{DocumentSource}, CancellationToken)"/>, <see cref="IngestAsync"/>) or
 /// apart (the functions): <see cref="PlanAsync(DocumentSource, Func{TextChunk, CancellationToken, Task}, CancellationToken)"/> extracts and chunks a document and fixes its version and ratio;
 /// <see cref="EmbedPartAsync"/> embeds a run of its chunks into the sink. Memory is bounded by a batch, not the
 /// document. A document whose version (content and settings) the sink already holds is skipped. Safe to share:
@@ -83,10 +83,17 @@ public sealed class IngestionPipeline
     /// (<see cref="IngestionOptions.InferenceTokens"/>), so that a GPU is kept busy by many small documents; each
     /// document's records, commit and outcome are still its own.
     /// </summary>
-    public IAsyncEnumerable<DocumentReport> IngestAllAsync(IEnumerable<DocumentSource> documents, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<DocumentReport> IngestAllAsync(IEnumerable<DocumentSource> documents, CancellationToken cancellationToken = default) =>
+        IngestAllAsync(documents, progress: null, cancellationToken);
+
+    /// <summary>
+    /// Ingests documents as <see cref="IngestAllAsync(IEnumerable{DocumentSource}, CancellationToken)"/> does, and
+    /// tells <paramref name="progress"/> after each inference how many chunks the run has embedded.
+    /// </summary>
+    public IAsyncEnumerable<DocumentReport> IngestAllAsync(IEnumerable<DocumentSource> documents, IProgress<IngestionProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        return new IngestionRun(this, _logger, _metrics).RunAsync(documents, cancellationToken);
+        return new IngestionRun(this, _logger, _metrics, progress).RunAsync(documents, cancellationToken);
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Jasper.Ingestion.Pipeline;
 
 /// <summary>
-/// Many documents through one pipeline in this process (<see cref="IngestionPipeline.IngestAllAsync"/>), in three
+/// Many documents through one pipeline in this process (<see cref="IngestionPipeline.IngestAllAsync(IEnumerable{DocumentSource}, CancellationToken)"/>), in three
 /// stages: documents are planned (extracted and chunked into a spool each) ahead of the encoder, in parallel; their
 /// chunks are gathered, across documents and in order, into inferences (one encoder batch each on the CPU, four on a
 /// GPU); and one writer writes each document's records, commits it once all of them are written, and ends it. A
@@ -28,10 +28,13 @@ internal sealed partial class IngestionRun
     private readonly int _ahead;
     private readonly ILogger _logger;
     private readonly IngestionMetrics? _metrics;
+    private readonly IProgress<IngestionProgress>? _progress;
+    private IngestionProgress _embedded;
 
     /// <summary>A run of <paramref name="pipeline"/>, shaped by its options and the device its encoder runs on.</summary>
-    public IngestionRun(IngestionPipeline pipeline, ILogger logger, IngestionMetrics? metrics)
+    public IngestionRun(IngestionPipeline pipeline, ILogger logger, IngestionMetrics? metrics, IProgress<IngestionProgress>? progress = null)
     {
+        _progress = progress;
         _pipeline = pipeline;
         _ahead = pipeline.Options.DocumentsAhead
             ?? (OnCpu ? 0 : Math.Min(Environment.ProcessorCount, IngestionOptions.MostDocumentsAhead));
@@ -203,6 +206,11 @@ internal sealed partial class IngestionRun
                 activity?.SetTag("jasper.tokens", inference.Tokens);
                 await inference.EmbedAsync(_pipeline, cancellationToken).ConfigureAwait(false);
             }
+
+            // Inferences are embedded one after another, so this is the only writer of the count.
+            var embedded = inference.Segments.Where(s => s.Embeddings is not null).SelectMany(s => s.Embeddings!).ToList();
+            _embedded = new IngestionProgress(_embedded.Chunks + embedded.Count, _embedded.Tokens + embedded.Sum(e => (long)e.Tokens));
+            _progress?.Report(_embedded);
         }
 
         await writing.ConfigureAwait(false); // one writer at a time keeps each document's parts and commit in order

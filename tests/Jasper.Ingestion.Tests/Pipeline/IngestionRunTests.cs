@@ -13,7 +13,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 namespace Jasper.Ingestion.Tests.Pipeline;
 
 /// <summary>
-/// <see cref="IngestionPipeline.IngestAllAsync"/>: many documents in one run, planned ahead of the encoder and embedded
+/// <see cref="IngestionPipeline.IngestAllAsync(IEnumerable{DocumentSource}, CancellationToken)"/>: many documents in one run, planned ahead of the encoder and embedded
 /// in inferences shared across documents, with each document's outcome its own and reports in input order. Every
 /// test runs both ways: one document after another (as on the CPU) and planned ahead with writes beside the encoder
 /// (as on a GPU).
@@ -237,6 +237,24 @@ public sealed class IngestionRunTests : IDisposable
         var expected = await alone.IngestAsync(DocumentSource.FromFile(files[0]));
         Assert.Equal(expected.Chunks, SinkRecords.Read(sink, reports[0].DocumentId).Count);
         Assert.Equal(SinkRecords.Read(sink, reports[0].DocumentId).Select(r => r.Id), SinkRecords.Read(sink, reports[0].DocumentId).Select(r => r.Id).Distinct());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public async Task Progress_is_heard_after_each_inference_so_a_long_document_shows_it_is_moving(int ahead)
+    {
+        // One long document is many inferences: on the CPU, minutes in which no document ends.
+        var files = new[] { WriteText("long.txt", Paragraphs(60, "Long")), WriteText("short.txt", Paragraphs(2, "Short")) };
+        var pipeline = new IngestionPipeline(_encoder, new LocalDirectorySink(_dir.Combine("out")), new IngestionOptions { DocumentsAhead = ahead, InferenceTokens = 300 });
+        var heard = new List<IngestionProgress>();
+
+        var (reports, inferences) = await RecordingInferencesAsync(() => ToListAsync(pipeline.IngestAllAsync(files.Select(DocumentSource.FromFile), new SynchronousProgress<IngestionProgress>(heard.Add))));
+
+        Assert.True(inferences.Count >= 5, $"{inferences.Count} inferences");
+        Assert.Equal(inferences.Count, heard.Count);
+        Assert.Equal(new IngestionProgress(reports.Sum(r => r.Chunks), reports.Sum(r => r.Tokens)), heard[^1]);
+        Assert.All(heard.Zip(heard.Skip(1)), pair => Assert.True(pair.Second.Chunks > pair.First.Chunks && pair.Second.Tokens > pair.First.Tokens));
     }
 
     [Fact]
