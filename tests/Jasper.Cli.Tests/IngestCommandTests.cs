@@ -113,6 +113,20 @@ public sealed class IngestCommandTests
     }
 
     [Fact]
+    public async Task Redirected_progress_ends_with_how_far_the_run_came_not_with_the_bar_it_started_with()
+    {
+        // Logs (CI, containers) get progress as plain lines. The bar, redirected, printed "ingesting: 0%" once and
+        // never again.
+        using var dir = new TempDirectory();
+        var result = await CliRunner.RunAsync("ingest", Path.Combine(RepoPaths.Root, "samples"), "--model", TinyModels.Fp32, "--out", dir.Combine("index"));
+
+        Assert.True(result.ExitCode == 0, result.Out + result.Error);
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.DoesNotContain(lines, l => l.EndsWith('%'));
+        Assert.Matches(@"^ended 6/6 documents, \d+ chunks embedded$", lines[^1]);
+    }
+
+    [Fact]
     public async Task Documents_planned_ahead_give_the_records_of_one_after_another_and_a_negative_count_is_refused()
     {
         using var dir = new TempDirectory();

@@ -91,18 +91,25 @@ internal static class IngestCommand
             ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
         };
 
-    private static async Task<List<DocumentReport>> RunAsync(CliConsole console, IngestionPipeline pipeline, List<string> files, (IngestPriority Priority, double? Ratio) settings, CancellationToken cancellationToken)
+    // Documents ended move the progress; so do the chunks embedded, after each inference, which on the CPU is what
+    // shows that a long document is being embedded.
+    private static Task<List<DocumentReport>> RunAsync(CliConsole console, IngestionPipeline pipeline, List<string> files, (IngestPriority Priority, double? Ratio) settings, CancellationToken cancellationToken)
+    {
+        var sources = files.Select(file => DocumentSource.FromFile(file) with { Priority = settings.Priority, CompressionRatio = settings.Ratio });
+        return console.ErrorIsTerminal
+            ? RunWithBarAsync(console, pipeline, sources, files.Count, cancellationToken)
+            : RunWithLinesAsync(console, pipeline, sources, files.Count, cancellationToken);
+    }
+
+    private static async Task<List<DocumentReport>> RunWithBarAsync(CliConsole console, IngestionPipeline pipeline, IEnumerable<DocumentSource> sources, int count, CancellationToken cancellationToken)
     {
         var reports = new List<DocumentReport>();
         var ansi = SpectreConsoles.Create(console.Error, console.ErrorIsTerminal);
         await ansi.Progress().AutoClear(false).StartAsync(async context =>
         {
-            var task = context.AddTask("ingesting", maxValue: Math.Max(1, files.Count));
-            var sources = files.Select(file => DocumentSource.FromFile(file) with { Priority = settings.Priority, CompressionRatio = settings.Ratio });
-            // The bar moves as documents end; the count of chunks moves after each inference, which on the CPU is what
-            // shows a long document is being embedded.
             string last = "ingesting";
             long chunks = 0;
+            var task = context.AddTask(last, maxValue: Math.Max(1, count));
             void Describe() => task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{last} ({chunks:N0} chunks embedded)"));
             var embedded = new SynchronousProgress<IngestionProgress>(progress =>
             {
@@ -119,6 +126,29 @@ internal static class IngestCommand
 
             task.Description = "ingested";
         }).ConfigureAwait(false);
+        return reports;
+    }
+
+    // Redirected (logs, containers): a line every few seconds and a last one. Spectre's bar, redirected, printed its
+    // first state only ("ingesting: 0%").
+    private static async Task<List<DocumentReport>> RunWithLinesAsync(CliConsole console, IngestionPipeline pipeline, IEnumerable<DocumentSource> sources, int count, CancellationToken cancellationToken)
+    {
+        var reports = new List<DocumentReport>();
+        var line = new ProgressLine(console);
+        long chunks = 0;
+        string Text() => string.Create(CultureInfo.InvariantCulture, $"ended {reports.Count}/{count} documents, {chunks} chunks embedded");
+        var embedded = new SynchronousProgress<IngestionProgress>(progress =>
+        {
+            chunks = progress.Chunks;
+            line.Update(Text());
+        });
+        await foreach (var report in pipeline.IngestAllAsync(sources, embedded, cancellationToken).ConfigureAwait(false))
+        {
+            reports.Add(report);
+            line.Update(Text());
+        }
+
+        line.Complete(Text());
         return reports;
     }
 
