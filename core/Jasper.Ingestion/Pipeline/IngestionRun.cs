@@ -9,10 +9,11 @@ using Microsoft.Extensions.Logging;
 namespace Jasper.Ingestion.Pipeline;
 
 /// <summary>
-/// Many documents through one pipeline in this process (<see cref="IngestionPipeline.IngestAllAsync(IEnumerable{DocumentSource}, CancellationToken)"/>), in three
-/// stages: documents are planned (extracted and chunked into a spool each) ahead of the encoder, in parallel; their
-/// chunks are gathered, across documents and in order, into inferences (one encoder batch each on the CPU, four on a
-/// GPU); and one writer writes each document's records, commits it once all of them are written, and ends it. A
+/// Many documents through one pipeline in this process
+/// (<see cref="IngestionPipeline.IngestAllAsync(IEnumerable{DocumentSource}, IProgress{IngestionProgress}?, CancellationToken)"/>),
+/// in three stages: documents are planned (extracted and chunked into a spool each) ahead of the encoder, in parallel;
+/// their chunks are gathered, across documents and in order, into inferences (one encoder batch each on the CPU, four
+/// on a GPU); and one writer writes each document's records, commits it once all of them are written, and ends it. A
 /// document's failure is its own. Reports come out in input order.
 /// </summary>
 /// <remarks>
@@ -34,21 +35,21 @@ internal sealed partial class IngestionRun
     /// <summary>A run of <paramref name="pipeline"/>, shaped by its options and the device its encoder runs on.</summary>
     public IngestionRun(IngestionPipeline pipeline, ILogger logger, IngestionMetrics? metrics, IProgress<IngestionProgress>? progress = null)
     {
-        _progress = progress;
         _pipeline = pipeline;
         _ahead = pipeline.Options.DocumentsAhead
             ?? (OnCpu ? 0 : Math.Min(Environment.ProcessorCount, IngestionOptions.MostDocumentsAhead));
         _logger = logger;
         _metrics = metrics;
+        _progress = progress;
     }
 
     private bool OnCpu => _pipeline.Encoder.Provider.Provider == ExecutionProvider.Cpu;
 
     // One batch on the CPU: a full-size model embeds 300 to 2,000 tokens a second on two cores (fp32, README), so a
     // batch takes up to half a minute, larger inferences would hold reports and commits back for minutes, and a
-    // part-full batch costs the CPU next to nothing. Four on a GPU, where
-    // a part-full batch leaves the device idle and an inference takes under a second. The encoder's budget can come
-    // down during a run (a GPU that runs out of memory), so it is read at each inference.
+    // part-full batch costs the CPU next to nothing. Four on a GPU, where a part-full batch leaves the device idle and
+    // an inference takes under a second. The encoder's budget can come down during a run (a GPU that runs out of
+    // memory), so it is read at each inference.
     private long InferenceTokens => _pipeline.Options.InferenceTokens
         ?? (OnCpu ? 1L : 4L) * _pipeline.Encoder.BatchTokenBudget;
 
