@@ -15,7 +15,9 @@ internal static class SpectreConsoles
             Out = new AnsiConsoleOutput(writer),
             Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+            // Only what is drawn matters here, not what is read: Detect also asks whether standard input is a terminal,
+            // and with it not one (`docker run -t` without -i) the progress bar drew its first frame only.
+            Interactive = terminal ? InteractionSupport.Yes : InteractionSupport.No,
         });
         if (!terminal)
         {

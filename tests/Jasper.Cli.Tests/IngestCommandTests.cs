@@ -127,6 +127,23 @@ public sealed class IngestCommandTests
     }
 
     [Fact]
+    public async Task On_a_terminal_the_bar_is_drawn_to_its_end_though_standard_input_is_not_one()
+    {
+        // As `docker run -t` without -i runs it: standard error is a terminal (here util-linux's script gives it one),
+        // standard input is not. Spectre took that console for a non-interactive one and drew the bar's first frame
+        // only ("ingesting: 0%").
+        using var dir = new TempDirectory();
+        string jasper = Path.Combine(AppContext.BaseDirectory, "jasper.dll");
+        string ingest = $"dotnet '{jasper}' ingest '{Path.Combine(RepoPaths.Root, "samples")}' --model '{TinyModels.Fp32}' --out '{dir.Combine("index")}' > /dev/null";
+        var run = await ProgramRun.RunAsync("sh", ["-c", $"script -qec \"{ingest}\" '{dir.Combine("typescript")}' < /dev/null"], dir.Path);
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        string drawn = File.ReadAllText(dir.Combine("typescript"));
+        Assert.Contains("ingested", drawn, StringComparison.Ordinal);
+        Assert.Contains("100%", drawn, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Documents_planned_ahead_give_the_records_of_one_after_another_and_a_negative_count_is_refused()
     {
         using var dir = new TempDirectory();
