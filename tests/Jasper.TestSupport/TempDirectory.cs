@@ -13,6 +13,15 @@ public sealed class TempDirectory : IDisposable
 
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
+    /// <summary>Writes <paramref name="text"/> to the file at <paramref name="parts"/>, making its folders; returns its path.</summary>
+    public string WriteText(string text, params string[] parts)
+    {
+        string path = Combine(parts);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
     public void Dispose()
     {
         try

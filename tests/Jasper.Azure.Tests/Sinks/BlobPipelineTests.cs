@@ -28,7 +28,7 @@ public sealed class BlobPipelineTests : IClassFixture<AzuriteFixture>, IDisposab
         var container = new BlobServiceClient(_azurite.Emulator.ConnectionString).GetBlobContainerClient("vectors");
         var pipeline = new IngestionPipeline(_encoder, new BlobVectorSink(container));
         string file = _dir.Combine("blob.txt");
-        File.WriteAllText(file, Paragraphs(40));
+        File.WriteAllText(file, SampleParagraphs.Text(40));
 
         var first = await pipeline.IngestAsync(DocumentSource.FromFile(file));
         var again = await pipeline.IngestAsync(DocumentSource.FromFile(file));
@@ -47,7 +47,4 @@ public sealed class BlobPipelineTests : IClassFixture<AzuriteFixture>, IDisposab
         Assert.Equal(2, names.Count); // document.json and the one part of the new version
         Assert.Contains($"{first.DocumentId}/{BlobVectorSink.StateBlobName}", names);
     }
-
-    private static string Paragraphs(int count) => string.Join("\n\n", Enumerable.Range(0, count).Select(i =>
-        $"Paragraph {i} explains how token compression shortens long inputs before the transformer layers, so that embedding costs less. It keeps most of the quality."));
 }

@@ -152,14 +152,7 @@ public sealed class IngestionPipelineTests : IDisposable
         Assert.All(SinkRecords.Read(sink, overridden.DocumentId).Where(r => r.Tokens > 80), r => Assert.Equal(0.7, r.CompressionRatio));
     }
 
-    private static string Paragraphs(int count) => string.Join("\n\n", Enumerable.Range(0, count).Select(i =>
-        $"Paragraph {i} explains how token compression shortens long inputs before the transformer layers, so that embedding costs less. It keeps most of the quality."));
+    private static string Paragraphs(int count) => SampleParagraphs.Text(count);
 
-    private string WriteText(string name, string text)
-    {
-        Directory.CreateDirectory(_dir.Combine("docs2"));
-        string path = _dir.Combine("docs2", name);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private string WriteText(string name, string text) => _dir.WriteText(text, "docs2", name);
 }

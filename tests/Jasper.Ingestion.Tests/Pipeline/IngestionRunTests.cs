@@ -330,16 +330,9 @@ public sealed class IngestionRunTests : IDisposable
         return list;
     }
 
-    private static string Paragraphs(int count, string subject) => string.Join("\n\n", Enumerable.Range(0, count).Select(i =>
-        $"{subject}, paragraph {i}, explains how token compression shortens long inputs before the transformer layers, so that embedding costs less. It keeps most of the quality."));
+    private static string Paragraphs(int count, string subject) => SampleParagraphs.Text(count, subject);
 
-    private string WriteText(string name, string text)
-    {
-        Directory.CreateDirectory(_dir.Combine("docs"));
-        string path = _dir.Combine("docs", name);
-        File.WriteAllText(path, text);
-        return path;
-    }
+    private string WriteText(string name, string text) => _dir.WriteText(text, "docs", name);
 
     // A local directory sink that refuses one document's parts after it has written some, as a full disk would.
     private sealed class RefusingSink(LocalDirectorySink inner, string documentId, int afterParts) : IVectorSink
