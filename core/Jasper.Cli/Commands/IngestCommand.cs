@@ -103,27 +103,17 @@ internal static class IngestCommand
 
     private static async Task<List<DocumentReport>> RunWithBarAsync(CliConsole console, IngestionPipeline pipeline, IEnumerable<DocumentSource> sources, int count, CancellationToken cancellationToken)
     {
-        var reports = new List<DocumentReport>();
+        List<DocumentReport> reports = [];
         var ansi = SpectreConsoles.Create(console.Error, console.ErrorIsTerminal);
         await ansi.Progress().AutoClear(false).StartAsync(async context =>
         {
-            string last = "ingesting";
-            long chunks = 0;
-            var task = context.AddTask(last, maxValue: Math.Max(1, count));
-            void Describe() => task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{last} ({chunks:N0} chunks embedded)"));
-            var embedded = new SynchronousProgress<IngestionProgress>(progress =>
+            var task = context.AddTask("ingesting", maxValue: Math.Max(1, count));
+            reports = await IngestShowingAsync(pipeline, sources, (ended, chunks) =>
             {
-                chunks = progress.Chunks;
-                Describe();
-            });
-            await foreach (var report in pipeline.IngestAllAsync(sources, embedded, cancellationToken).ConfigureAwait(false))
-            {
-                reports.Add(report);
-                last = Path.GetFileName(report.Source);
-                Describe();
-                task.Increment(1);
-            }
-
+                string last = ended.Count == 0 ? "ingesting" : Path.GetFileName(ended[^1].Source);
+                task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{last} ({chunks:N0} chunks embedded)"));
+                task.Value = ended.Count;
+            }, cancellationToken).ConfigureAwait(false);
             task.Description = "ingested";
         }).ConfigureAwait(false);
         return reports;
@@ -133,22 +123,30 @@ internal static class IngestCommand
     // first state only ("ingesting: 0%").
     private static async Task<List<DocumentReport>> RunWithLinesAsync(CliConsole console, IngestionPipeline pipeline, IEnumerable<DocumentSource> sources, int count, CancellationToken cancellationToken)
     {
-        var reports = new List<DocumentReport>();
         var line = new ProgressLine(console);
+        string Text(int ended, long chunks) => string.Create(CultureInfo.InvariantCulture, $"ended {ended}/{count} documents, {chunks} chunks embedded");
+        string last = Text(0, 0);
+        var reports = await IngestShowingAsync(pipeline, sources, (ended, chunks) => line.Update(last = Text(ended.Count, chunks)), cancellationToken).ConfigureAwait(false);
+        line.Complete(last);
+        return reports;
+    }
+
+    // Runs the documents, showing the reports so far and the chunks embedded after each inference and each document.
+    private static async Task<List<DocumentReport>> IngestShowingAsync(IngestionPipeline pipeline, IEnumerable<DocumentSource> sources, Action<IReadOnlyList<DocumentReport>, long> show, CancellationToken cancellationToken)
+    {
+        var reports = new List<DocumentReport>();
         long chunks = 0;
-        string Text() => string.Create(CultureInfo.InvariantCulture, $"ended {reports.Count}/{count} documents, {chunks} chunks embedded");
         var embedded = new SynchronousProgress<IngestionProgress>(progress =>
         {
             chunks = progress.Chunks;
-            line.Update(Text());
+            show(reports, chunks);
         });
         await foreach (var report in pipeline.IngestAllAsync(sources, embedded, cancellationToken).ConfigureAwait(false))
         {
             reports.Add(report);
-            line.Update(Text());
+            show(reports, chunks);
         }
 
-        line.Complete(Text());
         return reports;
     }
 
