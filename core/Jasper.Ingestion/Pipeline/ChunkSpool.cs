@@ -16,10 +16,7 @@ internal sealed class ChunkSpool : IAsyncDisposable
         _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
     }
 
-    public async Task WriteAsync(TextChunk chunk, CancellationToken cancellationToken)
-    {
-        await ChunkSetSerializer.WriteAsync(_file, chunk, cancellationToken).ConfigureAwait(false);
-    }
+    public Task WriteAsync(TextChunk chunk, CancellationToken cancellationToken) => ChunkSetSerializer.WriteAsync(_file, chunk, cancellationToken);
 
     /// <summary>The chunks written, from the first.</summary>
     public async IAsyncEnumerable<TextChunk> ReadAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

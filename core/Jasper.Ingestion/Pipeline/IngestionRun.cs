@@ -209,9 +209,12 @@ internal sealed partial class IngestionRun
             }
 
             // Inferences are embedded one after another, so this is the only writer of the count.
-            var embedded = inference.Segments.Where(s => s.Embeddings is not null).SelectMany(s => s.Embeddings!).ToList();
-            _embedded = new IngestionProgress(_embedded.Chunks + embedded.Count, _embedded.Tokens + embedded.Sum(e => (long)e.Tokens));
-            _progress?.Report(_embedded);
+            if (_progress is not null)
+            {
+                var embedded = inference.Segments.Where(s => s.Embeddings is not null).SelectMany(s => s.Embeddings!).ToList();
+                _embedded = new IngestionProgress(_embedded.Chunks + embedded.Count, _embedded.Tokens + embedded.Sum(e => (long)e.Tokens));
+                _progress.Report(_embedded);
+            }
         }
 
         await writing.ConfigureAwait(false); // one writer at a time keeps each document's parts and commit in order
