@@ -173,24 +173,20 @@ internal sealed partial class IngestionRun
             await spool.DisposeAsync().ConfigureAwait(false);
             return new Planned(source, watch, activity) { Plan = plan };
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
             if (spool is not null)
             {
                 await spool.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (ex is OperationCanceledException)
+            {
+                activity?.Dispose();
+                throw;
             }
 
             return new Planned(source, watch, activity) { Error = ex };
-        }
-        catch
-        {
-            if (spool is not null)
-            {
-                await spool.DisposeAsync().ConfigureAwait(false);
-            }
-
-            activity?.Dispose();
-            throw;
         }
     }
 
