@@ -38,8 +38,10 @@ internal sealed class DynamicBatcher : IAsyncDisposable
     }
 
     /// <summary>Starts the batching loop over <paramref name="embedder"/>, timing windows with <paramref name="time"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting of <paramref name="options"/> cannot work.</exception>
     public DynamicBatcher(ITextEmbedder embedder, DynamicBatchingOptions options, TimeProvider time, ServingMetrics? metrics = null)
     {
+        options.Validate();
         _embedder = embedder;
         _options = options;
         _time = time;
@@ -221,12 +223,13 @@ internal sealed class DynamicBatcher : IAsyncDisposable
     {
         var batch = new List<Slice>();
         int tokens = 0;
+        int budget = _options.MaxBatchTokens ?? _embedder.BatchTokenBudget; // read per batch: a GPU's budget can fall
         var latest = _time.GetUtcNow().AddMilliseconds(_options.MaxDelayMilliseconds);
         var deadline = _time.GetUtcNow().AddMilliseconds(_options.WindowMilliseconds);
-        while (tokens < _options.MaxBatchTokens)
+        while (tokens < budget)
         {
             if (reader.TryPeek(out var next) && !next.CancellationToken.IsCancellationRequested && batch.Count > 0
-                && tokens + next.NextTokens > _options.MaxBatchTokens)
+                && tokens + next.NextTokens > budget)
             {
                 break; // the next request does not fit: it leads the next batch
             }
@@ -244,7 +247,7 @@ internal sealed class DynamicBatcher : IAsyncDisposable
                     _metrics?.Waited(_time.GetElapsedTime(pending.Admitted));
                 }
 
-                var slice = pending.Take(_options.MaxBatchTokens - tokens);
+                var slice = pending.Take(budget - tokens);
                 batch.Add(slice);
                 tokens += slice.Tokens;
                 var quiet = _time.GetUtcNow().AddMilliseconds(_options.WindowMilliseconds);

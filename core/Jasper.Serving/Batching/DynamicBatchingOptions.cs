@@ -16,8 +16,12 @@ public sealed class DynamicBatchingOptions
     /// <summary>Most the first request of a batch waits for the others, whatever keeps arriving.</summary>
     public int MaxDelayMilliseconds { get; set; } = 20;
 
-    /// <summary>Most tokens gathered into one batch (the encoder splits it further by its own budget).</summary>
-    public int MaxBatchTokens { get; set; } = 16384;
+    /// <summary>
+    /// Most tokens gathered into one batch. Unset (the default), a batch gathers the encoder's own budget
+    /// (<see cref="Jasper.Embeddings.Inference.JasperEncoder.BatchTokenBudget"/>: 8,192 on the CPU, measured from free
+    /// memory on a GPU and lowered when the device runs out), so that a GPU runs the batches it is fastest at.
+    /// </summary>
+    public int? MaxBatchTokens { get; set; }
 
     /// <summary>
     /// Most requests admitted at once (waiting or running); past it a request is refused with 429 <c>server_busy</c>
@@ -31,4 +35,23 @@ public sealed class DynamicBatchingOptions
     /// of the API bounds it).
     /// </summary>
     public long MaxPendingTokens { get; set; } = 1_000_000;
+
+    // Settings that cannot work: a cap below one token gathers nothing, so the batcher would spin on empty batches
+    // while every request waited; refused when a batcher starts (or a model host begins loading), naming the setting.
+    internal void Validate()
+    {
+        Require(MaxBatchTokens is null or >= 1, nameof(MaxBatchTokens), MaxBatchTokens, "at least 1 token, or unset for the encoder's budget");
+        Require(MaxPendingRequests >= 1, nameof(MaxPendingRequests), MaxPendingRequests, "at least 1");
+        Require(MaxPendingTokens >= 1, nameof(MaxPendingTokens), MaxPendingTokens, "at least 1");
+        Require(WindowMilliseconds >= 0, nameof(WindowMilliseconds), WindowMilliseconds, "0 or more");
+        Require(MaxDelayMilliseconds >= 0, nameof(MaxDelayMilliseconds), MaxDelayMilliseconds, "0 or more");
+    }
+
+    private static void Require(bool holds, string setting, object? value, string allowed)
+    {
+        if (!holds)
+        {
+            throw new ArgumentOutOfRangeException(setting, value, $"Batching:{setting} must be {allowed}, not {value}.");
+        }
+    }
 }

@@ -90,6 +90,7 @@ public sealed partial class ModelHost : IAsyncDisposable
         long started = Stopwatch.GetTimestamp();
         try
         {
+            _options.Batching.Validate(); // before the model is loaded, so that a setting that cannot work costs nothing
             string directory = await LocateAsync().ConfigureAwait(false);
             var encoder = JasperEncoder.Load(directory, _options.Encoder, _loggerFactory);
             LogReady(_logger, encoder.Model.Manifest.Name, directory);

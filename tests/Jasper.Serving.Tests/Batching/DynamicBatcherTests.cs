@@ -137,6 +137,31 @@ public sealed class DynamicBatcherTests
     }
 
     [Fact]
+    public async Task Without_a_batch_cap_of_its_own_a_batch_holds_the_embedders_budget_and_follows_it_when_it_changes()
+    {
+        var embedder = new HandAnsweredEmbedder { BatchTokenBudget = 10 };
+        await using var batcher = new DynamicBatcher(embedder, Immediate, TimeProvider.System);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a failure, not a hang, if no call comes
+
+        var large = batcher.EmbedAsync([Text(10), Text(10), Text(10), Text(10)]);
+        var first = await embedder.Calls.ReadAsync(timeout.Token);
+        Assert.Equal([10], first.TokenCounts);
+
+        // A GPU's budget is measured after loading and lowered when the device runs out of memory: the next batch
+        // gathers what the budget is then.
+        embedder.BatchTokenBudget = 20;
+        first.Answer();
+        var second = await embedder.Calls.ReadAsync(timeout.Token);
+        Assert.Equal([10, 10], second.TokenCounts);
+        embedder.BatchTokenBudget = 10;
+        second.Answer();
+        var third = await embedder.Calls.ReadAsync(timeout.Token);
+        Assert.Equal([10], third.TokenCounts);
+        third.Answer();
+        Assert.Equal(4, (await large).Count);
+    }
+
+    [Fact]
     public async Task Disposal_answers_running_and_queued_callers_and_refuses_new_ones()
     {
         var embedder = new HandAnsweredEmbedder();
@@ -166,6 +191,25 @@ public sealed class DynamicBatcherTests
         Assert.Single(await running);
     }
 
+    // A cap of 0 gathered nothing, and the loop spun on empty batches while every request waited: settings that cannot
+    // work are refused when the batcher starts, naming the setting.
+    public static TheoryData<string, DynamicBatchingOptions> SettingsThatCannotWork => new()
+    {
+        { nameof(DynamicBatchingOptions.MaxBatchTokens), new() { MaxBatchTokens = 0 } },
+        { nameof(DynamicBatchingOptions.MaxPendingRequests), new() { MaxPendingRequests = 0 } },
+        { nameof(DynamicBatchingOptions.MaxPendingTokens), new() { MaxPendingTokens = 0 } },
+        { nameof(DynamicBatchingOptions.WindowMilliseconds), new() { WindowMilliseconds = -1 } },
+        { nameof(DynamicBatchingOptions.MaxDelayMilliseconds), new() { MaxDelayMilliseconds = -1 } },
+    };
+
+    [Theory]
+    [MemberData(nameof(SettingsThatCannotWork))]
+    public void Settings_that_cannot_work_are_refused_when_the_batcher_starts(string setting, DynamicBatchingOptions options)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new DynamicBatcher(new HandAnsweredEmbedder(), options, TimeProvider.System));
+        Assert.Contains($"Batching:{setting}", error.Message, StringComparison.Ordinal);
+    }
+
     private static PreparedText Text(int tokens) => new(new TokenizedText(new int[tokens], tokens, false), CompressionPlan.Create(tokens, 1.0, CompressionSettings.PublishedThreshold));
 
     // Moves the clock a millisecond at a time until the batcher calls the embedder: the window closes on the fake
@@ -191,6 +235,8 @@ public sealed class DynamicBatcherTests
         private readonly Channel<Call> _calls = Channel.CreateUnbounded<Call>();
 
         public ChannelReader<Call> Calls => _calls.Reader;
+
+        public int BatchTokenBudget { get; set; } = 8192;
 
         public async Task<IReadOnlyList<TextEmbedding>> EmbedAsync(IReadOnlyList<PreparedText> texts, CancellationToken cancellationToken)
         {
