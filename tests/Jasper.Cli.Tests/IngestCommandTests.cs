@@ -58,7 +58,16 @@ public sealed class IngestCommandTests
         Shell($"mkfifo '{docs}/pipe.txt'");                          // opening a FIFO waits for a writer for ever
         File.CreateSymbolicLink(Path.Combine(docs, "zero.txt"), "/dev/zero"); // reading never ends
 
-        var result = await CliRunner.RunAsync("ingest", docs, "--model", TinyModels.Fp32, "--out", dir.Combine("index"));
+        (int ExitCode, string Out, string Error) result;
+        try
+        {
+            result = await CliRunner.RunAsync("ingest", docs, "--model", TinyModels.Fp32, "--out", dir.Combine("index"));
+        }
+        finally
+        {
+            // .NET cannot name the Latin-1 file to delete it, so the temp directory would stay behind after every run.
+            Shell($"rm -r '{docs}'");
+        }
 
         Assert.True(result.ExitCode == 2, result.Error + result.Out);
         Assert.Single(Directory.GetFiles(dir.Combine("index"), "*.jsonl"));
