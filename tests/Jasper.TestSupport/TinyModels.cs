@@ -14,24 +14,28 @@ public static class TinyModels
 {
     private static readonly Lazy<string> Root = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    // Held open for the life of the process: the copy this process reads is in use (TinyModelBuilds).
+    private static FileStream? _inUse;
+
     private static string Build()
     {
         string parent = Path.Combine(Path.GetTempPath(), "jasper-tests");
         string key = typeof(RandomCheckpoint).Assembly.ManifestModule.ModuleVersionId.ToString("N")[..16];
         string root = Path.Combine(parent, "tiny-" + key);
+        Directory.CreateDirectory(parent);
+        _inUse ??= TinyModelBuilds.Hold(root); // before looking, so that no other build's clean-up removes it from under us
         if (Directory.Exists(root))
         {
             return root;
         }
 
-        Directory.CreateDirectory(parent);
         using var gate = Lock(Path.Combine(parent, "tiny.lock"));
         if (Directory.Exists(root))
         {
             return root; // another test process built it while this one waited
         }
 
-        RemoveOtherBuilds(parent, root);
+        TinyModelBuilds.RemoveUnused(parent, root);
         string building = $"{root}.building-{Environment.ProcessId}";
         RandomCheckpoint.Write(RandomCheckpointOptions.ForPreset("tiny", RepoPaths.QwenTokenizer), Path.Combine(building, "checkpoint"));
         foreach (var precision in ModelPrecisions.All)
@@ -75,28 +79,6 @@ public static class TinyModels
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
                 Thread.Sleep(100); // another process is building: poll the lock
-            }
-        }
-    }
-
-    // Copies for other builds of the code, and leftovers of interrupted builds, are of no further use once a day old
-    // (a younger one may belong to a test run of another checkout that is still going).
-    private static void RemoveOtherBuilds(string parent, string keep)
-    {
-        var old = DateTime.UtcNow.AddDays(-1);
-        foreach (string directory in Directory.GetDirectories(parent, "tiny-*").Where(d => d != keep && Directory.GetLastWriteTimeUtc(d) < old))
-        {
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // In use by a test process of another build: the next build removes it.
-            }
-            catch (UnauthorizedAccessException)
-            {
-                // Likewise.
             }
         }
     }
