@@ -1,8 +1,8 @@
 namespace Jasper.TestSupport;
 
 /// <summary>
-/// The copies of <see cref="TinyModels"/> that builds of the code leave in the temp folder, 228 MB each: every change to
-/// Jasper.Embeddings makes a new one. A test process holds a shared lock on its copy's <c>.in-use</c> file for as long
+/// The copies of <see cref="TinyModels"/> that builds of the code leave in the temp folder, 228 MB each: every commit makes a
+/// new one. A test process holds a shared lock on its copy's <c>.in-use</c> file for as long
 /// as it runs (the lock goes with the process), so whichever process builds a new copy removes every copy no process
 /// holds.
 /// </summary>

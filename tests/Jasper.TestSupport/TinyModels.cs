@@ -6,8 +6,10 @@ namespace Jasper.TestSupport;
 /// <summary>
 /// The tiny random checkpoint of the committed goldens (preset tiny, default seed, BF16) and its conversions at every
 /// precision. Generation is deterministic, so the test assemblies of one build share one copy: it is keyed by the
-/// module version id of the code that writes it (Jasper.Embeddings; deterministic builds change it only with the
-/// code), built by whichever test process comes first under a file lock, and moved into place only when complete.
+/// module version id of the code that writes it (Jasper.Embeddings; it changes with the code, and with every commit,
+/// whose id the build writes into the assembly), built by whichever test process comes first under a file lock (about
+/// 8 seconds), and moved into place only when complete. Copies no test process uses are removed
+/// (<see cref="TinyModelBuilds"/>).
 /// The tests only read it.
 /// </summary>
 public static class TinyModels

@@ -4,7 +4,7 @@ namespace Jasper.Embeddings.Tests.TestSupport;
 
 /// <summary>
 /// The tiny models' copies in the temp folder are removed once no test process uses them: they used to be kept for a
-/// day, and a day of changes to Jasper.Embeddings left 20 copies (4.5 GB) there.
+/// day, and a day of commits (each one a new copy) left 20 of them (4.5 GB) there.
 /// </summary>
 public sealed class TinyModelBuildsTests
 {
