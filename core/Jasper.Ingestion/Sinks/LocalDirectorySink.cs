@@ -4,8 +4,9 @@ namespace Jasper.Ingestion.Sinks;
 
 /// <summary>
 /// Vector records as JSON Lines in a local directory: <c>{document_id}.jsonl</c> per document. Parts wait in
-/// <c>.jasper/{document_id}/{version}/</c>; commit joins them in chunk order into a temporary file that replaces the
-/// document's file in one move, so the file always holds one whole version. The committed version is kept in
+/// <c>.jasper/{document_id}/{version}/</c>; commit joins them in chunk order, each part starting where the one before
+/// ended, into a temporary file that replaces the document's file in one move, so the file always holds one whole
+/// version, each chunk once. The committed version is kept in
 /// <c>.jasper/{document_id}.json</c>.
 /// </summary>
 public sealed class LocalDirectorySink : IVectorSink
@@ -65,19 +66,22 @@ public sealed class LocalDirectorySink : IVectorSink
     }
 
     /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The version's parts do not hold its chunks one after another from
+    /// the first to the last; nothing is committed.</exception>
     public async Task CommitAsync(DocumentDescriptor document, int chunkCount, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(document);
         string directory = PartsDirectory(document);
         string joined = Path.Combine(StateDirectory, $"{document.DocumentId}.{document.Version}.jsonl.tmp");
-        await using (var output = new FileStream(joined, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        try
         {
-            var parts = Directory.Exists(directory) ? Directory.GetFiles(directory, PartName.FilePattern).Order(StringComparer.Ordinal) : Enumerable.Empty<string>();
-            foreach (string part in parts)
-            {
-                await using var input = File.OpenRead(part);
-                await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
-            }
+            await using var output = new FileStream(joined, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            await JoinPartsAsync(document, directory, chunkCount, output, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            File.Delete(joined);
+            throw;
         }
 
         File.Move(joined, RecordsPath(document.DocumentId), overwrite: true);
@@ -87,6 +91,32 @@ public sealed class LocalDirectorySink : IVectorSink
         if (Directory.Exists(documentParts))
         {
             Directory.Delete(documentParts, recursive: true);
+        }
+    }
+
+    // Joins the parts that follow each other from the first chunk, each starting where the one before ended. A run
+    // writes every part of a version before committing it and a part written again replaces the one of that name, so
+    // this walk reads only the committing run's parts; parts a stopped run cut elsewhere start at chunks no part of
+    // this run ends at, and are passed over (joining every part in the folder duplicated their records).
+    private static async Task JoinPartsAsync(DocumentDescriptor document, string directory, int chunkCount, FileStream output, CancellationToken cancellationToken)
+    {
+        int next = 0;
+        while (next < chunkCount)
+        {
+            string part = Path.Combine(directory, PartName.File(next));
+            if (!File.Exists(part))
+            {
+                throw new InvalidOperationException($"Version {document.Version} of {document.Source} has no part that starts at chunk {next} of its {chunkCount}: it cannot be committed.");
+            }
+
+            byte[] records = await File.ReadAllBytesAsync(part, cancellationToken).ConfigureAwait(false);
+            next += records.AsSpan().Count((byte)'\n'); // a record a line
+            await output.WriteAsync(records, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (next != chunkCount)
+        {
+            throw new InvalidOperationException($"The parts of version {document.Version} of {document.Source} hold {next} chunks, not its {chunkCount}: it cannot be committed.");
         }
     }
 

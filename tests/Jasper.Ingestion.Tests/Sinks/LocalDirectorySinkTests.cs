@@ -59,6 +59,50 @@ public sealed class LocalDirectorySinkTests
         Assert.Equal(records.Select(r => r.Id), File.ReadAllLines(sink.RecordsPath("doc1")).Select(l => VectorRecordSerializer.Parse(l).Id));
     }
 
+    // jasper ingest stopped part-way leaves a version's parts behind; run again, the same version is cut into other
+    // parts (the documents before it are now unchanged, so its chunks share other inferences). Joining every part in
+    // the folder committed 203 records for 167 chunks.
+    [Fact]
+    public async Task Parts_left_by_a_stopped_run_that_were_cut_elsewhere_are_not_joined()
+    {
+        using var dir = new TempDirectory();
+        var sink = new LocalDirectorySink(dir.Path);
+        var document = SinkRecords.Document("v1");
+        var records = SinkRecords.Make(document, 9);
+        foreach (var stale in new[] { records[0..2], records[2..5], records[5..7] })
+        {
+            await sink.WritePartAsync(document, stale); // the stopped run: parts at 0, 2 and 5, never committed
+        }
+
+        foreach (var part in new[] { records[0..4], records[4..9] })
+        {
+            await sink.WritePartAsync(document, part);
+        }
+
+        await sink.CommitAsync(document, records.Count);
+
+        Assert.Equal(records.Select(r => r.Id), SinkRecords.Read(sink, "doc1").Select(r => r.Id));
+        Assert.False(Directory.Exists(dir.Combine(LocalDirectorySink.StateDirectoryName, "doc1")));
+    }
+
+    [Fact]
+    public async Task A_version_whose_parts_do_not_hold_every_chunk_is_not_committed_and_the_committed_one_stays()
+    {
+        using var dir = new TempDirectory();
+        var sink = new LocalDirectorySink(dir.Path);
+        await SinkRecords.WriteVersionAsync(sink, SinkRecords.Document("v1"), SinkRecords.Make(SinkRecords.Document("v1"), 3));
+        var document = SinkRecords.Document("v2");
+        var records = SinkRecords.Make(document, 9);
+        await sink.WritePartAsync(document, records[0..3]);
+        await sink.WritePartAsync(document, records[6..9]); // chunks 3 to 5 never written
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => sink.CommitAsync(document, records.Count));
+
+        Assert.Contains("chunk 3", error.Message, StringComparison.Ordinal);
+        Assert.Equal("v1", await sink.GetCommittedVersionAsync("doc1"));
+        Assert.Equal(3, SinkRecords.Read(sink, "doc1").Count);
+    }
+
     [Fact]
     public async Task An_abandoned_version_leaves_the_committed_one_untouched()
     {
