@@ -176,6 +176,44 @@ public sealed class IngestCommandTests
     }
 
     [Fact]
+    public async Task With_prune_files_deleted_or_renamed_under_the_directories_given_leave_the_index_and_others_stay()
+    {
+        using var dir = new TempDirectory();
+        string docs = dir.Combine("docs");
+        foreach (string name in new[] { "kept.txt", "deleted.txt", Path.Combine("inner", "renamed.txt"), "broken.txt" })
+        {
+            dir.WriteText($"A note called {name} about token compression.", "docs", name);
+        }
+
+        dir.WriteText("A note from another folder, ingested into the same index.", "other", "elsewhere.txt");
+        string index = dir.Combine("index");
+        string[] model = ["--model", TinyModels.Fp32, "--out", index];
+        await CliRunner.RunAsync(["ingest", docs, dir.Combine("other"), .. model]);
+        File.Delete(Path.Combine(docs, "deleted.txt"));
+        File.Move(Path.Combine(docs, "inner", "renamed.txt"), Path.Combine(docs, "inner", "moved.txt"));
+        File.WriteAllBytes(Path.Combine(docs, "broken.txt"), [0x50, 0x4B, 0x03, 0x04, 0xFF]); // still there, now unreadable
+
+        var without = await CliRunner.RunAsync(["ingest", docs, .. model]);
+        Assert.Equal(["broken.txt", "deleted.txt", "elsewhere.txt", "kept.txt", "moved.txt", "renamed.txt"], Sources(index));
+        Assert.DoesNotContain("removed", without.Out, StringComparison.Ordinal);
+
+        var pruned = await CliRunner.RunAsync(["ingest", docs, dir.Combine("nowhere"), .. model, "--prune"]);
+
+        Assert.True(pruned.ExitCode == 2, pruned.Error + pruned.Out); // broken.txt and the missing folder failed
+        Assert.Matches(@"│ removed\s+│ 2\s+│", pruned.Out);
+        Assert.Equal(["broken.txt", "elsewhere.txt", "kept.txt", "moved.txt"], Sources(index));
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(index, ".jasper"), "*.json").Length);
+        Assert.Empty(Directory.GetDirectories(Path.Combine(index, ".jasper")));
+
+        var again = await CliRunner.RunAsync(["ingest", docs, .. model, "--prune"]);
+        Assert.Matches(@"│ removed\s+│ 0\s+│", again.Out);
+    }
+
+    // The file names of the sources the index holds records of.
+    private static List<string> Sources(string index) => Directory.GetFiles(index, "*.jsonl")
+        .Select(f => Path.GetFileName(VectorRecordSerializer.Parse(File.ReadLines(f).First()).Source)).Order(StringComparer.Ordinal).ToList();
+
+    [Fact]
     public async Task Search_ranks_records_by_cosine_and_prints_score_source_offsets_and_text()
     {
         using var dir = new TempDirectory();

@@ -37,20 +37,23 @@ internal static class IngestCommand
                 result.AddError("--documents-ahead cannot be negative.");
             }
         });
-        var command = new Command("ingest", "Extract, chunk, compress and embed documents into a local vector directory.") { paths, model, output, priority, ratio, device, ahead };
+        var prune = new Option<bool>("--prune") { Description = "Also remove from --out the documents under the given directories whose files are gone (deleted or renamed since they were ingested)." };
+        var command = new Command("ingest", "Extract, chunk, compress and embed documents into a local vector directory.") { paths, model, output, priority, ratio, device, ahead, prune };
         command.SetAction((parse, cancellationToken) => JasperCommandLine.RunAsync(console, async () =>
         {
             string modelPath = await ModelCommands.LocateAsync(console, parse.GetValue(model), cancellationToken).ConfigureAwait(false);
             using var loggerFactory = CliLogging.CreateFactory(parse, LogLevel.Warning);
             using var encoder = JasperEncoder.Load(modelPath, new JasperEncoderOptions { Device = device.Provider(parse) }, loggerFactory);
             string outputDirectory = Path.GetFullPath(parse.GetRequiredValue(output));
-            var pipeline = new IngestionPipeline(encoder, new LocalDirectorySink(outputDirectory), new IngestionOptions { DocumentsAhead = parse.GetValue(ahead) });
+            var sink = new LocalDirectorySink(outputDirectory);
+            var pipeline = new IngestionPipeline(encoder, sink, new IngestionOptions { DocumentsAhead = parse.GetValue(ahead) });
             var documents = Enumerate(parse.GetRequiredValue(paths), outputDirectory, out var missing);
             var settings = (Priority: IngestPriorities.Parse(parse.GetRequiredValue(priority)), Ratio: parse.GetValue(ratio));
             var watch = Stopwatch.StartNew();
             var reports = await RunAsync(console, pipeline, documents, settings, cancellationToken).ConfigureAwait(false);
             reports.AddRange(missing);
-            return Summarize(console, reports, watch.Elapsed);
+            int? removed = parse.GetValue(prune) ? Prune(sink, parse.GetRequiredValue(paths), documents) : null;
+            return Summarize(console, reports, removed, watch.Elapsed);
         }));
         return command;
     }
@@ -79,6 +82,25 @@ internal static class IngestCommand
         }
 
         return files;
+    }
+
+    // The documents under the directories given that this run did not find: files deleted or renamed since they were
+    // ingested. Only directories that exist count, so a path mistyped or not mounted removes nothing; a file that is
+    // still there but failed keeps its last version.
+    private static int Prune(LocalDirectorySink sink, string[] paths, List<string> found)
+    {
+        var directories = paths.Where(Directory.Exists).Select(Path.GetFullPath)
+            .Select(d => Path.EndsInDirectorySeparator(d) ? d : d + Path.DirectorySeparatorChar).ToList();
+        var seen = found.ToHashSet(StringComparer.Ordinal);
+        var gone = sink.GetDocuments()
+            .Where(d => !seen.Contains(d.Source) && directories.Any(directory => d.Source.StartsWith(directory, StringComparison.Ordinal)))
+            .ToList();
+        foreach (var document in gone)
+        {
+            sink.Remove(document.DocumentId);
+        }
+
+        return gone.Count;
     }
 
     // Every file below a directory, hidden and system ones aside. Links to directories are not followed (as find does by
@@ -151,7 +173,7 @@ internal static class IngestCommand
     }
 
     // Rates are over the run's wall time: documents overlap one another, so their own times add up to more.
-    private static int Summarize(CliConsole console, List<DocumentReport> reports, TimeSpan elapsed)
+    private static int Summarize(CliConsole console, List<DocumentReport> reports, int? removed, TimeSpan elapsed)
     {
         var ansi = SpectreConsoles.Create(console.Out, terminal: false);
         var done = reports.Where(r => r.Status == DocumentStatus.Succeeded).ToList();
@@ -164,7 +186,7 @@ internal static class IngestCommand
 
         double documentsPerSecond = (done.Count + unchanged) / seconds;
         var table = new Table().AddColumns("ingest", "total");
-        foreach (var (name, value) in new (string, string)[]
+        var rows = new List<(string Name, string Value)>
         {
             ("documents", Text(reports.Count)),
             ("ingested", Text(done.Count)),
@@ -176,7 +198,13 @@ internal static class IngestCommand
             ("mean ratio", Text(meanRatio, "0.000")),
             ("tokens/s", Text(tokens / seconds, "0")),
             ("documents/s", Text(documentsPerSecond, "0.00")),
-        })
+        };
+        if (removed is int count)
+        {
+            rows.Insert(4, ("removed", Text(count)));
+        }
+
+        foreach (var (name, value) in rows)
         {
             table.AddRow(name, value);
         }

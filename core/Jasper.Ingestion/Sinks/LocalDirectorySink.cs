@@ -139,6 +139,38 @@ public sealed class LocalDirectorySink : IVectorSink
         return Task.CompletedTask;
     }
 
+    /// <summary>The documents the directory holds: the state of each committed one, in no set order.</summary>
+    public IReadOnlyList<DocumentState> GetDocuments() =>
+        Directory.EnumerateFiles(StateDirectory, "*.json")
+            .Select(path => DocumentState.Parse(File.ReadAllBytes(path)))
+            .OfType<DocumentState>()
+            .Where(state => File.Exists(RecordsPath(state.DocumentId)))
+            .ToList();
+
+    /// <summary>
+    /// Removes a document: its records, the parts of any version not committed, and its state. Removing a document the
+    /// directory does not hold does nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="documentId"/> is not a file name.</exception>
+    public void Remove(string documentId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(documentId);
+        if (documentId != Path.GetFileName(documentId) || documentId is "." or "..")
+        {
+            throw new ArgumentException($"'{documentId}' is not a document id.", nameof(documentId));
+        }
+
+        // The records first: searches read them, and a state without records is no document (GetCommittedVersionAsync).
+        File.Delete(RecordsPath(documentId));
+        string parts = Path.Combine(StateDirectory, documentId);
+        if (Directory.Exists(parts))
+        {
+            Directory.Delete(parts, recursive: true);
+        }
+
+        File.Delete(StatePath(documentId));
+    }
+
     private string StatePath(string documentId) => Path.Combine(StateDirectory, documentId + ".json");
 
     private string PartsDirectory(DocumentDescriptor document) => Path.Combine(StateDirectory, document.DocumentId, document.Version);
