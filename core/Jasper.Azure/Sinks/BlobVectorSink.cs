@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -11,12 +12,17 @@ namespace Jasper.Azure.Sinks;
 /// Vector records in Azure Blob Storage: JSON Lines parts under <c>{document_id}/{version}/part-{first chunk}.jsonl</c>
 /// in the container (by convention <c>vectors</c>), and <c>{document_id}/document.json</c> naming the committed
 /// version. Commit writes the state, then deletes every blob of the document that belongs to another version.
-/// Parts are named by position, so writing a part again overwrites rather than duplicates, whoever writes it.
+/// Parts are named by position, so writing a part again overwrites rather than duplicates, whoever writes it; each
+/// records how many chunks it holds (metadata <c>chunks</c>), so that commit keeps only the parts that follow each
+/// other from chunk 0 and removes those an earlier plan of the version cut elsewhere.
 /// </summary>
 public sealed class BlobVectorSink : IVectorSink
 {
     /// <summary>Name of a document's state blob, under its id.</summary>
     public const string StateBlobName = "document.json";
+
+    // How many records a part holds, in its metadata.
+    private const string ChunksMetadata = "chunks";
 
     private readonly BlobContainerClient _container;
     private readonly CreateOnFirstUse _created;
@@ -64,7 +70,11 @@ public sealed class BlobVectorSink : IVectorSink
         }
 
         content.Position = 0;
-        var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" } };
+        var options = new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" },
+            Metadata = new Dictionary<string, string> { [ChunksMetadata] = records.Count.ToString(CultureInfo.InvariantCulture) },
+        };
         await _container.GetBlobClient(PartName.Under(document.DocumentId, document.Version, records[0].ChunkIndex)).UploadAsync(content, options, cancellationToken).ConfigureAwait(false);
     }
 
@@ -73,10 +83,51 @@ public sealed class BlobVectorSink : IVectorSink
     {
         ArgumentNullException.ThrowIfNull(document);
         await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var cutElsewhere = await PartsOffTheWalkAsync(document, chunkCount, cancellationToken).ConfigureAwait(false);
         var state = new DocumentState(document.DocumentId, document.Source, document.Version, chunkCount);
         var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
         await _container.GetBlobClient(StateBlob(document.DocumentId)).UploadAsync(new BinaryData(state.ToJson()), options, cancellationToken).ConfigureAwait(false);
         await _container.DeleteBlobsAsync(document.DocumentId + "/", name => !name.StartsWith(VersionPrefix(document), StringComparison.Ordinal) && name != StateBlob(document.DocumentId), cancellationToken).ConfigureAwait(false);
+        foreach (string name in cutElsewhere)
+        {
+            await _container.DeleteBlobIfExistsAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // The version's parts that are not on the walk from chunk 0, each part starting where the one before ended: parts
+    // of an earlier plan that cut the version elsewhere (another part size). Every plan writes its part at chunk 0 and
+    // a part written again replaces the one of its name, so the walk follows the parts of the plan that completed.
+    // Parts written before they recorded their size cannot be walked, and are all kept, as they were.
+    private async Task<List<string>> PartsOffTheWalkAsync(DocumentDescriptor document, int chunkCount, CancellationToken cancellationToken)
+    {
+        var parts = new Dictionary<int, (string Name, int? Chunks)>();
+        await foreach (var blob in _container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, VersionPrefix(document), cancellationToken).ConfigureAwait(false))
+        {
+            int? chunks = blob.Metadata.TryGetValue(ChunksMetadata, out string? value) && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int count) ? count : null;
+            parts[PartName.FirstChunkOf(blob.Name[(blob.Name.LastIndexOf('/') + 1)..])] = (blob.Name, chunks);
+        }
+
+        if (parts.Values.Any(part => part.Chunks is null))
+        {
+            return [];
+        }
+
+        var walked = new HashSet<int>();
+        int next = 0;
+        while (next < chunkCount)
+        {
+            if (!parts.TryGetValue(next, out var part))
+            {
+                throw new InvalidOperationException($"Version {document.Version} of {document.Source} has no part that starts at chunk {next} of its {chunkCount}: it cannot be committed.");
+            }
+
+            walked.Add(next);
+            next += part.Chunks!.Value;
+        }
+
+        return next == chunkCount
+            ? parts.Where(part => !walked.Contains(part.Key)).Select(part => part.Value.Name).ToList()
+            : throw new InvalidOperationException($"The parts of version {document.Version} of {document.Source} hold {next} chunks, not its {chunkCount}: it cannot be committed.");
     }
 
     /// <inheritdoc />
