@@ -66,6 +66,36 @@ public sealed class IngestionRunTests : IDisposable
         Assert.Equal(reports.Sum(r => r.Chunks), inferences.Sum(i => i.Chunks));
     }
 
+    // The run stopped after three inferences had written the first document and parts of the second. Run again, the
+    // first is unchanged and the second's chunks share other inferences, so it is cut into other parts: the commit
+    // joined both runs' parts, and the index held some chunks twice.
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public async Task A_run_stopped_part_way_and_run_again_leaves_every_chunk_in_the_index_once(int ahead)
+    {
+        var files = new[] { WriteText("small.txt", Paragraphs(10, "A small note")), WriteText("large.txt", Paragraphs(300, "A large report")) };
+        var options = new IngestionOptions { DocumentsAhead = ahead, InferenceTokens = 700 };
+        var sink = new LocalDirectorySink(_dir.Combine("out"));
+        using var stop = new CancellationTokenSource();
+        int inferences = 0;
+        var stopAtTheThird = new SynchronousProgress<IngestionProgress>(_ =>
+        {
+            if (++inferences == 3)
+            {
+                stop.Cancel();
+            }
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ToListAsync(new IngestionPipeline(_encoder, sink, options).IngestAllAsync(files.Select(DocumentSource.FromFile), stopAtTheThird, stop.Token)));
+        Assert.NotEmpty(Directory.GetFiles(_dir.Combine("out", LocalDirectorySink.StateDirectoryName), PartName.FilePattern, SearchOption.AllDirectories));
+        var reports = await ToListAsync(new IngestionPipeline(_encoder, sink, options).IngestAllAsync(files.Select(DocumentSource.FromFile)));
+
+        Assert.Equal([DocumentStatus.Unchanged, DocumentStatus.Succeeded], reports.Select(r => r.Status));
+        var records = SinkRecords.Read(sink, reports[1].DocumentId);
+        Assert.Equal(Enumerable.Range(0, reports[1].Chunks), records.Select(r => r.ChunkIndex));
+    }
+
     [Fact]
     public async Task On_the_cpu_an_inference_is_one_batch_so_documents_end_as_often_as_they_did_alone()
     {
