@@ -187,6 +187,20 @@ public sealed class EmbedCommandTests : IClassFixture<EmbedCommandTests.Converte
     }
 
     [Fact]
+    public async Task An_input_with_no_line_ends_is_an_error_naming_its_first_line_not_a_whole_file_in_memory()
+    {
+        using var dir = new TempDirectory();
+        string input = dir.Combine("model.onnx.jsonl"); // a binary file given by mistake has no line ends
+        File.WriteAllText(input, new string('\u0001', 20 << 20));
+
+        var (code, _, error) = await CliRunner.RunAsync("embed", "--model", _model.Path, "--input", input, "--output", dir.Combine("out.jsonl"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("line 1: longer than 16,777,216 characters", error, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dir.Path, "out.jsonl*"));
+    }
+
+    [Fact]
     public async Task A_text_over_the_maximum_is_named_unless_truncate_is_given()
     {
         using var dir = new TempDirectory();

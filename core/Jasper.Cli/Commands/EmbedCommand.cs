@@ -52,7 +52,12 @@ internal static class EmbedCommand
         using var reader = input == "-" ? null : new StreamReader(input, Encoding.UTF8);
         // The progress total needs a first pass, which only a seekable file allows: a pipe or /dev/stdin can be read
         // once, so it is embedded without a total rather than counted and then found empty.
-        int? total = reader is { BaseStream.CanSeek: true } ? File.ReadLines(input).Count(l => !string.IsNullOrWhiteSpace(l)) : null;
+        int? total = null;
+        if (reader is { BaseStream.CanSeek: true })
+        {
+            using var counting = new StreamReader(input, Encoding.UTF8);
+            total = await JsonLinesInput.CountAsync(counting, cancellationToken).ConfigureAwait(false);
+        }
         await using var written = WholeOutput.Open(console, output);
         await EmbedAllAsync(encoder, reader ?? console.In, written.Stream, total, new ProgressLine(console), cancellationToken).ConfigureAwait(false);
         written.Complete();

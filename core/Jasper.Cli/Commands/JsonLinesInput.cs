@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace Jasper.Cli.Commands;
@@ -9,13 +11,20 @@ namespace Jasper.Cli.Commands;
 /// </summary>
 internal static class JsonLinesInput
 {
+    /// <summary>
+    /// The longest line read, in characters (16 Mi, the size of the HTTP API's largest body): far more than any text
+    /// the model reads 1,024 tokens of, and a bound on what one line holds in memory.
+    /// </summary>
+    public const int MaxLineChars = 16 << 20;
+
     /// <summary>One input line.</summary>
     public sealed record Line(int Number, JsonElement Id, string Text, double? CompressionRatio, string? PromptName);
 
     public static async IAsyncEnumerable<Line> ReadAsync(TextReader reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var lines = new LineReader(reader);
         int number = 0;
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is string raw)
+        while (await lines.ReadLineAsync(number + 1, cancellationToken).ConfigureAwait(false) is string raw)
         {
             number++;
             if (!string.IsNullOrWhiteSpace(raw))
@@ -23,6 +32,20 @@ internal static class JsonLinesInput
                 yield return Parse(raw, number);
             }
         }
+    }
+
+    /// <summary>How many lines <see cref="ReadAsync"/> would parse (those not blank), for a progress total.</summary>
+    public static async Task<int> CountAsync(TextReader reader, CancellationToken cancellationToken = default)
+    {
+        var lines = new LineReader(reader);
+        int number = 0;
+        int count = 0;
+        while (await lines.ReadLineAsync(++number, cancellationToken).ConfigureAwait(false) is string raw)
+        {
+            count += string.IsNullOrWhiteSpace(raw) ? 0 : 1;
+        }
+
+        return count;
     }
 
     private static Line Parse(string raw, int number)
@@ -56,5 +79,61 @@ internal static class JsonLinesInput
             ? p.ValueKind == JsonValueKind.String ? p.GetString() : throw new InputFormatException($"line {number}: \"prompt_name\" must be a string")
             : null;
         return new Line(number, id, text.GetString()!, ratio, prompt);
+    }
+
+    // Lines as TextReader.ReadLineAsync ends them (a line feed, a carriage return, or both), but none longer than
+    // MaxLineChars: ReadLineAsync read a file with no line ends (a binary given by mistake) whole into one string,
+    // 8.5 GB of memory for 2.3 GB, and then failed with .NET's own error. Past the limit this stops reading at once.
+    private sealed class LineReader(TextReader reader)
+    {
+        private readonly char[] _buffer = new char[1 << 16];
+        private int _start;
+        private int _end;
+        private bool _lineFeedMayFollow; // the last line ended at a carriage return, so a line feed next is its end too
+
+        // The next line, or null at the end of the input; number is the line's, for the error.
+        public async Task<string?> ReadLineAsync(int number, CancellationToken cancellationToken)
+        {
+            StringBuilder? line = null;
+            while (true)
+            {
+                if (_start == _end)
+                {
+                    _start = 0;
+                    _end = await reader.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
+                    if (_end == 0)
+                    {
+                        return line?.ToString();
+                    }
+                }
+
+                if (_lineFeedMayFollow)
+                {
+                    _lineFeedMayFollow = false;
+                    if (_buffer[_start] == '\n')
+                    {
+                        _start++;
+                        continue;
+                    }
+                }
+
+                int end = _buffer.AsSpan(_start, _end - _start).IndexOfAny('\r', '\n');
+                int length = end < 0 ? _end - _start : end;
+                if ((line?.Length ?? 0) + length > MaxLineChars)
+                {
+                    throw new InputFormatException(string.Create(CultureInfo.InvariantCulture,
+                        $"line {number}: longer than {MaxLineChars:N0} characters; each line is one JSON object such as {{\"id\": 1, \"text\": \"...\"}}, and a file with no line ends is not JSON Lines"));
+                }
+
+                (line ??= new StringBuilder()).Append(_buffer, _start, length);
+                _start += length;
+                if (end >= 0)
+                {
+                    _lineFeedMayFollow = _buffer[_start] == '\r';
+                    _start++;
+                    return line.ToString();
+                }
+            }
+        }
     }
 }
