@@ -46,4 +46,26 @@ public static class SinkRecords
             await sink.WritePartAsync(document, group);
         }
     }
+
+    /// <summary>
+    /// Commits version v1 of doc1 (3 records), then writes version v2's parts (9 records) at chunks 0 and 6 only and
+    /// commits it: a sink must refuse that commit and keep v1. Returns what the commit threw (null when it did not).
+    /// </summary>
+    public static async Task<Exception?> CommitWithChunksLeftOutAsync(IVectorSink sink)
+    {
+        await WriteVersionAsync(sink, Document("v1"), Make(Document("v1"), 3));
+        var document = Document("v2");
+        var records = Make(document, 9);
+        await sink.WritePartAsync(document, records[0..3]);
+        await sink.WritePartAsync(document, records[6..9]); // chunks 3 to 5 never written
+        try
+        {
+            await sink.CommitAsync(document, records.Count);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex;
+        }
+    }
 }
