@@ -71,7 +71,11 @@ public sealed class JasperTokenizer
         var ends = new int[tokens.Count];
         for (int i = 0; i < ends.Length; i++)
         {
-            ends[i] = tokens[i].Offset.End.GetOffset(text.Length);
+            int end = tokens[i].Offset.End.GetOffset(text.Length);
+
+            // Microsoft.ML.Tokenizers ends a token whose last character lies outside the basic plane (an emoji, a rare
+            // CJK character) between that character's two UTF-16 units, one short: a cut there split the character.
+            ends[i] = end > 0 && end < text.Length && char.IsHighSurrogate(text[end - 1]) && char.IsLowSurrogate(text[end]) ? end + 1 : end;
         }
 
         return ends;

@@ -64,6 +64,25 @@ public sealed class IngestionPipelineTests : IDisposable
         Assert.Equal(reports.Values.Sum(r => r.Chunks), chunks.GetMeasurementSnapshot().Sum(m => m.Value));
     }
 
+    // 3,000 emoji (valid UTF-8, each a surrogate pair in .NET) failed: "String contains invalid Unicode code points".
+    [Fact]
+    public async Task Text_of_characters_outside_the_basic_plane_is_chunked_without_cutting_one()
+    {
+        var random = new Random(1);
+        string[] emoji = ["\U0001F600", "\U0001F680", "\U0001F389", "\U0001F44D", "\U0001F525"];
+        string text = "Plain words first. " + string.Concat(Enumerable.Range(0, 3000).Select(_ => emoji[random.Next(emoji.Length)]));
+        string path = _dir.WriteText(text, "docs", "emoji.txt");
+        var sink = new LocalDirectorySink(_dir.Combine("out"));
+
+        var report = await new IngestionPipeline(_encoder, sink).IngestAsync(DocumentSource.FromFile(path));
+
+        Assert.True(report.Status == DocumentStatus.Succeeded, report.Error);
+        var records = SinkRecords.Read(sink, report.DocumentId);
+        Assert.True(records.Count > 1, $"{records.Count} chunks");
+        Assert.All(records, r => Assert.Equal(text[(int)r.CharStart..(int)r.CharEnd], r.Text));
+        Assert.All(records, r => Assert.False(char.IsLowSurrogate(r.Text[0]) || char.IsHighSurrogate(r.Text[^1]), $"chunk {r.ChunkIndex} cuts a character"));
+    }
+
     [Fact]
     public async Task Ingesting_the_same_content_twice_changes_nothing()
     {
