@@ -91,13 +91,17 @@ internal sealed class JsonLinesEmbedder
             await lines.DisposeAsync().ConfigureAwait(false);
         }
 
+        // A block goes out in one write, then is reported: written a line at a time, a failure that arrived mid-block
+        // left some of its lines out and none reported, so the output no longer held exactly the blocks reported.
         async Task WriteBlockAsync(Block block, IReadOnlyList<TextEmbedding> results)
         {
+            using var lines = new MemoryStream();
             for (int i = 0; i < block.Lines.Count; i++)
             {
-                await output.WriteAsync(Format(block.Lines[i], results[i]), stop.Token).ConfigureAwait(false);
+                lines.Write(Format(block.Lines[i], results[i]).Span);
             }
 
+            await output.WriteAsync(lines.GetBuffer().AsMemory(0, (int)lines.Length), stop.Token).ConfigureAwait(false);
             totals = totals.Add(results);
             written(totals);
         }

@@ -85,6 +85,24 @@ public sealed class JsonLinesEmbedderTests
         Assert.StartsWith("line 10 (id 10): ", error.Message, StringComparison.Ordinal);
     }
 
+    // Side by side, the failure can arrive while a block is being written. Written a line at a time, the block's
+    // first lines were out and the rest were not, and no report said so (CI saw 5 lines out, 4 reported).
+    [Fact]
+    public async Task A_failure_that_arrives_while_a_block_is_written_leaves_the_output_holding_exactly_the_blocks_reported()
+    {
+        using var encoder = JasperEncoder.Load(TinyModels.Fp32);
+        string input = string.Concat(Enumerable.Range(1, 9).Select(line => line == 8 ? "[8]\n" : JsonSerializer.Serialize(new { id = line, text = $"text {line}" }) + "\n"));
+        using var output = new MidBlockStallingStream(linesPerBlock: 2, signalFrom: 4);
+        using var reader = new PausingReader(input, pauseAt: input.IndexOf("[8]", StringComparison.Ordinal), output.Signalled);
+        var reports = new List<EmbeddedTotals>();
+
+        await Assert.ThrowsAsync<InputFormatException>(() =>
+            new JsonLinesEmbedder(encoder, blockSize: 2, sideBySide: true).EmbedAsync(reader, output, reports.Add, CancellationToken.None));
+
+        long written = reports.Count == 0 ? 0 : reports[^1].Texts;
+        Assert.Equal(written, Encoding.UTF8.GetString(output.ToArray()).Count(c => c == '\n'));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -130,5 +148,54 @@ public sealed class JsonLinesEmbedderTests
         // The output holds exactly the blocks it reported: no block is half written, none is written unreported.
         Assert.Equal(reports[^1].Texts, Encoding.UTF8.GetString(output.ToArray()).Count(c => c == '\n'));
         Assert.True(reports[^1].Texts < 40);
+    }
+
+    // An output that signals once a write begins with signalFrom lines out (the third block's, here), and from then on
+    // holds a write that begins inside a block (the lines out are not whole blocks) until it is cancelled: the failure
+    // then lands mid-block, as it can behind a slow disk or pipe. A write it lets through lands whole.
+    private sealed class MidBlockStallingStream(int linesPerBlock, int signalFrom) : MemoryStream
+    {
+        private readonly TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Signalled => _signal.Task;
+
+        public override async Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            await WriteAsync(buffer.AsMemory(offset, count), cancellationToken);
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            int lines = ToArray().Count(b => b == (byte)'\n');
+            if (lines >= signalFrom)
+            {
+                _signal.TrySetResult();
+            }
+
+            if (lines >= signalFrom && lines % linesPerBlock != 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken); // a failure, not a hang, if never cancelled
+            }
+
+            Write(buffer.Span);
+        }
+    }
+
+    // Hands out the text up to pauseAt at once, and the rest once `resume` completes.
+    private sealed class PausingReader(string text, int pauseAt, Task resume) : TextReader
+    {
+        private int _position;
+
+        public override async ValueTask<int> ReadAsync(Memory<char> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_position == pauseAt)
+            {
+                await resume.WaitAsync(cancellationToken);
+            }
+
+            int end = _position < pauseAt ? pauseAt : text.Length;
+            int count = Math.Min(buffer.Length, end - _position);
+            text.AsSpan(_position, count).CopyTo(buffer.Span);
+            _position += count;
+            return count;
+        }
     }
 }
