@@ -87,18 +87,13 @@ public sealed class BlobVectorSink : IVectorSink
         var state = new DocumentState(document.DocumentId, document.Source, document.Version, chunkCount);
         var options = new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" } };
         await _container.GetBlobClient(StateBlob(document.DocumentId)).UploadAsync(new BinaryData(state.ToJson()), options, cancellationToken).ConfigureAwait(false);
-        await _container.DeleteBlobsAsync(document.DocumentId + "/", name => !name.StartsWith(VersionPrefix(document), StringComparison.Ordinal) && name != StateBlob(document.DocumentId), cancellationToken).ConfigureAwait(false);
-        foreach (string name in cutElsewhere)
-        {
-            await _container.DeleteBlobIfExistsAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
+        bool OtherVersion(string name) => !name.StartsWith(VersionPrefix(document), StringComparison.Ordinal) && name != StateBlob(document.DocumentId);
+        await _container.DeleteBlobsAsync(document.DocumentId + "/", name => OtherVersion(name) || cutElsewhere.Contains(name), cancellationToken).ConfigureAwait(false);
     }
 
-    // The version's parts that are not on the walk from chunk 0, each part starting where the one before ended: parts
-    // of an earlier plan that cut the version elsewhere (another part size). Every plan writes its part at chunk 0 and
-    // a part written again replaces the one of its name, so the walk follows the parts of the plan that completed.
-    // Parts written before they recorded their size cannot be walked, and are all kept, as they were.
-    private async Task<List<string>> PartsOffTheWalkAsync(DocumentDescriptor document, int chunkCount, CancellationToken cancellationToken)
+    // The version's parts off the walk (PartWalk): those an earlier plan cut elsewhere, with another part size. Parts
+    // written before they recorded their size cannot be walked, and are all kept, as they were.
+    private async Task<HashSet<string>> PartsOffTheWalkAsync(DocumentDescriptor document, int chunkCount, CancellationToken cancellationToken)
     {
         var parts = new Dictionary<int, (string Name, int? Chunks)>();
         await foreach (var blob in _container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, VersionPrefix(document), cancellationToken).ConfigureAwait(false))
@@ -112,22 +107,8 @@ public sealed class BlobVectorSink : IVectorSink
             return [];
         }
 
-        var walked = new HashSet<int>();
-        int next = 0;
-        while (next < chunkCount)
-        {
-            if (!parts.TryGetValue(next, out var part))
-            {
-                throw new InvalidOperationException($"Version {document.Version} of {document.Source} has no part that starts at chunk {next} of its {chunkCount}: it cannot be committed.");
-            }
-
-            walked.Add(next);
-            next += part.Chunks!.Value;
-        }
-
-        return next == chunkCount
-            ? parts.Where(part => !walked.Contains(part.Key)).Select(part => part.Value.Name).ToList()
-            : throw new InvalidOperationException($"The parts of version {document.Version} of {document.Source} hold {next} chunks, not its {chunkCount}: it cannot be committed.");
+        var walked = await PartWalk.FollowAsync(document, chunkCount, first => Task.FromResult(parts.TryGetValue(first, out var part) ? part.Chunks : null)).ConfigureAwait(false);
+        return parts.Where(part => !walked.Contains(part.Key)).Select(part => part.Value.Name).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <inheritdoc />

@@ -76,7 +76,7 @@ public sealed class LocalDirectorySink : IVectorSink
         try
         {
             await using var output = new FileStream(joined, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            await JoinPartsAsync(document, directory, chunkCount, output, cancellationToken).ConfigureAwait(false);
+            await PartWalk.FollowAsync(document, chunkCount, first => AppendPartAsync(directory, first, output, cancellationToken)).ConfigureAwait(false);
         }
         catch
         {
@@ -94,30 +94,19 @@ public sealed class LocalDirectorySink : IVectorSink
         }
     }
 
-    // Joins the parts that follow each other from the first chunk, each starting where the one before ended. A run
-    // writes every part of a version before committing it and a part written again replaces the one of that name, so
-    // this walk reads only the committing run's parts; parts a stopped run cut elsewhere start at chunks no part of
-    // this run ends at, and are passed over (joining every part in the folder duplicated their records).
-    private static async Task JoinPartsAsync(DocumentDescriptor document, string directory, int chunkCount, FileStream output, CancellationToken cancellationToken)
+    // Appends the part that starts at chunk `first` (on the walk: PartWalk) to the joined file; its chunk count, or
+    // null when there is no such part.
+    private static async Task<int?> AppendPartAsync(string directory, int first, FileStream output, CancellationToken cancellationToken)
     {
-        int next = 0;
-        while (next < chunkCount)
+        string part = Path.Combine(directory, PartName.File(first));
+        if (!File.Exists(part))
         {
-            string part = Path.Combine(directory, PartName.File(next));
-            if (!File.Exists(part))
-            {
-                throw new InvalidOperationException($"Version {document.Version} of {document.Source} has no part that starts at chunk {next} of its {chunkCount}: it cannot be committed.");
-            }
-
-            byte[] records = await File.ReadAllBytesAsync(part, cancellationToken).ConfigureAwait(false);
-            next += records.AsSpan().Count((byte)'\n'); // a record a line
-            await output.WriteAsync(records, cancellationToken).ConfigureAwait(false);
+            return null;
         }
 
-        if (next != chunkCount)
-        {
-            throw new InvalidOperationException($"The parts of version {document.Version} of {document.Source} hold {next} chunks, not its {chunkCount}: it cannot be committed.");
-        }
+        byte[] records = await File.ReadAllBytesAsync(part, cancellationToken).ConfigureAwait(false);
+        await output.WriteAsync(records, cancellationToken).ConfigureAwait(false);
+        return records.AsSpan().Count((byte)'\n'); // a record a line
     }
 
     /// <inheritdoc />
