@@ -22,30 +22,36 @@ internal static class JsonLinesInput
 
     public static async IAsyncEnumerable<Line> ReadAsync(TextReader reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var lines = new LineReader(reader);
-        int number = 0;
-        while (await lines.ReadLineAsync(number + 1, cancellationToken).ConfigureAwait(false) is string raw)
+        await foreach (var (number, raw) in NonBlankLinesAsync(reader, cancellationToken).ConfigureAwait(false))
         {
-            number++;
-            if (!string.IsNullOrWhiteSpace(raw))
-            {
-                yield return Parse(raw, number);
-            }
+            yield return Parse(raw, number);
         }
     }
 
     /// <summary>How many lines <see cref="ReadAsync"/> would parse (those not blank), for a progress total.</summary>
     public static async Task<int> CountAsync(TextReader reader, CancellationToken cancellationToken = default)
     {
-        var lines = new LineReader(reader);
-        int number = 0;
         int count = 0;
-        while (await lines.ReadLineAsync(++number, cancellationToken).ConfigureAwait(false) is string raw)
+        await foreach (var _ in NonBlankLinesAsync(reader, cancellationToken).ConfigureAwait(false))
         {
-            count += string.IsNullOrWhiteSpace(raw) ? 0 : 1;
+            count++;
         }
 
         return count;
+    }
+
+    // The lines that are not blank, with their numbers in the input.
+    private static async IAsyncEnumerable<(int Number, string Raw)> NonBlankLinesAsync(TextReader reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var lines = new LineReader(reader);
+        int number = 0;
+        while (await lines.ReadLineAsync(++number, cancellationToken).ConfigureAwait(false) is string raw)
+        {
+            if (!string.IsNullOrWhiteSpace(raw))
+            {
+                yield return (number, raw);
+            }
+        }
     }
 
     private static Line Parse(string raw, int number)
