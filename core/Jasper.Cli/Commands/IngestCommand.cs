@@ -186,24 +186,20 @@ internal static class IngestCommand
 
         double documentsPerSecond = (done.Count + unchanged) / seconds;
         var table = new Table().AddColumns("ingest", "total");
-        var rows = new List<(string Name, string Value)>
-        {
+        (string Name, string Value)[] rows =
+        [
             ("documents", Text(reports.Count)),
             ("ingested", Text(done.Count)),
             ("unchanged", Text(unchanged)),
             ("failed", Text(failed.Count)),
+            .. removed is int count ? [("removed", Text(count))] : Array.Empty<(string, string)>(),
             ("chunks", Text(chunks)),
             ("tokens", Text(tokens)),
             ("compressed tokens", Text(done.Sum(r => r.CompressedTokens))),
             ("mean ratio", Text(meanRatio, "0.000")),
             ("tokens/s", Text(tokens / seconds, "0")),
             ("documents/s", Text(documentsPerSecond, "0.00")),
-        };
-        if (removed is int count)
-        {
-            rows.Insert(4, ("removed", Text(count)));
-        }
-
+        ];
         foreach (var (name, value) in rows)
         {
             table.AddRow(name, value);
