@@ -68,4 +68,18 @@ public static class SinkRecords
             return ex;
         }
     }
+
+    /// <summary>
+    /// Commits v1 of doc1 (3 records) and of doc2 (2 records), writes v2 of doc1 without committing it (5 records), then
+    /// removes doc1 twice (the second finds nothing). A sink must then hold doc2 alone, untouched.
+    /// </summary>
+    public static async Task RemoveOneOfTwoAsync(IVectorSink sink)
+    {
+        await WriteVersionAsync(sink, Document("v1"), Make(Document("v1"), 3));
+        await WriteVersionAsync(sink, Document("v1", "doc2"), Make(Document("v1", "doc2"), 2));
+        await WritePartsAsync(sink, Document("v2"), Make(Document("v2"), 5));
+
+        await sink.RemoveAsync("doc1");
+        await sink.RemoveAsync("doc1");
+    }
 }

@@ -1,10 +1,7 @@
-using System.Text.Json;
-using Azure.Search.Documents;
 using Azure.Search.Documents.Indexes;
 using Azure.Search.Documents.Indexes.Models;
 using Azure.Search.Documents.Models;
 using Jasper.Azure.Storage;
-using Jasper.Ingestion.Extraction;
 using Jasper.Ingestion.Sinks;
 using Jasper.Ingestion.Vectors;
 
@@ -15,7 +12,7 @@ namespace Jasper.Azure.Sinks;
 /// (metadata filterable) plus <c>document_version</c>, and <c>embedding</c> as a vector field searched by HNSW with
 /// cosine similarity. Records upload with MergeOrUpload in batches under both the 1,000-document and the 16 MB
 /// request limits; chunks the service refuses for a transient reason are retried, and the rest fail the document
-/// by name.
+/// by name (<see cref="SearchIndexDocuments"/>).
 /// <para>
 /// The index key is the record id and the version (<c>{document_id}-{chunk_index}-{version}</c>), so versions are
 /// isolated until commit: writing a new version never overwrites the committed one, and abandoning it deletes only
@@ -31,16 +28,10 @@ public sealed class AzureSearchVectorSink : IVectorSink
 
     private const string VersionField = "document_version";
 
-    // The service returns at most 1,000 results a response and skips at most 100,000: asking for this many makes it
-    // answer in pages of 1,000 with the request for the next page, which the SDK follows.
-    private const int MatchesPerPass = 100_000;
-    private static readonly int[] TransientStatuses = [409, 422, 429, 503];
-
     private readonly SearchIndexClient _indexClient;
-    private readonly SearchClient _client;
+    private readonly SearchIndexDocuments _documents;
     private readonly string _indexName;
     private readonly int _dimensions;
-    private readonly AzureSearchSinkOptions _options;
     private readonly CreateOnFirstUse _indexReady;
 
     /// <summary>Creates the sink for an index of <paramref name="dimensions"/>-wide vectors.</summary>
@@ -50,8 +41,7 @@ public sealed class AzureSearchVectorSink : IVectorSink
         _indexClient = indexClient;
         _indexName = indexName;
         _dimensions = dimensions;
-        _options = options ?? new AzureSearchSinkOptions();
-        _client = indexClient.GetSearchClient(indexName);
+        _documents = new SearchIndexDocuments(indexClient.GetSearchClient(indexName), options ?? new AzureSearchSinkOptions());
         _indexReady = new CreateOnFirstUse(token => _indexClient.CreateOrUpdateIndexAsync(BuildIndex(_indexName, _dimensions), cancellationToken: token));
     }
 
@@ -93,11 +83,7 @@ public sealed class AzureSearchVectorSink : IVectorSink
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(records);
         await _indexReady.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var refused = await IndexAsync(records.Select(r => ToSearchDocument(r, document.Version)).ToList(), IndexDocumentsBatch.MergeOrUpload, cancellationToken).ConfigureAwait(false);
-        if (refused.Count > 0)
-        {
-            throw new DocumentException(DocumentErrorKind.Failed, $"{refused.Count} chunks could not be indexed in '{_indexName}': {string.Join("; ", refused.Take(5))}");
-        }
+        await _documents.UploadAsync(records.Select(r => ToSearchDocument(r, document.Version)).ToList(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -109,35 +95,21 @@ public sealed class AzureSearchVectorSink : IVectorSink
     public Task AbandonAsync(DocumentDescriptor document, CancellationToken cancellationToken = default) =>
         DeleteWhereAsync(document, $"document_id eq '{Escape(document.DocumentId)}' and {VersionField} eq '{Escape(document.Version)}'", cancellationToken);
 
-    // OData string literals double their single quotes.
-    private static string Escape(string value) => value.Replace("'", "''", StringComparison.Ordinal);
+    /// <inheritdoc />
+    /// <remarks>Every chunk of the document, whatever its version; an index that does not exist yet holds none.</remarks>
+    public Task RemoveAsync(string documentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(documentId);
+        return _documents.RemoveDocumentAsync(documentId, cancellationToken);
+    }
+
+    private static string Escape(string value) => SearchIndexDocuments.Escape(value);
 
     private async Task DeleteWhereAsync(DocumentDescriptor document, string filter, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
         await _indexReady.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        int found;
-        do
-        {
-            // Every match is collected before any is deleted, so the pages are taken over an unchanging set; past the
-            // service's skip limit, another pass finds what the first left.
-            var matches = new List<SearchDocument>();
-            var options = new SearchOptions { Filter = filter, Size = MatchesPerPass };
-            options.Select.Add("id");
-            var results = await _client.SearchAsync<SearchDocument>("*", options, cancellationToken).ConfigureAwait(false);
-            await foreach (var result in results.Value.GetResultsAsync().WithCancellation(cancellationToken).ConfigureAwait(false))
-            {
-                matches.Add(new SearchDocument { ["id"] = result.Document["id"] });
-            }
-
-            found = matches.Count;
-            var refused = await IndexAsync(matches, IndexDocumentsBatch.Delete, cancellationToken).ConfigureAwait(false);
-            if (refused.Count > 0)
-            {
-                throw new DocumentException(DocumentErrorKind.Failed, $"{refused.Count} chunks could not be deleted from index '{_indexName}': {string.Join("; ", refused.Take(5))}");
-            }
-        }
-        while (found >= MatchesPerPass);
+        await _documents.DeleteWhereAsync(filter, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The index key of a record of a version: versions never share a key, so they never overwrite each other.</summary>
@@ -165,57 +137,4 @@ public sealed class AzureSearchVectorSink : IVectorSink
         ["dimensions"] = r.Dimensions,
         ["embedding"] = r.Embedding,
     };
-
-    // Uploads documents in batches under both limits, retrying transient refusals; returns the keys refused for good.
-    private async Task<List<string>> IndexAsync(IReadOnlyList<SearchDocument> documents, Func<IEnumerable<SearchDocument>, IndexDocumentsBatch<SearchDocument>> batch, CancellationToken cancellationToken)
-    {
-        var refused = new List<string>();
-        foreach (var group in Batches(documents))
-        {
-            var pending = group;
-            for (int attempt = 0; pending.Count > 0; attempt++)
-            {
-                var response = await _client.IndexDocumentsAsync(batch(pending), new IndexDocumentsOptions { ThrowOnAnyError = false }, cancellationToken).ConfigureAwait(false);
-                var failed = response.Value.Results.Where(r => !r.Succeeded).ToList();
-                var retry = failed.Where(r => TransientStatuses.Contains(r.Status)).Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
-                refused.AddRange(failed.Where(r => !retry.Contains(r.Key) || attempt >= _options.MaxRetries).Select(r => $"{r.Key} ({r.Status}: {r.ErrorMessage})"));
-                if (attempt >= _options.MaxRetries)
-                {
-                    break;
-                }
-
-                pending = pending.Where(d => retry.Contains((string)d["id"])).ToList();
-                if (pending.Count > 0)
-                {
-                    await Task.Delay(_options.RetryDelay * (1 << attempt), cancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-
-        return refused;
-    }
-
-    private IEnumerable<List<SearchDocument>> Batches(IReadOnlyList<SearchDocument> documents)
-    {
-        var batch = new List<SearchDocument>();
-        long bytes = 0;
-        foreach (var document in documents)
-        {
-            long size = JsonSerializer.SerializeToUtf8Bytes(document).Length + 64; // + the action and separators
-            if (batch.Count > 0 && (batch.Count == _options.MaxBatchDocuments || bytes + size > _options.MaxBatchBytes))
-            {
-                yield return batch;
-                batch = [];
-                bytes = 0;
-            }
-
-            batch.Add(document);
-            bytes += size;
-        }
-
-        if (batch.Count > 0)
-        {
-            yield return batch;
-        }
-    }
 }

@@ -7,6 +7,7 @@ namespace Jasper.Azure.Sinks;
 internal sealed class AzureSearchVectorSinkFactory(SearchIndexClient client, string indexName, AzureSearchSinkOptions? options = null) : IVectorSinkFactory
 {
     private readonly Lock _lock = new();
+    private readonly SearchIndexDocuments _documents = new(client.GetSearchClient(indexName), options ?? new AzureSearchSinkOptions());
     private AzureSearchVectorSink? _sink;
 
     /// <inheritdoc />
@@ -17,4 +18,7 @@ internal sealed class AzureSearchVectorSinkFactory(SearchIndexClient client, str
             return _sink ??= new AzureSearchVectorSink(client, indexName, dimensions, options);
         }
     }
+
+    /// <inheritdoc />
+    public Task RemoveAsync(string documentId, CancellationToken cancellationToken) => _documents.RemoveDocumentAsync(documentId, cancellationToken);
 }

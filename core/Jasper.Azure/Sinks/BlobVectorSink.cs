@@ -121,5 +121,15 @@ public sealed class BlobVectorSink : IVectorSink
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>The state goes first, so that no reader finds the document committed while its parts are deleted.</remarks>
+    public async Task RemoveAsync(string documentId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(documentId);
+        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await _container.DeleteBlobIfExistsAsync(StateBlob(documentId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _container.DeleteBlobsAsync(documentId + "/", select: null, cancellationToken).ConfigureAwait(false);
+    }
+
     private static string VersionPrefix(DocumentDescriptor document) => $"{document.DocumentId}/{document.Version}/";
 }

@@ -10,4 +10,7 @@ internal sealed class BlobVectorSinkFactory(BlobContainerClient container) : IVe
 
     /// <inheritdoc />
     public IVectorSink Create(int dimensions) => _sink;
+
+    /// <inheritdoc />
+    public Task RemoveAsync(string documentId, CancellationToken cancellationToken) => _sink.RemoveAsync(documentId, cancellationToken);
 }

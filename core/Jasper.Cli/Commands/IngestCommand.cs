@@ -52,7 +52,7 @@ internal static class IngestCommand
             var watch = Stopwatch.StartNew();
             var reports = await RunAsync(console, pipeline, documents, settings, cancellationToken).ConfigureAwait(false);
             reports.AddRange(missing);
-            int? removed = parse.GetValue(prune) ? Prune(sink, parse.GetRequiredValue(paths), documents) : null;
+            int? removed = parse.GetValue(prune) ? await PruneAsync(sink, parse.GetRequiredValue(paths), documents, cancellationToken).ConfigureAwait(false) : null;
             return Summarize(console, reports, removed, watch.Elapsed);
         }));
         return command;
@@ -87,7 +87,7 @@ internal static class IngestCommand
     // The documents under the directories given that this run did not find: files deleted or renamed since they were
     // ingested. Only directories that exist count, so a path mistyped or not mounted removes nothing; a file that is
     // still there but failed keeps its last version.
-    private static int Prune(LocalDirectorySink sink, string[] paths, List<string> found)
+    private static async Task<int> PruneAsync(LocalDirectorySink sink, string[] paths, List<string> found, CancellationToken cancellationToken)
     {
         var directories = paths.Where(Directory.Exists).Select(Path.GetFullPath)
             .Select(d => Path.EndsInDirectorySeparator(d) ? d : d + Path.DirectorySeparatorChar).ToList();
@@ -97,7 +97,7 @@ internal static class IngestCommand
             .ToList();
         foreach (var document in gone)
         {
-            sink.Remove(document.DocumentId);
+            await sink.RemoveAsync(document.DocumentId, cancellationToken).ConfigureAwait(false);
         }
 
         return gone.Count;

@@ -21,4 +21,10 @@ public interface IVectorSink
 
     /// <summary>Removes the parts of a version that will not be committed (never the committed version).</summary>
     Task AbandonAsync(DocumentDescriptor document, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes the document: the records of every version, committed or not, and whatever the sink keeps about it.
+    /// Removing a document the sink does not hold does nothing.
+    /// </summary>
+    Task RemoveAsync(string documentId, CancellationToken cancellationToken = default);
 }

@@ -136,12 +136,10 @@ public sealed class LocalDirectorySink : IVectorSink
             .Where(state => File.Exists(RecordsPath(state.DocumentId)))
             .ToList();
 
-    /// <summary>
-    /// Removes a document: its records, the parts of any version not committed, and its state. Removing a document the
-    /// directory does not hold does nothing.
-    /// </summary>
+    /// <inheritdoc />
+    /// <remarks>Removes its records first (searches read them), then the parts of any version not committed, then its state.</remarks>
     /// <exception cref="ArgumentException"><paramref name="documentId"/> is not a file name.</exception>
-    public void Remove(string documentId)
+    public Task RemoveAsync(string documentId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(documentId);
         if (documentId != Path.GetFileName(documentId) || documentId is "." or "..")
@@ -158,6 +156,7 @@ public sealed class LocalDirectorySink : IVectorSink
         }
 
         File.Delete(StatePath(documentId));
+        return Task.CompletedTask;
     }
 
     private string StatePath(string documentId) => Path.Combine(StateDirectory, documentId + ".json");

@@ -109,6 +109,33 @@ public sealed class AzureSearchVectorSinkTests
     }
 
     [Fact]
+    public async Task Recording_server_sees_every_version_of_a_removed_document_deleted_and_the_other_documents_kept()
+    {
+        await using var service = await RecordingSearchService.StartAsync();
+
+        await SinkRecords.RemoveOneOfTwoAsync(Sink(service, 8));
+
+        Assert.Equal(["doc2-0-v1", "doc2-1-v1"], service.Documents.Keys.Order(StringComparer.Ordinal));
+        var search = service.Requests.Last(r => r.PathAndQuery.Contains("search.post.search", StringComparison.Ordinal));
+        Assert.Equal("document_id eq 'doc1'", JsonNode.Parse(search.Body)!["filter"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Recording_server_a_document_removed_before_the_model_is_loaded_or_the_index_exists_removes_nothing_else()
+    {
+        await using var service = await RecordingSearchService.StartAsync();
+        var factory = new AzureSearchVectorSinkFactory(new SearchIndexClient(service.Endpoint, new AzureKeyCredential("test-key"), service.ClientOptions), "jasper");
+
+        await factory.RemoveAsync("doc1", CancellationToken.None); // no index yet: the service answers 404, and nothing was written
+        await SinkRecords.WriteVersionAsync(factory.Create(8), SinkRecords.Document("v1"), SinkRecords.Make(SinkRecords.Document("v1"), 3));
+        await SinkRecords.WriteVersionAsync(factory.Create(8), SinkRecords.Document("v1", "doc2"), SinkRecords.Make(SinkRecords.Document("v1", "doc2"), 2));
+        await factory.RemoveAsync("doc1", CancellationToken.None);
+
+        Assert.Equal(["doc2-0-v1", "doc2-1-v1"], service.Documents.Keys.Order(StringComparer.Ordinal));
+        Assert.Single(service.Requests, r => r.Method == "PUT"); // removing never created the index
+    }
+
+    [Fact]
     public async Task Recording_server_abandoning_a_failed_new_version_keeps_every_committed_chunk()
     {
         await using var service = await RecordingSearchService.StartAsync();

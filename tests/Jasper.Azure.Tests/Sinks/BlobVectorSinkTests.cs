@@ -107,6 +107,19 @@ public sealed class BlobVectorSinkTests : IClassFixture<AzuriteFixture>
     }
 
     [Fact]
+    public async Task A_removed_document_leaves_no_blob_and_the_other_documents_stay()
+    {
+        var container = await NewContainerAsync();
+        var sink = new BlobVectorSink(container);
+
+        await SinkRecords.RemoveOneOfTwoAsync(sink);
+
+        Assert.Equal(["doc2/document.json", "doc2/v1/part-000000.jsonl"], await NamesAsync(container));
+        Assert.Null(await sink.GetCommittedVersionAsync("doc1"));
+        Assert.Equal("v1", await sink.GetCommittedVersionAsync("doc2"));
+    }
+
+    [Fact]
     public async Task A_transient_failure_creating_the_container_at_start_up_is_retried_on_the_next_use()
     {
         var outage = new FailFirstRequests(1);

@@ -94,6 +94,12 @@ public sealed partial class RecordingSearchService : IAsyncDisposable
             context.Response.StatusCode = 201;
             response = (JsonObject)json.DeepClone();
         }
+        else if (action.Length > 0 && !Indexes.ContainsKey(match.Groups[1].Value))
+        {
+            // What the service answers for the documents of an index that does not exist.
+            context.Response.StatusCode = 404;
+            response = new JsonObject { ["error"] = new JsonObject { ["code"] = string.Empty, ["message"] = $"The index '{match.Groups[1].Value}' for service 'recording' was not found." } };
+        }
         else if (action == "search.index")
         {
             response = Index(json, context);

@@ -420,5 +420,7 @@ public sealed class IngestionRunTests : IDisposable
 
             return inner.AbandonAsync(document, cancellationToken);
         }
+
+        public Task RemoveAsync(string documentId, CancellationToken cancellationToken = default) => inner.RemoveAsync(documentId, cancellationToken);
     }
 }

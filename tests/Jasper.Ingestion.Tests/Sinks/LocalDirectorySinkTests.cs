@@ -103,20 +103,17 @@ public sealed class LocalDirectorySinkTests
     {
         using var dir = new TempDirectory();
         var sink = new LocalDirectorySink(dir.Combine("index"));
-        await SinkRecords.WriteVersionAsync(sink, SinkRecords.Document("v1"), SinkRecords.Make(SinkRecords.Document("v1"), 3));
-        await SinkRecords.WriteVersionAsync(sink, SinkRecords.Document("v1", "doc2"), SinkRecords.Make(SinkRecords.Document("v1", "doc2"), 2));
-        await SinkRecords.WritePartsAsync(sink, SinkRecords.Document("v2"), SinkRecords.Make(SinkRecords.Document("v2"), 5)); // not committed
         string outside = dir.WriteText("not the index's", "doc1.jsonl");
 
-        sink.Remove("doc1");
-        sink.Remove("doc1");
+        await SinkRecords.RemoveOneOfTwoAsync(sink);
 
         Assert.Equal(["doc2"], sink.GetDocuments().Select(d => d.DocumentId));
         Assert.Null(await sink.GetCommittedVersionAsync("doc1"));
         Assert.Equal(["doc2.jsonl"], Directory.GetFiles(dir.Combine("index")).Select(Path.GetFileName));
         Assert.Empty(Directory.GetDirectories(dir.Combine("index", LocalDirectorySink.StateDirectoryName)));
-        Assert.Throws<ArgumentException>(() => sink.Remove("../doc1"));
-        Assert.Throws<ArgumentException>(() => sink.Remove(".."));
+        Assert.Equal(2, SinkRecords.Read(sink, "doc2").Count);
+        await Assert.ThrowsAsync<ArgumentException>(() => sink.RemoveAsync("../doc1"));
+        await Assert.ThrowsAsync<ArgumentException>(() => sink.RemoveAsync(".."));
         Assert.True(File.Exists(outside));
     }
 
