@@ -21,7 +21,7 @@ namespace Jasper.Functions.Tests;
 /// goes through BlobIngest, its work items really sit on the queues, EmbedWorker drains them with the runtime's
 /// retry behaviour simulated, and the vectors, the status and the completion event are checked.
 /// </summary>
-public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLifetime
+public sealed partial class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     private readonly AzuriteFixture _azurite;
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
@@ -35,17 +35,7 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
 
     public async Task InitializeAsync()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = _azurite.Emulator.ConnectionString,
-            ["Jasper:Model:Path"] = TinyModels.Fp32,
-            ["Jasper:Distribution:PartSize"] = "3",
-            ["Jasper:Distribution:WorkContainer"] = "work" + _run,
-            ["Jasper:Distribution:VectorsContainer"] = "vectors" + _run,
-            ["Jasper:Distribution:StatusTable"] = "status" + _run,
-            ["Jasper:Distribution:StuckAfter"] = "-00:01:00", // every queued document without progress is stuck to the sweep (allowing for clock skew)
-        }).Build();
-        _services = new ServiceCollection().AddLogging().AddSingleton<IMeterFactory, TestMeterFactory>().AddJasper(configuration).AddSingleton<IDocumentEventPublisher, RecordingPublisher>().BuildServiceProvider();
+        _services = BuildServices();
         foreach (string queue in WorkQueues.All)
         {
             foreach (string name in new[] { queue, WorkQueues.Poison(queue) })
@@ -56,7 +46,32 @@ public sealed class IngestionFlowTests : IClassFixture<AzuriteFixture>, IAsyncLi
             }
         }
 
+        foreach (string name in new[] { DocumentRemoval.Queue, WorkQueues.Poison(DocumentRemoval.Queue) })
+        {
+            var client = Storage.EventQueues.GetQueueClient(name);
+            await client.CreateIfNotExistsAsync();
+            await client.ClearMessagesAsync();
+        }
+
         await _services.GetRequiredService<ModelHost>().WaitReadyAsync();
+    }
+
+    // The app's services over this test's containers and table, with what configure adds or replaces.
+    private ServiceProvider BuildServices(Action<IServiceCollection>? configure = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = _azurite.Emulator.ConnectionString,
+            ["Jasper:Model:Path"] = TinyModels.Fp32,
+            ["Jasper:Distribution:PartSize"] = "3",
+            ["Jasper:Distribution:WorkContainer"] = "work" + _run,
+            ["Jasper:Distribution:VectorsContainer"] = "vectors" + _run,
+            ["Jasper:Distribution:StatusTable"] = "status" + _run,
+            ["Jasper:Distribution:StuckAfter"] = "-00:01:00", // every queued document without progress is stuck to the sweep (allowing for clock skew)
+        }).Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IMeterFactory, TestMeterFactory>().AddJasper(configuration).AddSingleton<IDocumentEventPublisher, RecordingPublisher>();
+        configure?.Invoke(services);
+        return services.BuildServiceProvider();
     }
 
     public async Task DisposeAsync() => await _services.DisposeAsync();

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Jasper.Azure.Storage;
 using Jasper.Ingestion.Chunking;
 using Jasper.Ingestion.Extraction;
@@ -16,7 +18,7 @@ namespace Jasper.Azure.Distribution;
 /// metadata (<c>priority</c>, <c>compression_ratio</c>), extracts and chunks it, writes the chunk set to the work
 /// container in parts, records the document as queued and puts one work item per part on the queue of its priority.
 /// A document that cannot be ingested is recorded as failed with the reason (and not retried: it will not improve);
-/// storage errors propagate so the trigger retries.
+/// one deleted before it is planned is left alone; storage errors propagate so the trigger retries.
 /// </summary>
 public sealed partial class BlobIngestion
 {
@@ -39,8 +41,19 @@ public sealed partial class BlobIngestion
     public async Task<DocumentProgress> IngestAsync(BlobClient blob, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blob);
-        var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
         string source = blob.Uri.AbsoluteUri;
+        BlobProperties properties;
+        try
+        {
+            properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Deleted before it was planned: its deletion event removes whatever an earlier version left.
+            LogGone(_logger, source);
+            return new DocumentProgress { DocumentId = DocumentIds.FromSource(source), Source = source, State = DocumentProgressState.Removed };
+        }
+
         var failed = new DocumentProgress { DocumentId = DocumentIds.FromSource(source), Source = source, State = DocumentProgressState.Failed };
         string? version = null;
         string? run = null;
@@ -170,6 +183,9 @@ public sealed partial class BlobIngestion
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {Source}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string source, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Left {Source} alone: it was deleted before it was planned")]
+    private static partial void LogGone(ILogger logger, string source);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Left {Source} alone: this version is already {State} (the event was delivered again, or the same bytes uploaded)")]
     private static partial void LogAlreadyRecorded(ILogger logger, string source, DocumentProgressState state);

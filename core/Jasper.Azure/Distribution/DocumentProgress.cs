@@ -14,6 +14,12 @@ public enum DocumentProgressState
 
     /// <summary>The sink already held this version.</summary>
     Unchanged,
+
+    /// <summary>
+    /// Its blob was deleted from the documents container, and its vectors and work removed (<see cref="DocumentRemoval"/>).
+    /// An upload under the same name starts it again.
+    /// </summary>
+    Removed,
 }
 
 /// <summary>The recorded status of one document.</summary>

@@ -124,6 +124,27 @@ internal sealed class DocumentStatusStore
             && await TryWriteAsync(current.Progress with { State = DocumentProgressState.Failed, Error = reason }, current, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Moves the document to removed, whatever its state or version, retrying over writers that changed the row since
+    /// it was read; returns what the row held before, or null (writing nothing) when no status is recorded.
+    /// </summary>
+    public async Task<DocumentProgress?> MarkRemovedAsync(string documentId, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            var current = await ReadAsync(documentId, cancellationToken).ConfigureAwait(false);
+            if (current is null || current.Progress.State == DocumentProgressState.Removed)
+            {
+                return current?.Progress;
+            }
+
+            if (await TryWriteAsync(current.Progress with { State = DocumentProgressState.Removed, Error = null }, current, cancellationToken).ConfigureAwait(false))
+            {
+                return current.Progress;
+            }
+        }
+    }
+
     /// <summary>Records a part as embedded and returns how many parts of its version are done, with their totals.</summary>
     public async Task<(int PartsDone, PartReport Totals)> CompletePartAsync(WorkItem item, PartReport part, CancellationToken cancellationToken = default)
     {

@@ -8,9 +8,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Jasper.Azure.Distribution;
 
 /// <summary>
-/// What the Sweep timer does: finish what failures left behind, so that no document stays "queued" for ever and no
-/// completion goes unannounced.
+/// What the Sweep timer does: remove the documents deleted from the documents container, and finish what failures
+/// left behind, so that no document stays "queued" for ever and no completion goes unannounced.
 /// <list type="bullet">
+/// <item>Deleted documents are removed first (<see cref="DocumentRemoval"/>), so none of them is queued again.</item>
 /// <item>A part the Functions runtime moved to a poison queue without our code recording why (the worker was killed
 /// on every delivery: out of memory, or past the function timeout) fails its document with that reason.</item>
 /// <item>A queued document with no part finished for <see cref="DistributionOptions.StuckAfter"/> (a work item lost
@@ -27,22 +28,25 @@ public sealed partial class DocumentSweep
 
     private readonly DistributionContext _context;
     private readonly CompletionOutbox _outbox;
+    private readonly DocumentRemoval _removal;
     private readonly ILogger _logger;
 
-    internal DocumentSweep(DistributionContext context, CompletionOutbox outbox, ILogger<DocumentSweep>? logger = null)
+    internal DocumentSweep(DistributionContext context, CompletionOutbox outbox, DocumentRemoval removal, ILogger<DocumentSweep>? logger = null)
     {
         _context = context;
         _outbox = outbox;
+        _removal = removal;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     /// <summary>Runs every step once; returns what it did.</summary>
     public async Task<SweepReport> SweepAsync(CancellationToken cancellationToken = default)
     {
+        int removed = await _removal.RemoveDeletedAsync(cancellationToken).ConfigureAwait(false);
         int failed = await FailPoisonedAsync(cancellationToken).ConfigureAwait(false);
         var (requeued, stuck) = await RequeueStuckAsync(cancellationToken).ConfigureAwait(false);
         int sent = await _outbox.SendAsync(documentId: null, cancellationToken).ConfigureAwait(false);
-        return new SweepReport(failed + stuck, requeued, sent);
+        return new SweepReport(failed + stuck, requeued, sent, removed);
     }
 
     private async Task<int> FailPoisonedAsync(CancellationToken cancellationToken)

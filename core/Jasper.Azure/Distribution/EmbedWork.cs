@@ -2,6 +2,7 @@ using Jasper.Azure.Storage;
 using Jasper.Ingestion.Chunking;
 using Jasper.Ingestion.Extraction;
 using Jasper.Ingestion.Pipeline;
+using Jasper.Ingestion.Sinks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -83,6 +84,7 @@ public sealed partial class EmbedWork
         var (done, totals) = await _context.Status.CompletePartAsync(item, part, cancellationToken).ConfigureAwait(false);
         if (done < item.Parts)
         {
+            await RemoveIfDeletedAsync(item, sink, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -102,6 +104,22 @@ public sealed partial class EmbedWork
             LogComplete(_logger, item.Source, totals.Chunks, totals.Tokens);
             _context.Metrics.DocumentEnded(DocumentStatus.Succeeded);
             await AnnounceAsync(item, dequeueCount, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await RemoveIfDeletedAsync(item, sink, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // A document removed (its blob deleted) while this part was embedded may have been cleared from the sink before
+    // this worker wrote or committed: the removal marks the status first and clears the sink after, and this reads the
+    // status after writing, so one of the two always clears what was written.
+    private async Task RemoveIfDeletedAsync(WorkItem item, IVectorSink sink, CancellationToken cancellationToken)
+    {
+        if ((await _context.Status.GetAsync(item.DocumentId, cancellationToken).ConfigureAwait(false))?.State == DocumentProgressState.Removed)
+        {
+            await sink.RemoveAsync(item.DocumentId, cancellationToken).ConfigureAwait(false);
+            LogRemovedWhileEmbedded(_logger, item.Source);
         }
     }
 
@@ -148,6 +166,9 @@ public sealed partial class EmbedWork
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dropped a work item of {DocumentId} (part {FirstChunk}): the document is {State} or at another version")]
     private static partial void LogDropped(ILogger logger, string documentId, int firstChunk, DocumentProgressState? state);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Source} again: its blob was deleted while it was embedded")]
+    private static partial void LogRemovedWhileEmbedded(ILogger logger, string source);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Completed {Source}: {Chunks} chunks, {Tokens} tokens")]
     private static partial void LogComplete(ILogger logger, string source, int chunks, long tokens);

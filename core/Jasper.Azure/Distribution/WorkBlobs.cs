@@ -10,8 +10,11 @@ namespace Jasper.Azure.Distribution;
 /// </summary>
 internal static class WorkBlobs
 {
+    /// <summary>The folder of every version of a document.</summary>
+    public static string Document(string documentId) => $"{documentId}/";
+
     /// <summary>The folder of every run of a version.</summary>
-    public static string Version(string documentId, string version) => $"{documentId}/{version}/";
+    public static string Version(string documentId, string version) => $"{Document(documentId)}{version}/";
 
     /// <summary>The folder of one planning run.</summary>
     public static string Run(string documentId, string version, string run) => $"{Version(documentId, version)}{run}/";

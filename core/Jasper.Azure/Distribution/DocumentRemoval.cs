@@ -1,0 +1,172 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Jasper.Azure.Storage;
+using Jasper.Ingestion.Pipeline;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Jasper.Azure.Distribution;
+
+/// <summary>
+/// What happens when a document is deleted from the documents container. Event Grid writes a
+/// <c>Microsoft.Storage.BlobDeleted</c> event to the <see cref="Queue"/> queue, and the sweep drains it
+/// (<see cref="RemoveDeletedAsync"/>). For each deleted document:
+/// <list type="number">
+/// <item>the status becomes <see cref="DocumentProgressState.Removed"/>, so workers drop its work items from then on,
+/// and a worker that completes it meanwhile removes what it committed (<see cref="EmbedWork"/>);</item>
+/// <item>its vectors leave the sink, every version (<see cref="Ingestion.Sinks.IVectorSink.RemoveAsync"/>);</item>
+/// <item>its chunk sets leave the work container.</item>
+/// </list>
+/// A blob that exists when its deletion is read was uploaded again since, and is left to its own upload event; one
+/// uploaded again while it was being removed is planned again here, since the removal may have undone that upload's
+/// planning. Events are read as Event Grid writes them (<see cref="BlobDeletedEvent"/>); one that cannot be read, or
+/// whose removal failed <see cref="DistributionOptions.MaxDequeueCount"/> times, goes to the poison queue
+/// (<c>documents-deleted-poison</c>) with the reason in the log.
+/// </summary>
+public sealed partial class DocumentRemoval
+{
+    /// <summary>The queue Event Grid writes BlobDeleted events of the documents container to.</summary>
+    public const string Queue = "documents-deleted";
+
+    // How long a message being handled stays hidden from another sweep: past any one removal, and past the sweep's
+    // interval, so that a failed removal is tried again by the next sweep, not by this one.
+    private static readonly TimeSpan HandlingTimeout = TimeSpan.FromMinutes(5);
+
+    // Removals in flight at once: each is a few storage requests, so a mass deletion drains in minutes, not hours.
+    private const int Parallelism = 8;
+
+    private readonly DistributionContext _context;
+    private readonly BlobServiceClient _blobs;
+    private readonly QueueClient _events;
+    private readonly QueueClient _poison;
+    private readonly BlobIngestion _ingestion;
+    private readonly ILogger _logger;
+
+    internal DocumentRemoval(DistributionContext context, BlobServiceClient blobs, QueueServiceClient eventQueues, BlobIngestion ingestion, ILogger<DocumentRemoval>? logger = null)
+    {
+        _context = context;
+        _blobs = blobs;
+        _events = eventQueues.GetQueueClient(Queue);
+        _poison = eventQueues.GetQueueClient(WorkQueues.Poison(Queue));
+        _ingestion = ingestion;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Handles every deletion waiting on <see cref="Queue"/>; returns how many documents it removed.</summary>
+    public async Task<int> RemoveDeletedAsync(CancellationToken cancellationToken = default)
+    {
+        if (!await _events.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return 0;
+        }
+
+        int removed = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
+
+        // A message whose removal fails stays hidden for HandlingTimeout, so the loop ends when every visible one was handled.
+        while ((await _events.ReceiveMessagesAsync(32, HandlingTimeout, cancellationToken).ConfigureAwait(false)).Value is { Length: > 0 } batch)
+        {
+            await Parallel.ForEachAsync(batch, parallel, async (message, token) => Interlocked.Add(ref removed, await HandleAsync(message, token).ConfigureAwait(false))).ConfigureAwait(false);
+        }
+
+        return removed;
+    }
+
+    /// <summary>
+    /// Removes the document of a deleted blob; false, removing nothing, when the blob exists (it was uploaded again).
+    /// </summary>
+    public async Task<bool> RemoveAsync(BlobClient blob, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blob);
+        if (await blob.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            LogUploadedAgain(_logger, blob.Uri.AbsoluteUri);
+            return false;
+        }
+
+        string source = blob.Uri.AbsoluteUri;
+        string documentId = DocumentIds.FromSource(source);
+
+        // The status first: from here on no worker embeds it, and one completing it now removes what it committed.
+        var before = await _context.Status.MarkRemovedAsync(documentId, cancellationToken).ConfigureAwait(false);
+        await _context.Sinks.RemoveAsync(documentId, cancellationToken).ConfigureAwait(false);
+        await _context.Work.DeleteBlobsAsync(WorkBlobs.Document(documentId), select: null, cancellationToken).ConfigureAwait(false);
+        LogRemoved(_logger, source, before?.State);
+
+        if (await blob.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Uploaded again while this removed it: that upload's planning may have been marked removed, or its
+            // vectors deleted, so it is planned again (the model is needed only here).
+            LogPlannedAgain(_logger, source);
+            await _ingestion.IngestAsync(blob, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    // Returns how many documents the message's events removed; deletes the message once all are handled.
+    private async Task<int> HandleAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
+        List<BlobDeletedEvent> deletions;
+        try
+        {
+            deletions = BlobDeletedEvent.Parse(message.Body.ToString());
+        }
+        catch (FormatException ex)
+        {
+            await PoisonAsync(message, ex.Message, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        int removed = 0;
+        try
+        {
+            foreach (var deletion in deletions)
+            {
+                var blob = _blobs.GetBlobContainerClient(deletion.Container).GetBlobClient(deletion.Name);
+                removed += await RemoveAsync(blob, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Removing again is harmless, so the whole message is tried again; after the last try it is kept aside.
+            if (message.DequeueCount >= _context.Options.MaxDequeueCount)
+            {
+                await PoisonAsync(message, $"removal failed {message.DequeueCount} times: {ex.Message}", cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                LogRetried(_logger, message.MessageId, message.DequeueCount, ex.Message);
+            }
+
+            return removed;
+        }
+
+        await _events.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+        return removed;
+    }
+
+    private async Task PoisonAsync(QueueMessage message, string reason, CancellationToken cancellationToken)
+    {
+        await _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _events.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+        LogPoisoned(_logger, _poison.Name, reason);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Source} (it was {State}): its blob was deleted")]
+    private static partial void LogRemoved(ILogger logger, string source, DocumentProgressState? state);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Kept {Source}: it was deleted, then uploaded again")]
+    private static partial void LogUploadedAgain(ILogger logger, string source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Source} was uploaded again while it was being removed; planning it again")]
+    private static partial void LogPlannedAgain(ILogger logger, string source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removal of deletion message {MessageId} failed (try {DequeueCount}); the next sweep tries again: {Reason}")]
+    private static partial void LogRetried(ILogger logger, string messageId, long dequeueCount, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Moved a deletion message to {Queue}: {Reason}")]
+    private static partial void LogPoisoned(ILogger logger, string queue, string reason);
+}

@@ -1,0 +1,248 @@
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
+using Jasper.Azure.Distribution;
+using Jasper.Azure.Sinks;
+using Jasper.Ingestion.Pipeline;
+using Jasper.Ingestion.Sinks;
+using Jasper.Ingestion.Vectors;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jasper.Functions.Tests;
+
+/// <summary>
+/// Deleting a document: its BlobDeleted event is written to the documents-deleted queue here in the shape Event Grid
+/// writes (Event Grid cannot run here: the test is its stand-in), and the sweep removes it.
+/// </summary>
+public sealed partial class IngestionFlowTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Event_grid_stand_in_a_deleted_document_loses_its_vectors_and_chunk_sets_and_an_upload_brings_it_back(bool base64)
+    {
+        var blob = await UploadAsync("gone.txt", Paragraphs(8));
+        await IngestAsync(blob);
+        await DrainAsync(WorkQueues.Normal);
+        var embedded = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Complete, embedded.State);
+        Assert.NotEmpty(await NamesAsync(Vectors(), embedded.DocumentId + "/"));
+
+        await blob.DeleteAsync();
+        await SendDeletionAsync(BlobDeleted(blob), base64);
+        var report = await SweepAsync();
+
+        Assert.Equal(1, report.Removed);
+        var removed = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Removed, removed.State);
+        Assert.Equal(embedded.Version, removed.Version); // the row still says what was there
+        Assert.Empty(await NamesAsync(Vectors(), embedded.DocumentId + "/"));
+        Assert.Empty(await NamesAsync(Work(), embedded.DocumentId + "/"));
+        Assert.Empty((await DeletionQueue().PeekMessagesAsync(32)).Value);
+        Assert.Empty((await DeletionQueue(poison: true).PeekMessagesAsync(32)).Value);
+        Assert.Equal(0, (await SweepAsync()).Removed);
+
+        blob = await UploadAsync("gone.txt", Paragraphs(8)); // the same bytes again: embedded again, not "unchanged"
+        await IngestAsync(blob);
+        Assert.Equal(DocumentProgressState.Queued, (await StatusAsync(blob)).State);
+        await DrainAsync(WorkQueues.Normal);
+        var again = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Complete, again.State);
+        Assert.Equal(embedded.Version, again.Version);
+        Assert.Equal(again.Chunks, (await RecordsAsync(again)).Count);
+    }
+
+    [Fact]
+    public async Task Event_grid_stand_in_a_deletion_read_after_the_document_was_uploaded_again_removes_nothing()
+    {
+        var blob = await UploadAsync("back.txt", Paragraphs(4));
+        await IngestAsync(blob);
+        await DrainAsync(WorkQueues.Normal);
+        var embedded = await StatusAsync(blob);
+
+        await blob.DeleteAsync();
+        await UploadAsync("back.txt", Paragraphs(5)); // its own upload event plans it
+        await SendDeletionAsync(BlobDeleted(blob), base64: false);
+        var report = await SweepAsync();
+
+        Assert.Equal(0, report.Removed);
+        Assert.Equal(embedded, await StatusAsync(blob));
+        Assert.Equal(embedded.Chunks, (await RecordsAsync(embedded)).Count);
+        Assert.Empty((await DeletionQueue().PeekMessagesAsync(32)).Value);
+    }
+
+    [Fact]
+    public async Task Event_grid_stand_in_unreadable_messages_go_to_the_poison_queue_other_events_are_dropped_and_deletions_still_happen()
+    {
+        var blob = await UploadAsync("amid.txt", Paragraphs(3));
+        await IngestAsync(blob);
+        await DrainAsync(WorkQueues.Normal);
+        await blob.DeleteAsync();
+
+        await SendDeletionAsync("this is not an event", base64: false);
+        var created = BlobDeleted(blob);
+        created["eventType"] = "Microsoft.Storage.BlobCreated";
+        await SendDeletionAsync(created, base64: false);
+        await SendDeletionAsync(BlobDeleted(blob), base64: true);
+        var report = await SweepAsync();
+
+        Assert.Equal(1, report.Removed);
+        Assert.Equal(DocumentProgressState.Removed, (await StatusAsync(blob)).State);
+        Assert.Empty((await DeletionQueue().PeekMessagesAsync(32)).Value);
+        var poisoned = Assert.Single((await DeletionQueue(poison: true).PeekMessagesAsync(32)).Value);
+        Assert.Equal("this is not an event", poisoned.Body.ToString()); // kept as it came, for whoever investigates
+    }
+
+    // The removal lands between a worker's check of the status and its write to the sink: the worker must clear what
+    // it wrote, whether its part was the last (it commits) or not (the other parts are then dropped).
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    public async Task A_document_deleted_while_a_part_is_embedded_keeps_no_vectors(int paragraphs)
+    {
+        BlobClient? deleting = null;
+        await _services.DisposeAsync();
+        _services = BuildServices(services => services.AddSingleton<IVectorSinkFactory>(sp => new RemovedBeforeFirstWrite(
+            new BlobVectorSinkFactory(Vectors()),
+            async () =>
+            {
+                await deleting!.DeleteAsync();
+                Assert.True(await sp.GetRequiredService<DocumentRemoval>().RemoveAsync(deleting));
+            })));
+        var blob = deleting = await UploadAsync("midway.txt", Paragraphs(paragraphs));
+        await IngestAsync(blob);
+        var queued = await StatusAsync(blob);
+        Assert.Equal(paragraphs == 1, queued.Parts == 1);
+
+        await DrainAsync(WorkQueues.Normal);
+
+        Assert.Equal(DocumentProgressState.Removed, (await StatusAsync(blob)).State);
+        Assert.Empty(await NamesAsync(Vectors(), queued.DocumentId + "/"));
+        Assert.Empty(Events.Published);
+    }
+
+    [Fact]
+    public async Task A_document_uploaded_again_while_it_is_being_removed_is_planned_again()
+    {
+        var blob = await UploadAsync("swap.txt", Paragraphs(3));
+        await IngestAsync(blob);
+        await DrainAsync(WorkQueues.Normal);
+        var first = await StatusAsync(blob);
+        await blob.DeleteAsync();
+
+        var uploadAgain = new UploadBeforeSecondCheck(() => UploadAsync("swap.txt", Paragraphs(4)));
+        var watched = new BlobServiceClient(_azurite.Emulator.ConnectionString, uploadAgain.Options())
+            .GetBlobContainerClient(blob.BlobContainerName).GetBlobClient(blob.Name);
+        Assert.True(await _services.GetRequiredService<DocumentRemoval>().RemoveAsync(watched));
+
+        var planned = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Queued, planned.State);
+        Assert.NotEqual(first.Version, planned.Version);
+        await DrainAsync(WorkQueues.Normal);
+        var embedded = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Complete, embedded.State);
+        Assert.Equal(embedded.Chunks, (await RecordsAsync(embedded)).Count);
+    }
+
+    [Fact]
+    public async Task An_upload_deleted_before_it_is_planned_is_left_alone_and_records_nothing()
+    {
+        var blob = await UploadAsync("fleeting.txt", Paragraphs(2));
+        await blob.DeleteAsync();
+
+        await IngestAsync(blob); // the upload's event arrives after the deletion: no error, so no retries
+
+        Assert.Null(await _services.GetRequiredService<DocumentStatusStore>().GetAsync(DocumentIds.FromSource(blob.Uri.AbsoluteUri)));
+        Assert.Empty((await Queue(WorkQueues.Normal).PeekMessagesAsync(32)).Value);
+    }
+
+    private Task<SweepReport> SweepAsync() => _services.GetRequiredService<DocumentSweep>().SweepAsync();
+
+    private global::Azure.Storage.Queues.QueueClient DeletionQueue(bool poison = false) =>
+        Storage.EventQueues.GetQueueClient(poison ? WorkQueues.Poison(DocumentRemoval.Queue) : DocumentRemoval.Queue);
+
+    private Task SendDeletionAsync(JsonObject deleted, bool base64) => SendDeletionAsync(deleted.ToJsonString(), base64);
+
+    private Task SendDeletionAsync(string message, bool base64) =>
+        DeletionQueue().SendMessageAsync(base64 ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(message)) : message);
+
+    // A BlobDeleted event in the Event Grid schema, as the storage account's system topic sends it.
+    private static JsonObject BlobDeleted(BlobClient blob) => new()
+    {
+        ["topic"] = $"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/{blob.AccountName}",
+        ["subject"] = $"/blobServices/default/containers/{blob.BlobContainerName}/blobs/{blob.Name}",
+        ["eventType"] = "Microsoft.Storage.BlobDeleted",
+        ["id"] = Guid.NewGuid().ToString(),
+        ["data"] = new JsonObject
+        {
+            ["api"] = "DeleteBlob",
+            ["requestId"] = Guid.NewGuid().ToString(),
+            ["contentType"] = "text/plain",
+            ["blobType"] = "BlockBlob",
+            ["url"] = blob.Uri.AbsoluteUri,
+            ["sequencer"] = "0000000000000000000000000000A1B2000000000000c3d4",
+            ["storageDiagnostics"] = new JsonObject { ["batchId"] = Guid.NewGuid().ToString() },
+        },
+        ["dataVersion"] = string.Empty,
+        ["metadataVersion"] = "1",
+        ["eventTime"] = DateTimeOffset.UtcNow.ToString("O"),
+    };
+
+    // The configured sink, except that before the first part is written anywhere it runs a removal.
+    private sealed class RemovedBeforeFirstWrite(IVectorSinkFactory inner, Func<Task> removal) : IVectorSinkFactory
+    {
+        private int _writes;
+
+        private Task RemoveAsync() => removal();
+
+        public IVectorSink Create(int dimensions) => new Sink(inner.Create(dimensions), this);
+
+        public Task RemoveAsync(string documentId, CancellationToken cancellationToken) => inner.RemoveAsync(documentId, cancellationToken);
+
+        private sealed class Sink(IVectorSink inner, RemovedBeforeFirstWrite owner) : IVectorSink
+        {
+            public Task<string?> GetCommittedVersionAsync(string documentId, CancellationToken cancellationToken = default) => inner.GetCommittedVersionAsync(documentId, cancellationToken);
+
+            public async Task WritePartAsync(DocumentDescriptor document, IReadOnlyList<VectorRecord> records, CancellationToken cancellationToken = default)
+            {
+                if (Interlocked.Increment(ref owner._writes) == 1)
+                {
+                    await owner.RemoveAsync();
+                }
+
+                await inner.WritePartAsync(document, records, cancellationToken);
+            }
+
+            public Task CommitAsync(DocumentDescriptor document, int chunkCount, CancellationToken cancellationToken = default) => inner.CommitAsync(document, chunkCount, cancellationToken);
+
+            public Task AbandonAsync(DocumentDescriptor document, CancellationToken cancellationToken = default) => inner.AbandonAsync(document, cancellationToken);
+
+            public Task RemoveAsync(string documentId, CancellationToken cancellationToken = default) => inner.RemoveAsync(documentId, cancellationToken);
+        }
+    }
+
+    // Uploads the blob again just before the second existence check of a removal: an upload that lands mid-removal.
+    private sealed class UploadBeforeSecondCheck(Func<Task> upload) : global::Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        private int _checks;
+
+        public BlobClientOptions Options()
+        {
+            var options = new BlobClientOptions();
+            options.AddPolicy(this, global::Azure.Core.HttpPipelinePosition.PerCall);
+            return options;
+        }
+
+        public override void Process(global::Azure.Core.HttpMessage message, ReadOnlyMemory<global::Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(global::Azure.Core.HttpMessage message, ReadOnlyMemory<global::Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Method == global::Azure.Core.RequestMethod.Head && Interlocked.Increment(ref _checks) == 2)
+            {
+                await upload();
+            }
+
+            await ProcessNextAsync(message, pipeline);
+        }
+    }
+}
