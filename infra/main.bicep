@@ -124,6 +124,7 @@ module eventGrid 'app/event-grid.bicep' = {
     location: location
     tags: tags
     storageName: storage.outputs.name
+    deletionQueue: storage.outputs.deletionQueue
   }
 }
 

@@ -11,6 +11,9 @@ param containers array = ['documents', 'vectors', 'work', 'models']
 @description('Embedding queues, one per priority (their -poison queues appear on their own).')
 param queues array = ['embed-high', 'embed-normal', 'embed-low']
 
+@description('The queue Event Grid writes BlobDeleted events of the documents container to; the sweep reads it (DocumentRemoval.Queue).')
+param deletionQueue string = 'documents-deleted'
+
 @description('Table of document status.')
 param statusTable string = 'jasperdocuments'
 
@@ -47,7 +50,7 @@ resource queueServices 'Microsoft.Storage/storageAccounts/queueServices@2025-01-
   name: 'default'
 }
 
-resource workQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-01-01' = [for queue in queues: {
+resource workQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-01-01' = [for queue in union(queues, [deletionQueue]): {
   parent: queueServices
   name: queue
 }]
@@ -66,4 +69,5 @@ output id string = storage.id
 output name string = storage.name
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
 output queueEndpoint string = storage.properties.primaryEndpoints.queue
+output deletionQueue string = deletionQueue
 output tableEndpoint string = storage.properties.primaryEndpoints.table

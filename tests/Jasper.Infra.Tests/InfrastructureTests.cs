@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Jasper.Azure.Distribution;
 using Jasper.Azure.Hosting;
 
 namespace Jasper.Infra.Tests;
@@ -53,7 +54,7 @@ public sealed partial class InfrastructureTests
         Assert.True(storage["supportsHttpsTrafficOnly"]!.GetValue<bool>());
 
         string storageModule = ArmTemplate.Text(Module("storage"));
-        foreach (string name in new[] { "documents", "vectors", "work", "models", "embed-high", "embed-normal", "embed-low", "jasperdocuments" })
+        foreach (string name in new[] { "documents", "vectors", "work", "models", "embed-high", "embed-normal", "embed-low", "documents-deleted", "jasperdocuments" })
         {
             Assert.Contains($"\"{name}\"", storageModule, StringComparison.Ordinal);
         }
@@ -162,6 +163,35 @@ public sealed partial class InfrastructureTests
         var topic = ArmTemplate.Single(Bicep.Main, "Microsoft.EventGrid/systemTopics")["properties"]!;
         Assert.Equal("Microsoft.Storage.StorageAccounts", topic["topicType"]!.GetValue<string>());
         Assert.Contains("Microsoft.Storage/storageAccounts", topic["source"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deletions_from_documents_reach_the_queue_the_sweep_reads_delivered_by_the_topic_identity()
+    {
+        Assert.Equal("SystemAssigned", ArmTemplate.Single(Bicep.Main, "Microsoft.EventGrid/systemTopics")["identity"]!["type"]!.GetValue<string>());
+        var subscription = ArmTemplate.Single(Bicep.Main, "Microsoft.EventGrid/systemTopics/eventSubscriptions");
+        var properties = subscription["properties"]!;
+        Assert.Equal("SystemAssigned", properties["deliveryWithResourceIdentity"]!["identity"]!["type"]!.GetValue<string>());
+        var destination = properties["deliveryWithResourceIdentity"]!["destination"]!;
+        Assert.Equal("StorageQueue", destination["endpointType"]!.GetValue<string>());
+        Assert.Equal("[parameters('deletionQueue')]", destination["properties"]!["queueName"]!.GetValue<string>());
+        Assert.Equal(-1, destination["properties"]!["queueMessageTimeToLiveInSeconds"]!.GetValue<int>());
+        Assert.Equal(["Microsoft.Storage.BlobDeleted"], properties["filter"]!["includedEventTypes"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal("'documents'", ArmTemplate.Text(Module("event-grid")["properties"]!["template"]!["parameters"]!["documentsContainer"]!["defaultValue"]!).Replace('"', '\''));
+
+        // The queue is the one the app drains (DocumentRemoval.Queue), created with the others, and passed on by name.
+        var storage = Module("storage")["properties"]!["template"]!;
+        Assert.Equal(DocumentRemoval.Queue, storage["parameters"]!["deletionQueue"]!["defaultValue"]!.GetValue<string>());
+        Assert.Contains("union(parameters('queues'), createArray(parameters('deletionQueue')))", ArmTemplate.Text(ArmTemplate.Single(storage.AsObject(), "Microsoft.Storage/storageAccounts/queueServices/queues")), StringComparison.Ordinal);
+        Assert.Contains("outputs.deletionQueue", ArmTemplate.Text(Module("event-grid")["properties"]!["parameters"]!["deletionQueue"]!), StringComparison.Ordinal);
+
+        // The topic may add queue messages (Storage Queue Data Message Sender) before the subscription delivers.
+        var eventGrid = Module("event-grid")["properties"]!["template"]!.AsObject();
+        var sender = ArmTemplate.OfType(eventGrid, "Microsoft.Authorization/roleAssignments").Single();
+        Assert.Equal("c6a89b2d-59bc-44d0-9896-0f6e12d7b80a", eventGrid["variables"]!["queueMessageSender"]!.GetValue<string>());
+        Assert.Contains("variables('queueMessageSender')", ArmTemplate.Text(sender["properties"]!["roleDefinitionId"]!), StringComparison.Ordinal);
+        Assert.Contains("Microsoft.EventGrid/systemTopics", ArmTemplate.Text(sender["properties"]!["principalId"]!), StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Authorization/roleAssignments", ArmTemplate.Text(subscription["dependsOn"]!), StringComparison.Ordinal);
     }
 
     [Fact]
