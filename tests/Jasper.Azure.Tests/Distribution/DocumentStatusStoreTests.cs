@@ -23,6 +23,26 @@ public sealed class DocumentStatusStoreTests(AzuriteFixture azurite) : IClassFix
     }
 
     [Fact]
+    public async Task Removal_overrides_any_state_records_nothing_for_an_unknown_document_and_a_later_complete_is_refused()
+    {
+        var store = new DocumentStatusStore(new TableServiceClient(azurite.Emulator.ConnectionString).GetTableClient("status" + Guid.NewGuid().ToString("N")[..12]));
+        var queued = new DocumentProgress { DocumentId = "doc1", Source = "s", Version = "v1", State = DocumentProgressState.Queued, Parts = 2, Chunks = 5, Tokens = 900 };
+        Assert.True(await store.TryWriteAsync(queued, replacing: null));
+
+        Assert.Null(await store.MarkRemovedAsync("unknown"));
+        Assert.Null(await store.GetAsync("unknown"));
+        Assert.Equal(queued, await store.MarkRemovedAsync("doc1"));
+        Assert.Equal(queued with { State = DocumentProgressState.Removed }, await store.GetAsync("doc1"));
+        Assert.Equal(DocumentProgressState.Removed, (await store.MarkRemovedAsync("doc1"))!.State); // already removed
+
+        var embedded = new DocumentEmbeddedEvent { DocumentId = "doc1", Version = "v1", Source = "s", Chunks = 5, Tokens = 900, CompressedTokens = 700, CompletedAt = DateTimeOffset.UnixEpoch };
+        Assert.False(await store.MarkCompleteAsync("doc1", "v1", Jasper.Ingestion.Pipeline.PartReport.Empty, embedded)); // a worker finishing late
+        Assert.False(await store.MarkFailedAsync("doc1", "v1", "late failure"));
+        Assert.Equal(DocumentProgressState.Removed, (await store.GetAsync("doc1"))!.State);
+        Assert.Empty(await store.PendingEventsAsync("doc1"));
+    }
+
+    [Fact]
     public async Task Every_write_of_the_document_row_is_conditional_on_the_row_it_replaces()
     {
         var store = new DocumentStatusStore(new TableServiceClient(azurite.Emulator.ConnectionString).GetTableClient("status" + Guid.NewGuid().ToString("N")[..12]));
