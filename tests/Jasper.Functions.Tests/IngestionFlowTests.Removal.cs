@@ -20,7 +20,7 @@ public sealed partial class IngestionFlowTests
     [InlineData(true)]
     public async Task Event_grid_stand_in_a_deleted_document_loses_its_vectors_and_chunk_sets_and_an_upload_brings_it_back(bool base64)
     {
-        var blob = await UploadAsync("gone.txt", Paragraphs(8));
+        var blob = await UploadAsync("reports/q3 gone 💎.txt", Paragraphs(8));
         await IngestAsync(blob);
         await DrainAsync(WorkQueues.Normal);
         var embedded = await StatusAsync(blob);
@@ -41,7 +41,7 @@ public sealed partial class IngestionFlowTests
         Assert.Empty((await DeletionQueue(poison: true).PeekMessagesAsync(32)).Value);
         Assert.Equal(0, (await SweepAsync()).Removed);
 
-        blob = await UploadAsync("gone.txt", Paragraphs(8)); // the same bytes again: embedded again, not "unchanged"
+        blob = await UploadAsync("reports/q3 gone 💎.txt", Paragraphs(8)); // the same bytes again: embedded again, not "unchanged"
         await IngestAsync(blob);
         Assert.Equal(DocumentProgressState.Queued, (await StatusAsync(blob)).State);
         await DrainAsync(WorkQueues.Normal);

@@ -1,13 +1,16 @@
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Blobs;
 
 namespace Jasper.Azure.Distribution;
 
 /// <summary>
 /// A <c>Microsoft.Storage.BlobDeleted</c> event as Event Grid writes it to a storage queue: one event (or an array of
 /// them) in the Event Grid schema (<c>eventType</c>) or the CloudEvents schema (<c>type</c>), as JSON text or as base64
-/// of it (the documentation and what Event Grid does have disagreed on which, so both are read). The blob is named
-/// by the subject, <c>/blobServices/default/containers/{container}/blobs/{name}</c>, which holds the name as it is.
+/// of it (the documentation and what Event Grid does have disagreed on which, so both are read). The blob is named by
+/// <c>data.url</c>, percent-encoded, when it has one; else by the subject,
+/// <c>/blobServices/default/containers/{container}/blobs/{name}</c>, which holds the name as it is (and has been seen
+/// to mangle characters outside the basic plane, which the URL's encoding keeps).
 /// </summary>
 /// <param name="Container">The blob's container.</param>
 /// <param name="Name">The blob's name in its container.</param>
@@ -63,12 +66,24 @@ internal sealed record BlobDeletedEvent(string Container, string Name)
 
                 if (type == EventType)
                 {
-                    deletions.Add(FromSubject(Text(element, "subject")));
+                    deletions.Add(FromUrl(element) ?? FromSubject(Text(element, "subject")));
                 }
             }
 
             return deletions;
         }
+    }
+
+    private static BlobDeletedEvent? FromUrl(JsonElement element)
+    {
+        if (!element.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
+            || Text(data, "url") is not string url || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        var blob = new BlobUriBuilder(uri);
+        return blob.BlobContainerName.Length > 0 && blob.BlobName.Length > 0 ? new BlobDeletedEvent(blob.BlobContainerName, blob.BlobName) : null;
     }
 
     private static BlobDeletedEvent FromSubject(string? subject)

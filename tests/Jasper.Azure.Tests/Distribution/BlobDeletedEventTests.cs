@@ -23,6 +23,28 @@ public sealed class BlobDeletedEventTests
     }
 
     [Fact]
+    public void The_percent_encoded_url_names_the_blob_where_the_subject_mangled_it()
+    {
+        const string message = """
+            {"eventType":"Microsoft.Storage.BlobDeleted","subject":"/blobServices/default/containers/documents/blobs/notes \uFFFD\uFFFD.txt",
+             "data":{"url":"https://acct.blob.core.windows.net/documents/team%20notes/%F0%9F%92%8E%2B1.txt"}}
+            """;
+
+        Assert.Equal(new BlobDeletedEvent("documents", "team notes/💎+1.txt"), Assert.Single(BlobDeletedEvent.Parse(message)));
+    }
+
+    [Fact]
+    public void Azurite_urls_name_the_account_in_the_path_and_are_read_too()
+    {
+        const string message = """
+            {"eventType":"Microsoft.Storage.BlobDeleted","subject":"/blobServices/default/containers/documents/blobs/a.txt",
+             "data":{"url":"http://127.0.0.1:10000/devstoreaccount1/documents/a.txt"}}
+            """;
+
+        Assert.Equal(new BlobDeletedEvent("documents", "a.txt"), Assert.Single(BlobDeletedEvent.Parse(message)));
+    }
+
+    [Fact]
     public void Event_grid_schema_as_base64_of_json_reads_the_same()
     {
         string base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(Deleted));
