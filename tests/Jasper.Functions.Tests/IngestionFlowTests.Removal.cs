@@ -143,6 +143,26 @@ public sealed partial class IngestionFlowTests
         Assert.Equal(embedded.Chunks, (await RecordsAsync(embedded)).Count);
     }
 
+    // What a re-planning that failed mid-removal leaves (the status says removed, the blob is there): the message is
+    // tried again, and this time the blob exists from the start.
+    [Fact]
+    public async Task A_deletion_read_again_when_the_blob_exists_but_its_status_says_removed_plans_it_again()
+    {
+        var blob = await UploadAsync("limbo.txt", Paragraphs(3));
+        await IngestAsync(blob);
+        await DrainAsync(WorkQueues.Normal);
+        await blob.DeleteAsync();
+        Assert.True(await _services.GetRequiredService<DocumentRemoval>().RemoveAsync(blob));
+        await UploadAsync("limbo.txt", Paragraphs(3));
+
+        await SendDeletionAsync(BlobDeleted(blob), base64: false);
+        Assert.Equal(0, (await SweepAsync()).Removed);
+
+        Assert.Equal(DocumentProgressState.Queued, (await StatusAsync(blob)).State);
+        await DrainAsync(WorkQueues.Normal);
+        Assert.Equal(DocumentProgressState.Complete, (await StatusAsync(blob)).State);
+    }
+
     [Fact]
     public async Task An_upload_deleted_before_it_is_planned_is_left_alone_and_records_nothing()
     {

@@ -20,7 +20,7 @@ namespace Jasper.Azure.Distribution;
 /// </list>
 /// A blob that exists when its deletion is read was uploaded again since, and is left to its own upload event; one
 /// uploaded again while it was being removed is planned again here, since the removal may have undone that upload's
-/// planning. Events are read as Event Grid writes them (<see cref="BlobDeletedEvent"/>); one that cannot be read, or
+/// planning (and so is one that exists while its status says removed, which only a failed re-planning leaves). Events are read as Event Grid writes them (<see cref="BlobDeletedEvent"/>); one that cannot be read, or
 /// whose removal failed <see cref="DistributionOptions.MaxDequeueCount"/> times, goes to the poison queue
 /// (<c>documents-deleted-poison</c>) with the reason in the log.
 /// </summary>
@@ -79,14 +79,20 @@ public sealed partial class DocumentRemoval
     public async Task<bool> RemoveAsync(BlobClient blob, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blob);
-        if (await blob.ExistsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            LogUploadedAgain(_logger, blob.Uri.AbsoluteUri);
-            return false;
-        }
-
         string source = blob.Uri.AbsoluteUri;
         string documentId = DocumentIds.FromSource(source);
+        if (await blob.ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            LogUploadedAgain(_logger, source);
+            if ((await _context.Status.GetAsync(documentId, cancellationToken).ConfigureAwait(false))?.State == DocumentProgressState.Removed)
+            {
+                // An earlier try of this removal saw the upload land mid-removal and failed to plan it: plan it now.
+                LogPlannedAgain(_logger, source);
+                await _ingestion.IngestAsync(blob, cancellationToken).ConfigureAwait(false);
+            }
+
+            return false;
+        }
 
         // The status first: from here on no worker embeds it, and one completing it now removes what it committed.
         var before = await _context.Status.MarkRemovedAsync(documentId, cancellationToken).ConfigureAwait(false);
