@@ -20,6 +20,7 @@ public sealed partial class IngestionFlowTests
     [InlineData(true)]
     public async Task Event_grid_stand_in_a_deleted_document_loses_its_vectors_and_chunk_sets_and_an_upload_brings_it_back(bool base64)
     {
+        using var removals = Collect("jasper.ingestion.removed");
         var blob = await UploadAsync("reports/q3 gone 💎.txt", Paragraphs(8));
         await IngestAsync(blob);
         await DrainAsync(WorkQueues.Normal);
@@ -32,6 +33,7 @@ public sealed partial class IngestionFlowTests
         var report = await SweepAsync();
 
         Assert.Equal(1, report.Removed);
+        Assert.Equal(1, Assert.Single(removals.GetMeasurementSnapshot()).Value);
         var removed = await StatusAsync(blob);
         Assert.Equal(DocumentProgressState.Removed, removed.State);
         Assert.Equal(embedded.Version, removed.Version); // the row still says what was there

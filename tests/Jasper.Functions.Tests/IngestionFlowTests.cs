@@ -131,7 +131,7 @@ public sealed partial class IngestionFlowTests : IClassFixture<AzuriteFixture>, 
         var waiting = depth.GetMeasurementSnapshot().ToDictionary(m => (string)m.Tags["jasper.queue"]!, m => m.Value);
         Assert.Equal(status.Parts, waiting[WorkQueues.Low]);
         Assert.Equal(0, waiting[WorkQueues.Poison(WorkQueues.Low)]);
-        Assert.Equal(6, waiting.Count); // three work queues and their poison queues
+        Assert.Equal(8, waiting.Count); // three work queues, the queue of deletions, and their poison queues
 
         await DrainAsync(WorkQueues.Low);
         await depths.RefreshAsync();

@@ -99,6 +99,7 @@ public sealed partial class DocumentRemoval
         await _context.Sinks.RemoveAsync(documentId, cancellationToken).ConfigureAwait(false);
         await _context.Work.DeleteBlobsAsync(WorkBlobs.Document(documentId), select: null, cancellationToken).ConfigureAwait(false);
         LogRemoved(_logger, source, before?.State);
+        _context.Metrics.DocumentRemoved();
 
         if (await blob.ExistsAsync(cancellationToken).ConfigureAwait(false))
         {

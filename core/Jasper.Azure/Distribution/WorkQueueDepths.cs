@@ -6,7 +6,8 @@ using Jasper.Ingestion.Telemetry;
 namespace Jasper.Azure.Distribution;
 
 /// <summary>
-/// How many messages wait in each work queue and its poison queue: the gauge <c>jasper.ingestion.queue_depth</c>
+/// How many messages wait in each work queue, in the queue of deletions (<see cref="DocumentRemoval.Queue"/>), and in
+/// each one's poison queue: the gauge <c>jasper.ingestion.queue_depth</c>
 /// (meter <see cref="IngestionMetrics.MeterName"/>, attribute <c>jasper.queue</c>). Azure Storage's own queue metric
 /// is hourly; this one is read from the queues' properties when an exporter observes it, at most once per
 /// <see cref="RefreshInterval"/> and in the background, so an exporter never waits on storage and sees the depths of
@@ -17,7 +18,7 @@ public sealed class WorkQueueDepths : IDisposable
     /// <summary>The least time between two reads of the queues.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(30);
 
-    private static readonly string[] Names = [.. WorkQueues.All, .. WorkQueues.All.Select(WorkQueues.Poison)];
+    private static readonly string[] Names = [.. WorkQueues.All, DocumentRemoval.Queue, .. WorkQueues.All.Append(DocumentRemoval.Queue).Select(WorkQueues.Poison)];
 
     private readonly QueueServiceClient _queues;
     private readonly TimeProvider _time;
@@ -33,7 +34,7 @@ public sealed class WorkQueueDepths : IDisposable
         _time = time ?? TimeProvider.System;
 
         _meter = new ComponentMeter(IngestionMetrics.MeterName, meterFactory);
-        _meter.Meter.CreateObservableGauge("jasper.ingestion.queue_depth", Observe, "{message}", "Messages waiting in each work queue and its poison queue (approximate, as Azure Storage counts them).");
+        _meter.Meter.CreateObservableGauge("jasper.ingestion.queue_depth", Observe, "{message}", "Messages waiting in each work queue, the queue of deletions, and their poison queues (approximate, as Azure Storage counts them).");
     }
 
     /// <summary>Reads every queue's approximate message count now; a queue not created yet counts 0.</summary>

@@ -26,6 +26,7 @@ public sealed class IngestionMetrics : IDisposable
     private readonly Counter<long> _chunks;
     private readonly Counter<long> _tokens;
     private readonly Counter<long> _compressedTokens;
+    private readonly Counter<long> _removed;
 
     /// <summary>Creates the instruments on a meter of <paramref name="meterFactory"/>, or on a meter of their own.</summary>
     public IngestionMetrics(IMeterFactory? meterFactory = null)
@@ -36,6 +37,7 @@ public sealed class IngestionMetrics : IDisposable
         _chunks = meter.CreateCounter<long>("jasper.ingestion.chunks", "{chunk}", "Chunks embedded and written to the sink.");
         _tokens = meter.CreateCounter<long>("jasper.ingestion.tokens", "{token}", "Tokens of the chunks embedded, before compression.");
         _compressedTokens = meter.CreateCounter<long>("jasper.ingestion.compressed_tokens", "{token}", "Tokens of the chunks embedded, after compression.");
+        _removed = meter.CreateCounter<long>("jasper.ingestion.removed", "{document}", "Documents removed from the sink because their source was deleted.");
     }
 
     /// <summary>Counts a document whose ingestion ended with <paramref name="outcome"/> (and, if it failed, why).</summary>
@@ -50,6 +52,9 @@ public sealed class IngestionMetrics : IDisposable
 
         _documents.Add(1, tags);
     }
+
+    /// <summary>Counts a document removed from the sink because its source was deleted.</summary>
+    public void DocumentRemoved() => _removed.Add(1);
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
