@@ -34,7 +34,7 @@ param maximumInstanceCount int = 40
 @description('Also provision Azure AI Search and write vectors there instead of the vectors container.')
 param enableSearch bool = false
 
-@description('Also provision a Service Bus namespace and topic for DocumentEmbedded events.')
+@description('Also provision a Service Bus namespace and topic for DocumentEmbedded and DocumentRemoved events.')
 param enableServiceBus bool = false
 
 @description('Where the model directory lives in the models container (the postprovision hook uploads it there).')

@@ -1,5 +1,5 @@
-// Optional Service Bus namespace and topic for DocumentEmbedded events, Microsoft Entra ID only. Duplicate
-// detection drops a repeated completion (the app sends message id = document:version).
+// Optional Service Bus namespace and topic for DocumentEmbedded and DocumentRemoved events, Microsoft Entra ID only. Duplicate
+// detection drops a repeated event (the app sends message id = document:version, or document:removed:removal id).
 param name string
 param location string
 param tags object

@@ -29,10 +29,14 @@ public sealed partial class IngestionFlowTests
         Assert.NotEmpty(await NamesAsync(Vectors(), embedded.DocumentId + "/"));
 
         await blob.DeleteAsync();
-        await SendDeletionAsync(BlobDeleted(blob), base64);
+        var deleted = BlobDeleted(blob);
+        await SendDeletionAsync(deleted, base64);
+        await SendDeletionAsync(deleted, base64); // Event Grid delivers at least once
         var report = await SweepAsync();
 
-        Assert.Equal(1, report.Removed);
+        Assert.Equal(1, report.Removed); // one document, however often its deletion arrives
+        var announced = Assert.Single(Events.Removed.DistinctBy(e => e.RemovalId)); // Service Bus drops the repeat by its message id
+        Assert.Equal((embedded.DocumentId, embedded.Version, deleted["id"]!.GetValue<string>()), (announced.DocumentId, announced.Version, announced.RemovalId));
         Assert.Equal(1, Assert.Single(removals.GetMeasurementSnapshot()).Value);
         var removed = await StatusAsync(blob);
         Assert.Equal(DocumentProgressState.Removed, removed.State);
@@ -67,6 +71,7 @@ public sealed partial class IngestionFlowTests
         var report = await SweepAsync();
 
         Assert.Equal(0, report.Removed);
+        Assert.Empty(Events.Removed);
         Assert.Equal(embedded, await StatusAsync(blob));
         Assert.Equal(embedded.Chunks, (await RecordsAsync(embedded)).Count);
         Assert.Empty((await DeletionQueue().PeekMessagesAsync(32)).Value);
@@ -120,6 +125,7 @@ public sealed partial class IngestionFlowTests
         Assert.Equal(DocumentProgressState.Removed, (await StatusAsync(blob)).State);
         Assert.Empty(await NamesAsync(Vectors(), queued.DocumentId + "/"));
         Assert.Empty(Events.Published);
+        Assert.Equal(queued.Version, Assert.Single(Events.Removed).Version);
     }
 
     [Fact]
@@ -175,6 +181,11 @@ public sealed partial class IngestionFlowTests
 
         Assert.Null(await _services.GetRequiredService<DocumentStatusStore>().GetAsync(DocumentIds.FromSource(blob.Uri.AbsoluteUri)));
         Assert.Empty((await Queue(WorkQueues.Normal).PeekMessagesAsync(32)).Value);
+
+        await SendDeletionAsync(BlobDeleted(blob), base64: false);
+        await SweepAsync();
+        Assert.Empty(Events.Removed); // never recorded, so never announced
+        Assert.Null(await _services.GetRequiredService<DocumentStatusStore>().GetAsync(DocumentIds.FromSource(blob.Uri.AbsoluteUri)));
     }
 
     private Task<SweepReport> SweepAsync() => _services.GetRequiredService<DocumentSweep>().SweepAsync();

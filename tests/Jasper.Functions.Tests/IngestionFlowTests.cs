@@ -577,6 +577,8 @@ public sealed partial class IngestionFlowTests : IClassFixture<AzuriteFixture>, 
 
         public ConcurrentQueue<DocumentEmbeddedEvent> Published { get; } = new();
 
+        public ConcurrentQueue<DocumentRemovedEvent> Removed { get; } = new();
+
         /// <summary>How many of the next sends fail (as a Service Bus outage would).</summary>
         public int FailNext
         {
@@ -593,6 +595,18 @@ public sealed partial class IngestionFlowTests : IClassFixture<AzuriteFixture>, 
 
             Interlocked.Exchange(ref _failures, 0);
             Published.Enqueue(embedded);
+            return Task.CompletedTask;
+        }
+
+        public Task PublishAsync(DocumentRemovedEvent removed, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Decrement(ref _failures) >= 0)
+            {
+                throw new InvalidOperationException("Service Bus is unavailable (the test's outage).");
+            }
+
+            Interlocked.Exchange(ref _failures, 0);
+            Removed.Enqueue(removed);
             return Task.CompletedTask;
         }
     }

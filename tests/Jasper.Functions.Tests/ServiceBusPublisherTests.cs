@@ -36,6 +36,31 @@ public sealed class ServiceBusPublisherTests
         Assert.Equal("abc", body.RootElement.GetProperty("document_id").GetString());
     }
 
+    [Fact]
+    public async Task DocumentRemoved_is_sent_with_the_SDKs_mockable_sender_with_its_own_subject_and_a_dedup_id_per_removal()
+    {
+        var sender = new CapturingSender();
+        var removed = new DocumentRemovedEvent
+        {
+            DocumentId = "abc",
+            Version = "v1",
+            Source = "https://account.blob.core.windows.net/documents/a.txt",
+            RemovalId = "831e1650-001e-001b-66ab-eeb76e069631",
+            RemovedAt = DateTimeOffset.Parse("2026-11-29T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+        await new ServiceBusDocumentEventPublisher(sender).PublishAsync(removed);
+
+        var message = Assert.Single(sender.Sent);
+        Assert.Equal("DocumentRemoved", message.Subject);
+        Assert.Equal("abc:removed:831e1650-001e-001b-66ab-eeb76e069631", message.MessageId);
+        Assert.Equal("application/json", message.ContentType);
+        using var body = JsonDocument.Parse(message.Body.ToString());
+        Assert.Equal("v1", body.RootElement.GetProperty("version").GetString());
+        Assert.Equal("abc", body.RootElement.GetProperty("document_id").GetString());
+        Assert.Equal(removed, DocumentRemovedEvent.FromJson(message.Body.ToArray()));
+    }
+
     private sealed class CapturingSender : ServiceBusSender
     {
         public List<ServiceBusMessage> Sent { get; } = [];

@@ -14,7 +14,8 @@ namespace Jasper.Azure.Distribution;
 /// </summary>
 /// <param name="Container">The blob's container.</param>
 /// <param name="Name">The blob's name in its container.</param>
-internal sealed record BlobDeletedEvent(string Container, string Name)
+/// <param name="EventId">The event's id, when it has one: the same on every delivery of one deletion.</param>
+internal sealed record BlobDeletedEvent(string Container, string Name, string? EventId)
 {
     /// <summary>The event type this is.</summary>
     public const string EventType = "Microsoft.Storage.BlobDeleted";
@@ -66,7 +67,8 @@ internal sealed record BlobDeletedEvent(string Container, string Name)
 
                 if (type == EventType)
                 {
-                    deletions.Add(FromUrl(element) ?? FromSubject(Text(element, "subject")));
+                    var (container, name) = FromUrl(element) ?? FromSubject(Text(element, "subject"));
+                    deletions.Add(new BlobDeletedEvent(container, name, Text(element, "id")));
                 }
             }
 
@@ -74,7 +76,7 @@ internal sealed record BlobDeletedEvent(string Container, string Name)
         }
     }
 
-    private static BlobDeletedEvent? FromUrl(JsonElement element)
+    private static (string Container, string Name)? FromUrl(JsonElement element)
     {
         if (!element.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
             || Text(data, "url") is not string url || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
@@ -83,10 +85,10 @@ internal sealed record BlobDeletedEvent(string Container, string Name)
         }
 
         var blob = new BlobUriBuilder(uri);
-        return blob.BlobContainerName.Length > 0 && blob.BlobName.Length > 0 ? new BlobDeletedEvent(blob.BlobContainerName, blob.BlobName) : null;
+        return blob.BlobContainerName.Length > 0 && blob.BlobName.Length > 0 ? (blob.BlobContainerName, blob.BlobName) : null;
     }
 
-    private static BlobDeletedEvent FromSubject(string? subject)
+    private static (string Container, string Name) FromSubject(string? subject)
     {
         int blobs = subject is not null && subject.StartsWith(SubjectPrefix, StringComparison.Ordinal) ? subject.IndexOf(BlobsSegment, SubjectPrefix.Length, StringComparison.Ordinal) : -1;
         if (blobs <= SubjectPrefix.Length || blobs + BlobsSegment.Length == subject!.Length)
@@ -94,7 +96,7 @@ internal sealed record BlobDeletedEvent(string Container, string Name)
             throw new FormatException($"the subject '{subject}' of a {EventType} event does not name a blob ({SubjectPrefix}{{container}}{BlobsSegment}{{name}})");
         }
 
-        return new BlobDeletedEvent(subject[SubjectPrefix.Length..blobs], subject[(blobs + BlobsSegment.Length)..]);
+        return (subject[SubjectPrefix.Length..blobs], subject[(blobs + BlobsSegment.Length)..]);
     }
 
     private static string? Text(JsonElement element, string property) =>

@@ -16,7 +16,9 @@ namespace Jasper.Azure.Distribution;
 /// <item>the status becomes <see cref="DocumentProgressState.Removed"/>, so workers drop its work items from then on,
 /// and a worker that completes it meanwhile removes what it committed (<see cref="EmbedWork"/>);</item>
 /// <item>its vectors leave the sink, every version (<see cref="Ingestion.Sinks.IVectorSink.RemoveAsync"/>);</item>
-/// <item>its chunk sets leave the work container.</item>
+/// <item>its chunk sets leave the work container;</item>
+/// <item>a <see cref="DocumentRemovedEvent"/> goes into its outbox and out to the event publisher (a document never
+/// recorded is removed silently).</item>
 /// </list>
 /// A blob that exists when its deletion is read was uploaded again since, and is left to its own upload event; one
 /// uploaded again while it was being removed is planned again here, since the removal may have undone that upload's
@@ -41,10 +43,12 @@ public sealed partial class DocumentRemoval
     private readonly QueueClient _events;
     private readonly QueueClient _poison;
     private readonly BlobIngestion _ingestion;
+    private readonly DocumentEventOutbox _outbox;
     private readonly ILogger _logger;
 
-    internal DocumentRemoval(DistributionContext context, BlobServiceClient blobs, QueueServiceClient eventQueues, BlobIngestion ingestion, ILogger<DocumentRemoval>? logger = null)
+    internal DocumentRemoval(DistributionContext context, BlobServiceClient blobs, QueueServiceClient eventQueues, BlobIngestion ingestion, DocumentEventOutbox outbox, ILogger<DocumentRemoval>? logger = null)
     {
+        _outbox = outbox;
         _context = context;
         _blobs = blobs;
         _events = eventQueues.GetQueueClient(Queue);
@@ -74,9 +78,17 @@ public sealed partial class DocumentRemoval
     }
 
     /// <summary>
-    /// Removes the document of a deleted blob; false, removing nothing, when the blob exists (it was uploaded again).
+    /// Removes the document of a deleted blob. True when this call removed a recorded document; false when the blob
+    /// exists (it was uploaded again: nothing is removed), when the document was removed already (an earlier try, or
+    /// another delivery of the same deletion), or when none was recorded.
     /// </summary>
-    public async Task<bool> RemoveAsync(BlobClient blob, CancellationToken cancellationToken = default)
+    /// <param name="blob">The deleted blob.</param>
+    /// <param name="removalId">
+    /// Names this removal in its <see cref="DocumentRemovedEvent"/> (the deletion event's id, so that retries announce
+    /// it once); a new id when null.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the removal; what was done stays done, and removing again finishes it.</param>
+    public async Task<bool> RemoveAsync(BlobClient blob, string? removalId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blob);
         string source = blob.Uri.AbsoluteUri;
@@ -99,7 +111,18 @@ public sealed partial class DocumentRemoval
         await _context.Sinks.RemoveAsync(documentId, cancellationToken).ConfigureAwait(false);
         await _context.Work.DeleteBlobsAsync(WorkBlobs.Document(documentId), select: null, cancellationToken).ConfigureAwait(false);
         LogRemoved(_logger, source, before?.State);
-        _context.Metrics.DocumentRemoved();
+        bool removedNow = before is { State: not DocumentProgressState.Removed };
+        if (removedNow)
+        {
+            _context.Metrics.DocumentRemoved(); // once, not on every try of the same removal
+        }
+
+        if (before is not null)
+        {
+            var removed = new DocumentRemovedEvent { DocumentId = documentId, Version = before.Version, Source = source, RemovalId = removalId ?? Guid.NewGuid().ToString("N"), RemovedAt = DateTimeOffset.UtcNow };
+            await _context.Status.AddRemovedEventAsync(removed, cancellationToken).ConfigureAwait(false);
+            await AnnounceAsync(documentId, cancellationToken).ConfigureAwait(false);
+        }
 
         if (await blob.ExistsAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -109,7 +132,7 @@ public sealed partial class DocumentRemoval
             await _ingestion.IngestAsync(blob, cancellationToken).ConfigureAwait(false);
         }
 
-        return true;
+        return removedNow;
     }
 
     // Returns how many documents the message's events removed; deletes the message once all are handled.
@@ -132,7 +155,7 @@ public sealed partial class DocumentRemoval
             foreach (var deletion in deletions)
             {
                 var blob = _blobs.GetBlobContainerClient(deletion.Container).GetBlobClient(deletion.Name);
-                removed += await RemoveAsync(blob, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+                removed += await RemoveAsync(blob, deletion.EventId, cancellationToken).ConfigureAwait(false) ? 1 : 0;
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -154,6 +177,19 @@ public sealed partial class DocumentRemoval
         return removed;
     }
 
+    // The removal is done and its event recorded: a send that fails is left to the sweep, which sends every pending event.
+    private async Task AnnounceAsync(string documentId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _outbox.SendAsync(documentId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogAnnounceDeferred(_logger, documentId, ex.Message);
+        }
+    }
+
     private async Task PoisonAsync(QueueMessage message, string reason, CancellationToken cancellationToken)
     {
         await _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -164,6 +200,9 @@ public sealed partial class DocumentRemoval
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Source} (it was {State}): its blob was deleted")]
     private static partial void LogRemoved(ILogger logger, string source, DocumentProgressState? state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The removal event of {DocumentId} could not be sent ({Reason}); the sweep sends it")]
+    private static partial void LogAnnounceDeferred(ILogger logger, string documentId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kept {Source}: it was deleted, then uploaded again")]
     private static partial void LogUploadedAgain(ILogger logger, string source);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
@@ -9,7 +10,7 @@ namespace Jasper.Azure.Distribution;
 
 /// <summary>
 /// Document status in Azure Table storage, one partition per document: a <c>document</c> row with the state, one
-/// row per embedded part of the current version, and an outbox row per completion event not yet sent. Parts record
+/// row per embedded part of the current version, and an outbox row per completion or removal event not yet sent. Parts record
 /// themselves idempotently. Every write of the
 /// document row is conditional on the row it replaces (its ETag, or its absence), so a delivery that read the row
 /// before another changed it cannot overwrite that change: exactly one worker completes a document, and a late
@@ -21,6 +22,7 @@ internal sealed class DocumentStatusStore
     private const string OutboxPrefix = "event-";
     private const string OutboxEnd = "event.";
     private const string EventProperty = "Event";
+    private const string RemovedProperty = "Removed";
 
     private readonly TableClient _table;
     private readonly CreateOnFirstUse _created;
@@ -174,7 +176,7 @@ internal sealed class DocumentStatusStore
 
     /// <summary>
     /// Moves the document from queued to complete if it is still at this version, and in the same transaction adds
-    /// <paramref name="embedded"/> to the document's outbox (sent, then removed, by <see cref="CompletionOutbox"/>):
+    /// <paramref name="embedded"/> to the document's outbox (sent, then removed, by <see cref="DocumentEventOutbox"/>):
     /// a completion is never recorded without its event. True for the one caller that makes the move.
     /// </summary>
     public async Task<bool> MarkCompleteAsync(string documentId, string version, PartReport totals, DocumentEmbeddedEvent embedded, CancellationToken cancellationToken = default)
@@ -206,28 +208,47 @@ internal sealed class DocumentStatusStore
         }
     }
 
-    /// <summary>The completion events not yet sent: of one document, or (for a sweep) of every document.</summary>
-    public async Task<List<DocumentEmbeddedEvent>> PendingEventsAsync(string? documentId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Adds a removal event to the document's outbox (sent, then removed, by <see cref="DocumentEventOutbox"/>); adding
+    /// the same removal again changes nothing.
+    /// </summary>
+    public async Task AddRemovedEventAsync(DocumentRemovedEvent removed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(removed);
+        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var row = new TableEntity(removed.DocumentId, RemovedOutboxRow(removed.RemovalId)) { [RemovedProperty] = Encoding.UTF8.GetString(removed.ToJson()) };
+        await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The events not yet sent: of one document, or (for a sweep) of every document.</summary>
+    public async Task<List<PendingEvent>> PendingEventsAsync(string? documentId, CancellationToken cancellationToken = default)
     {
         await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
         string rows = TableClient.CreateQueryFilter($"RowKey ge {OutboxPrefix} and RowKey lt {OutboxEnd}");
         string filter = documentId is null ? rows : $"{TableClient.CreateQueryFilter($"PartitionKey eq {documentId}")} and {rows}";
-        var events = new List<DocumentEmbeddedEvent>();
+        var events = new List<PendingEvent>();
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            events.Add(DocumentEmbeddedEvent.FromJson(Encoding.UTF8.GetBytes(entity.GetString(EventProperty) ?? "null")));
+            events.Add(entity.GetString(RemovedProperty) is string removed
+                ? new PendingEvent(entity.PartitionKey, entity.RowKey, Removed: DocumentRemovedEvent.FromJson(Encoding.UTF8.GetBytes(removed)))
+                : new PendingEvent(entity.PartitionKey, entity.RowKey, Embedded: DocumentEmbeddedEvent.FromJson(Encoding.UTF8.GetBytes(entity.GetString(EventProperty) ?? "null"))));
         }
 
         return events;
     }
 
     /// <summary>Removes a sent event from its document's outbox.</summary>
-    public async Task RemoveSentEventAsync(DocumentEmbeddedEvent sent, CancellationToken cancellationToken = default)
+    public async Task RemoveSentEventAsync(PendingEvent sent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sent);
         await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        await _table.DeleteEntityAsync(sent.DocumentId, OutboxRow(sent.Version), ETag.All, cancellationToken).ConfigureAwait(false);
+        await _table.DeleteEntityAsync(sent.DocumentId, sent.Row, ETag.All, cancellationToken).ConfigureAwait(false);
     }
+
+    // A removal's outbox row: named by a hash of the removal id (an Event Grid event id may hold characters a row key
+    // may not), and apart from completions' rows ("removed-" is not hex).
+    private static string RemovedOutboxRow(string removalId) =>
+        $"{OutboxPrefix}removed-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(removalId)))[..32]}";
 
     // Outbox rows sort apart from part rows (versions are hex; "event-" is not) and from the document row.
     private static string OutboxRow(string version) => OutboxPrefix + version;

@@ -27,11 +27,11 @@ public sealed partial class DocumentSweep
     private static readonly TimeSpan PoisonReadTimeout = TimeSpan.FromMinutes(2);
 
     private readonly DistributionContext _context;
-    private readonly CompletionOutbox _outbox;
+    private readonly DocumentEventOutbox _outbox;
     private readonly DocumentRemoval _removal;
     private readonly ILogger _logger;
 
-    internal DocumentSweep(DistributionContext context, CompletionOutbox outbox, DocumentRemoval removal, ILogger<DocumentSweep>? logger = null)
+    internal DocumentSweep(DistributionContext context, DocumentEventOutbox outbox, DocumentRemoval removal, ILogger<DocumentSweep>? logger = null)
     {
         _context = context;
         _outbox = outbox;

@@ -18,11 +18,11 @@ namespace Jasper.Azure.Distribution;
 /// </summary>
 public sealed partial class EmbedWork
 {
-    private readonly CompletionOutbox _outbox;
+    private readonly DocumentEventOutbox _outbox;
     private readonly DistributionContext _context;
     private readonly ILogger _logger;
 
-    internal EmbedWork(DistributionContext context, CompletionOutbox outbox, ILogger<EmbedWork>? logger = null)
+    internal EmbedWork(DistributionContext context, DocumentEventOutbox outbox, ILogger<EmbedWork>? logger = null)
     {
         _context = context;
         _outbox = outbox;

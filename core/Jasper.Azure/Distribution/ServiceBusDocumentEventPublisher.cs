@@ -3,8 +3,10 @@ using Azure.Messaging.ServiceBus;
 namespace Jasper.Azure.Distribution;
 
 /// <summary>
-/// Completions as messages on a Service Bus topic: JSON body, subject <c>DocumentEmbedded</c>, and a message id of
-/// document and version, so a topic with duplicate detection drops a repeat.
+/// Document events as messages on a Service Bus topic: JSON body, the event's name as subject
+/// (<c>DocumentEmbedded</c>, <c>DocumentRemoved</c>), and a message id that names the event, so a topic with duplicate
+/// detection drops a repeat: <c>{document_id}:{version}</c> for a completion, <c>{document_id}:removed:{removal_id}</c>
+/// for a removal.
 /// </summary>
 public sealed class ServiceBusDocumentEventPublisher : IDocumentEventPublisher
 {
@@ -17,12 +19,16 @@ public sealed class ServiceBusDocumentEventPublisher : IDocumentEventPublisher
     public Task PublishAsync(DocumentEmbeddedEvent embedded, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(embedded);
-        var message = new ServiceBusMessage(embedded.ToJson())
-        {
-            ContentType = "application/json",
-            Subject = DocumentEmbeddedEvent.Name,
-            MessageId = $"{embedded.DocumentId}:{embedded.Version}",
-        };
-        return _sender.SendMessageAsync(message, cancellationToken);
+        return SendAsync(embedded.ToJson(), DocumentEmbeddedEvent.Name, $"{embedded.DocumentId}:{embedded.Version}", cancellationToken);
     }
+
+    /// <inheritdoc />
+    public Task PublishAsync(DocumentRemovedEvent removed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(removed);
+        return SendAsync(removed.ToJson(), DocumentRemovedEvent.Name, $"{removed.DocumentId}:removed:{removed.RemovalId}", cancellationToken);
+    }
+
+    private Task SendAsync(byte[] json, string subject, string messageId, CancellationToken cancellationToken) =>
+        _sender.SendMessageAsync(new ServiceBusMessage(json) { ContentType = "application/json", Subject = subject, MessageId = messageId }, cancellationToken);
 }

@@ -47,12 +47,12 @@ public static class JasperServiceCollectionExtensions
             sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(options.Distribution.WorkContainer), sp.GetRequiredService<QueueServiceClient>(),
             sp.GetRequiredService<DocumentStatusStore>(), options.Ingestion, options.Distribution, sp.GetRequiredService<IngestionMetrics>()));
         services.AddSingleton(sp => new BlobIngestion(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<ILogger<BlobIngestion>>()));
-        services.AddSingleton(sp => new CompletionOutbox(sp.GetRequiredService<DocumentStatusStore>(), sp.GetRequiredService<IDocumentEventPublisher>(), sp.GetRequiredService<ILogger<CompletionOutbox>>()));
-        services.AddSingleton(sp => new EmbedWork(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<CompletionOutbox>(), sp.GetRequiredService<ILogger<EmbedWork>>()));
+        services.AddSingleton(sp => new DocumentEventOutbox(sp.GetRequiredService<DocumentStatusStore>(), sp.GetRequiredService<IDocumentEventPublisher>(), sp.GetRequiredService<ILogger<DocumentEventOutbox>>()));
+        services.AddSingleton(sp => new EmbedWork(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<DocumentEventOutbox>(), sp.GetRequiredService<ILogger<EmbedWork>>()));
         services.AddSingleton(sp => new DocumentRemoval(
             sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<StorageAccount>().EventQueues,
-            sp.GetRequiredService<BlobIngestion>(), sp.GetRequiredService<ILogger<DocumentRemoval>>()));
-        services.AddSingleton(sp => new DocumentSweep(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<CompletionOutbox>(), sp.GetRequiredService<DocumentRemoval>(), sp.GetRequiredService<ILogger<DocumentSweep>>()));
+            sp.GetRequiredService<BlobIngestion>(), sp.GetRequiredService<DocumentEventOutbox>(), sp.GetRequiredService<ILogger<DocumentRemoval>>()));
+        services.AddSingleton(sp => new DocumentSweep(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<DocumentEventOutbox>(), sp.GetRequiredService<DocumentRemoval>(), sp.GetRequiredService<ILogger<DocumentSweep>>()));
         return services;
     }
 

@@ -19,7 +19,7 @@ public sealed class BlobDeletedEventTests
     {
         var deletion = Assert.Single(BlobDeletedEvent.Parse(Deleted));
 
-        Assert.Equal(new BlobDeletedEvent("documents", "reports/2026/q3 summary.pdf"), deletion);
+        Assert.Equal(new BlobDeletedEvent("documents", "reports/2026/q3 summary.pdf", "1"), deletion);
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class BlobDeletedEventTests
              "data":{"url":"https://acct.blob.core.windows.net/documents/team%20notes/%F0%9F%92%8E%2B1.txt"}}
             """;
 
-        Assert.Equal(new BlobDeletedEvent("documents", "team notes/💎+1.txt"), Assert.Single(BlobDeletedEvent.Parse(message)));
+        Assert.Equal(new BlobDeletedEvent("documents", "team notes/💎+1.txt", null), Assert.Single(BlobDeletedEvent.Parse(message)));
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class BlobDeletedEventTests
              "data":{"url":"http://127.0.0.1:10000/devstoreaccount1/documents/a.txt"}}
             """;
 
-        Assert.Equal(new BlobDeletedEvent("documents", "a.txt"), Assert.Single(BlobDeletedEvent.Parse(message)));
+        Assert.Equal(new BlobDeletedEvent("documents", "a.txt", null), Assert.Single(BlobDeletedEvent.Parse(message)));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class BlobDeletedEventTests
              {"specversion":"1.0","type":"Microsoft.Storage.BlobDeleted","source":"s","subject":"/blobServices/default/containers/documents/blobs/dir/blobs/c.txt","id":"3","data":{}}]
             """;
 
-        Assert.Equal([new BlobDeletedEvent("documents", "a.txt"), new BlobDeletedEvent("documents", "dir/blobs/c.txt")], BlobDeletedEvent.Parse(message));
+        Assert.Equal([new BlobDeletedEvent("documents", "a.txt", "1"), new BlobDeletedEvent("documents", "dir/blobs/c.txt", "3")], BlobDeletedEvent.Parse(message));
     }
 
     [Theory]

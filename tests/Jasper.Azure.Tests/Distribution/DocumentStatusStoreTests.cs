@@ -40,6 +40,17 @@ public sealed class DocumentStatusStoreTests(AzuriteFixture azurite) : IClassFix
         Assert.False(await store.MarkFailedAsync("doc1", "v1", "late failure"));
         Assert.Equal(DocumentProgressState.Removed, (await store.GetAsync("doc1"))!.State);
         Assert.Empty(await store.PendingEventsAsync("doc1"));
+
+        // A removal's event, added once however often its removal is tried, waits beside a completion's until sent.
+        var removed = new DocumentRemovedEvent { DocumentId = "doc1", Version = "v1", Source = "s", RemovalId = "831e1650-001e/001b#?", RemovedAt = DateTimeOffset.UnixEpoch };
+        await store.AddRemovedEventAsync(removed);
+        await store.AddRemovedEventAsync(removed);
+        await store.AddRemovedEventAsync(removed with { RemovalId = "another deletion" });
+        var pending = await store.PendingEventsAsync(null);
+        Assert.Equal([removed, removed with { RemovalId = "another deletion" }], pending.Select(e => e.Removed).OrderBy(e => e!.RemovalId, StringComparer.Ordinal));
+        Assert.All(pending, e => Assert.Null(e.Embedded));
+        await store.RemoveSentEventAsync(pending[0]);
+        Assert.Single(await store.PendingEventsAsync("doc1"));
     }
 
     [Fact]
@@ -57,7 +68,7 @@ public sealed class DocumentStatusStoreTests(AzuriteFixture azurite) : IClassFix
         var embedded = new DocumentEmbeddedEvent { DocumentId = "doc1", Version = "v1", Source = "s", Chunks = 6, Tokens = 900, CompressedTokens = 700, CompletedAt = DateTimeOffset.UnixEpoch };
         Assert.True(await store.MarkCompleteAsync("doc1", "v1", Jasper.Ingestion.Pipeline.PartReport.Empty, embedded));
         Assert.False(await store.MarkCompleteAsync("doc1", "v1", Jasper.Ingestion.Pipeline.PartReport.Empty, embedded)); // once
-        Assert.Equal([embedded], await store.PendingEventsAsync("doc1")); // recorded with the completion, in one transaction
+        Assert.Equal([embedded], (await store.PendingEventsAsync("doc1")).Select(e => e.Embedded)); // recorded with the completion, in one transaction
         Assert.False(await store.MarkFailedAsync("doc1", "v1", "a late failure")); // a completion stands
         var final = (await store.GetAsync("doc1"))!;
         Assert.Equal(DocumentProgressState.Complete, final.State);
