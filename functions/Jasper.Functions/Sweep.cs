@@ -3,7 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Jasper.Functions;
 
-/// <summary>Every five minutes, finishes what failures left behind (see <see cref="DocumentSweep"/>).</summary>
+/// <summary>Every five minutes, removes deleted documents and finishes what failures left behind (see <see cref="DocumentSweep"/>).</summary>
 public sealed class Sweep(DocumentSweep sweep)
 {
     [Function(nameof(Sweep))]

@@ -171,6 +171,41 @@ public sealed partial class IngestionFlowTests
         Assert.Equal(DocumentProgressState.Complete, (await StatusAsync(blob)).State);
     }
 
+    // The blob is deleted once the planning has read it, and its removal runs at once, before the planning records
+    // anything: the planning must not then record the document as queued and queue its parts.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_document_deleted_while_it_is_planned_is_not_embedded(bool embeddedBefore)
+    {
+        var blob = await UploadAsync("brief.txt", Paragraphs(4));
+        if (embeddedBefore)
+        {
+            await IngestAsync(blob);
+            await DrainAsync(WorkQueues.Normal);
+            await UploadAsync("brief.txt", Paragraphs(5)); // a new version, being planned when it is deleted
+        }
+
+        // How many reads planning this content takes, counted on a copy planned beside it (and then cleared away).
+        var counting = new AfterRead(int.MaxValue, () => Task.CompletedTask);
+        var copy = await UploadAsync("brief-copy.txt", (await blob.DownloadContentAsync()).Value.Content.ToArray());
+        await IngestAsync(Watched(copy, counting));
+        await Queue(WorkQueues.Normal).ClearMessagesAsync();
+
+        var deleteAfterReading = new AfterRead(counting.Reads, async () =>
+        {
+            await blob.DeleteAsync();
+            await _services.GetRequiredService<DocumentRemoval>().RemoveAsync(blob);
+        });
+        await IngestAsync(Watched(blob, deleteAfterReading));
+
+        var status = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Removed, status.State);
+        Assert.Empty((await Queue(WorkQueues.Normal).PeekMessagesAsync(32)).Value);
+        Assert.Empty(await NamesAsync(Work(), status.DocumentId + "/"));
+        Assert.Empty(await NamesAsync(Vectors(), status.DocumentId + "/"));
+    }
+
     [Fact]
     public async Task An_upload_deleted_before_it_is_planned_is_left_alone_and_records_nothing()
     {
@@ -186,6 +221,13 @@ public sealed partial class IngestionFlowTests
         await SweepAsync();
         Assert.Empty(Events.Removed); // never recorded, so never announced
         Assert.Null(await _services.GetRequiredService<DocumentStatusStore>().GetAsync(DocumentIds.FromSource(blob.Uri.AbsoluteUri)));
+    }
+
+    private BlobClient Watched(BlobClient blob, global::Azure.Core.Pipeline.HttpPipelinePolicy policy)
+    {
+        var options = new BlobClientOptions();
+        options.AddPolicy(policy, global::Azure.Core.HttpPipelinePosition.PerCall);
+        return new BlobServiceClient(_azurite.Emulator.ConnectionString, options).GetBlobContainerClient(blob.BlobContainerName).GetBlobClient(blob.Name);
     }
 
     private Task<SweepReport> SweepAsync() => _services.GetRequiredService<DocumentSweep>().SweepAsync();
@@ -250,6 +292,26 @@ public sealed partial class IngestionFlowTests
             public Task AbandonAsync(DocumentDescriptor document, CancellationToken cancellationToken = default) => inner.AbandonAsync(document, cancellationToken);
 
             public Task RemoveAsync(string documentId, CancellationToken cancellationToken = default) => inner.RemoveAsync(documentId, cancellationToken);
+        }
+    }
+
+    // Counts the reads of a blob's content, and runs an action once read number `after` has been answered.
+    private sealed class AfterRead(int after, Func<Task> action) : global::Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        private int _reads;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public override void Process(global::Azure.Core.HttpMessage message, ReadOnlyMemory<global::Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(global::Azure.Core.HttpMessage message, ReadOnlyMemory<global::Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            if (message.Request.Method == global::Azure.Core.RequestMethod.Get && Interlocked.Increment(ref _reads) == after)
+            {
+                await action();
+            }
         }
     }
 

@@ -18,7 +18,8 @@ namespace Jasper.Azure.Distribution;
 /// metadata (<c>priority</c>, <c>compression_ratio</c>), extracts and chunks it, writes the chunk set to the work
 /// container in parts, records the document as queued and puts one work item per part on the queue of its priority.
 /// A document that cannot be ingested is recorded as failed with the reason (and not retried: it will not improve);
-/// one deleted before it is planned is left alone; storage errors propagate so the trigger retries.
+/// one deleted before it is planned is left alone, and one deleted while it is planned is recorded as removed and not
+/// queued; storage errors propagate so the trigger retries.
 /// </summary>
 public sealed partial class BlobIngestion
 {
@@ -107,6 +108,16 @@ public sealed partial class BlobIngestion
                 await _context.Work.DeleteBlobsAsync(WorkBlobs.Version(document.DocumentId, superseded), select: null, cancellationToken).ConfigureAwait(false);
             }
 
+            if (!await blob.ExistsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // Deleted while it was planned, and its removal (DocumentRemoval) may have read the status before this
+                // recorded it: removed it stays, and nothing is queued. A removal that comes later finds it removed.
+                await _context.Status.MarkRemovedAsync(document.DocumentId, cancellationToken).ConfigureAwait(false);
+                await _context.Work.DeleteBlobsAsync(parts.RunFolder, select: null, cancellationToken).ConfigureAwait(false);
+                LogDeletedWhilePlanned(_logger, source);
+                return progress with { State = DocumentProgressState.Removed };
+            }
+
             if (plan.Unchanged)
             {
                 _context.Metrics.DocumentEnded(DocumentStatus.Unchanged);
@@ -183,6 +194,9 @@ public sealed partial class BlobIngestion
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected {Source}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string source, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped {Source}: it was deleted while it was planned")]
+    private static partial void LogDeletedWhilePlanned(ILogger logger, string source);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Left {Source} alone: it was deleted before it was planned")]
     private static partial void LogGone(ILogger logger, string source);
