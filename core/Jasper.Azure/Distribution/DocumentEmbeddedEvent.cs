@@ -5,8 +5,6 @@ namespace Jasper.Azure.Distribution;
 /// <summary>Announced (at least once: Service Bus drops duplicates by message id) when every part of a document's version is embedded and committed.</summary>
 public sealed record DocumentEmbeddedEvent
 {
-    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     /// <summary>The event's name (Service Bus subject).</summary>
     public const string Name = "DocumentEmbedded";
 
@@ -32,9 +30,9 @@ public sealed record DocumentEmbeddedEvent
     public required DateTimeOffset CompletedAt { get; init; }
 
     /// <summary>UTF-8 JSON.</summary>
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, DocumentEventJson.Options);
 
     /// <summary>Reads what <see cref="ToJson"/> wrote.</summary>
     public static DocumentEmbeddedEvent FromJson(ReadOnlySpan<byte> json) =>
-        JsonSerializer.Deserialize<DocumentEmbeddedEvent>(json, Options) ?? throw new FormatException("The completion event is null.");
+        JsonSerializer.Deserialize<DocumentEmbeddedEvent>(json, DocumentEventJson.Options) ?? throw new FormatException("The completion event is null.");
 }

@@ -8,8 +8,6 @@ namespace Jasper.Azure.Distribution;
 /// </summary>
 public sealed record DocumentRemovedEvent
 {
-    private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     /// <summary>The event's name (Service Bus subject).</summary>
     public const string Name = "DocumentRemoved";
 
@@ -32,9 +30,9 @@ public sealed record DocumentRemovedEvent
     public required DateTimeOffset RemovedAt { get; init; }
 
     /// <summary>UTF-8 JSON.</summary>
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Options);
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, DocumentEventJson.Options);
 
     /// <summary>Reads what <see cref="ToJson"/> wrote.</summary>
     public static DocumentRemovedEvent FromJson(ReadOnlySpan<byte> json) =>
-        JsonSerializer.Deserialize<DocumentRemovedEvent>(json, Options) ?? throw new FormatException("The removal event is null.");
+        JsonSerializer.Deserialize<DocumentRemovedEvent>(json, DocumentEventJson.Options) ?? throw new FormatException("The removal event is null.");
 }
