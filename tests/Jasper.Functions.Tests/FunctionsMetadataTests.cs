@@ -59,6 +59,14 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void Reconciliation_runs_on_a_timer_once_a_day()
+    {
+        var binding = Trigger("Reconcile");
+        Assert.Equal("timerTrigger", binding["type"]!.GetValue<string>());
+        Assert.Equal("0 30 3 * * *", binding["schedule"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void Host_json_retries_as_often_as_the_worker_expects_and_decodes_base64()
     {
         var queues = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!["extensions"]!["queues"]!;

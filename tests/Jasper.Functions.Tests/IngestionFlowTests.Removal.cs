@@ -58,6 +58,31 @@ public sealed partial class IngestionFlowTests
     }
 
     [Fact]
+    public async Task A_deletion_whose_event_never_came_is_found_by_the_daily_reconciliation()
+    {
+        var kept = await UploadAsync("kept.txt", Paragraphs(3));
+        var lost = await UploadAsync("lost/event.txt", Paragraphs(3));
+        foreach (var blob in new[] { kept, lost })
+        {
+            await IngestAsync(blob);
+        }
+
+        await DrainAsync(WorkQueues.Normal);
+        var embedded = await StatusAsync(lost);
+        await lost.DeleteAsync(); // and Event Grid never tells
+
+        await new Reconcile(_services.GetRequiredService<DocumentRemoval>()).Run(null!, CancellationToken.None);
+
+        Assert.Equal(DocumentProgressState.Removed, (await StatusAsync(lost)).State);
+        Assert.Empty(await NamesAsync(Vectors(), embedded.DocumentId + "/"));
+        Assert.Equal((embedded.DocumentId, $"reconciled:{embedded.Version}"), (Assert.Single(Events.Removed).DocumentId, Events.Removed.Single().RemovalId));
+        var stays = await StatusAsync(kept);
+        Assert.Equal(DocumentProgressState.Complete, stays.State);
+        Assert.Equal(stays.Chunks, (await RecordsAsync(stays)).Count);
+        Assert.Equal(0, await _services.GetRequiredService<DocumentRemoval>().ReconcileAsync()); // nothing left to find
+    }
+
+    [Fact]
     public async Task Event_grid_stand_in_a_deletion_read_after_the_document_was_uploaded_again_removes_nothing()
     {
         var blob = await UploadAsync("back.txt", Paragraphs(4));

@@ -78,6 +78,34 @@ public sealed partial class DocumentRemoval
     }
 
     /// <summary>
+    /// Removes every recorded document whose blob is gone although no deletion event said so (an event Event Grid gave
+    /// up on, or a deletion before this app handled deletions): one existence check per document not removed. Returns
+    /// how many documents it removed.
+    /// </summary>
+    public async Task<int> ReconcileAsync(CancellationToken cancellationToken = default)
+    {
+        int removed = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(_context.Status.NotRemovedAsync(cancellationToken), parallel, async (document, token) =>
+        {
+            // Sources are the URLs of blobs in this account's documents container; anything else is not this app's to check.
+            if (!Uri.TryCreate(document.Source, UriKind.Absolute, out var uri) || new BlobUriBuilder(uri) is not { BlobContainerName.Length: > 0, BlobName.Length: > 0 } name)
+            {
+                return;
+            }
+
+            var blob = _blobs.GetBlobContainerClient(name.BlobContainerName).GetBlobClient(name.BlobName);
+            if (blob.Uri.AbsoluteUri == document.Source && !await blob.ExistsAsync(token).ConfigureAwait(false)
+                && await RemoveAsync(blob, $"reconciled:{document.Version}", token).ConfigureAwait(false))
+            {
+                LogReconciled(_logger, document.Source);
+                Interlocked.Increment(ref removed);
+            }
+        }).ConfigureAwait(false);
+        return removed;
+    }
+
+    /// <summary>
     /// Removes the document of a deleted blob. True when this call removed a recorded document; false when the blob
     /// exists (it was uploaded again: nothing is removed), when the document was removed already (an earlier try, or
     /// another delivery of the same deletion), or when none was recorded.
@@ -203,6 +231,9 @@ public sealed partial class DocumentRemoval
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The removal event of {DocumentId} could not be sent ({Reason}); the sweep sends it")]
     private static partial void LogAnnounceDeferred(ILogger logger, string documentId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciled {Source}: its blob is gone but no deletion event said so")]
+    private static partial void LogReconciled(ILogger logger, string source);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kept {Source}: it was deleted, then uploaded again")]
     private static partial void LogUploadedAgain(ILogger logger, string source);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
@@ -58,6 +59,17 @@ internal sealed class DocumentStatusStore
         }
 
         return queued;
+    }
+
+    /// <summary>Every document recorded and not removed, read page by page as the caller goes (a reconciliation's scan).</summary>
+    public async IAsyncEnumerable<DocumentProgress> NotRemovedAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        string filter = TableClient.CreateQueryFilter($"RowKey eq {DocumentRow} and State ne {nameof(DocumentProgressState.Removed)}");
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            yield return ToProgress(entity);
+        }
     }
 
     /// <summary>The first chunks of a version's parts recorded as embedded, and when the last of them was recorded.</summary>
