@@ -14,7 +14,8 @@ namespace Jasper.Azure.Distribution;
 /// complete (exactly once, however often messages are delivered) with its completion event in the outbox, and sends
 /// the event (at least once: a later delivery or the sweep sends what a failure left). Failures are rethrown for the
 /// queue to retry; on the last delivery the reason goes into the document's status and the message into the
-/// poison queue. Items of a superseded version, or of a document already complete, are dropped.
+/// poison queue. Items of a superseded version, or of a document already complete or removed, are dropped; a worker
+/// that finds its document removed after it wrote (its blob deleted meanwhile) clears the document from the sink again.
 /// </summary>
 public sealed partial class EmbedWork
 {
