@@ -5,6 +5,7 @@ using Jasper.Azure.Sinks;
 using Jasper.Ingestion.Pipeline;
 using Jasper.Ingestion.Sinks;
 using Jasper.Ingestion.Vectors;
+using Jasper.Serving.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Jasper.Functions.Tests;
@@ -100,6 +101,28 @@ public sealed partial class IngestionFlowTests
         Assert.Equal(embedded, await StatusAsync(blob));
         Assert.Equal(embedded.Chunks, (await RecordsAsync(embedded)).Count);
         Assert.Empty((await DeletionQueue().PeekMessagesAsync(32)).Value);
+    }
+
+    // A removal slower than its message's hiding time: another pass received the message again and deleted it, so this
+    // pass's pop receipt is stale. The removal is done either way, and the sweep must not fail for it.
+    [Fact]
+    public async Task Event_grid_stand_in_a_deletion_message_gone_before_its_removal_ends_fails_nothing()
+    {
+        await _services.DisposeAsync();
+        _services = BuildServices(services => services.AddSingleton<IVectorSinkFactory>(sp => new BeforeRemoval(
+            new BlobVectorSinkFactory(Vectors()), () => DeletionQueue().ClearMessagesAsync())));
+        await _services.GetRequiredService<ModelHost>().WaitReadyAsync();
+        var blob = await UploadAsync("slow.txt", Paragraphs(3));
+        await IngestAsync(blob);
+        await DrainAsync(WorkQueues.Normal);
+        await blob.DeleteAsync();
+
+        await SendDeletionAsync(BlobDeleted(blob), base64: false);
+        var report = await SweepAsync();
+
+        Assert.Equal(1, report.Removed);
+        Assert.Equal(DocumentProgressState.Removed, (await StatusAsync(blob)).State);
+        Assert.Empty((await DeletionQueue(poison: true).PeekMessagesAsync(32)).Value);
     }
 
     [Fact]
@@ -286,6 +309,18 @@ public sealed partial class IngestionFlowTests
         ["metadataVersion"] = "1",
         ["eventTime"] = DateTimeOffset.UtcNow.ToString("O"),
     };
+
+    // The configured sink, except that an action runs before each removal.
+    private sealed class BeforeRemoval(IVectorSinkFactory inner, Func<Task> action) : IVectorSinkFactory
+    {
+        public IVectorSink Create(int dimensions) => inner.Create(dimensions);
+
+        public async Task RemoveAsync(string documentId, CancellationToken cancellationToken)
+        {
+            await action();
+            await inner.RemoveAsync(documentId, cancellationToken);
+        }
+    }
 
     // The configured sink, except that before the first part is written anywhere it runs a removal.
     private sealed class RemovedBeforeFirstWrite(IVectorSinkFactory inner, Func<Task> removal) : IVectorSinkFactory

@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
@@ -201,7 +202,7 @@ public sealed partial class DocumentRemoval
             return removed;
         }
 
-        await _events.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+        await DeleteHandledAsync(message, cancellationToken).ConfigureAwait(false);
         return removed;
     }
 
@@ -218,11 +219,25 @@ public sealed partial class DocumentRemoval
         }
     }
 
+    // A removal slower than the message's hiding time lets another pass receive it again: that pass deleted it (404),
+    // or holds it now (its pop receipt replaced this one's) and will handle it again, which is harmless.
+    private async Task DeleteHandledAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _events.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 || ex.ErrorCode == "PopReceiptMismatch")
+        {
+            LogHandledElsewhere(_logger, message.MessageId);
+        }
+    }
+
     private async Task PoisonAsync(QueueMessage message, string reason, CancellationToken cancellationToken)
     {
         await _poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         await _poison.SendMessageAsync(message.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
-        await _events.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
+        await DeleteHandledAsync(message, cancellationToken).ConfigureAwait(false);
         LogPoisoned(_logger, _poison.Name, reason);
     }
 
@@ -234,6 +249,9 @@ public sealed partial class DocumentRemoval
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciled {Source}: its blob is gone but no deletion event said so")]
     private static partial void LogReconciled(ILogger logger, string source);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deletion message {MessageId} was received again by another pass while this one handled it")]
+    private static partial void LogHandledElsewhere(ILogger logger, string messageId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Kept {Source}: it was deleted, then uploaded again")]
     private static partial void LogUploadedAgain(ILogger logger, string source);
