@@ -9,6 +9,6 @@ public sealed class BlobIngest(BlobIngestion ingestion)
 {
     [Function(nameof(BlobIngest))]
     public Task Run(
-        [BlobTrigger("documents/{name}", Source = BlobTriggerSource.EventGrid, Connection = "AzureWebJobsStorage")] BlobClient blob,
+        [BlobTrigger(BlobIngestion.DocumentsContainer + "/{name}", Source = BlobTriggerSource.EventGrid, Connection = "AzureWebJobsStorage")] BlobClient blob,
         CancellationToken cancellationToken) => ingestion.IngestAsync(blob, cancellationToken);
 }

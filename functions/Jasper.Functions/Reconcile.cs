@@ -1,15 +1,16 @@
+using Azure.Storage.Blobs;
 using Jasper.Azure.Distribution;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Jasper.Functions;
 
 /// <summary>
-/// Once a day, removes the documents whose blobs are gone without a deletion event having said so
-/// (see <see cref="DocumentRemoval.ReconcileAsync"/>).
+/// Once a day, brings the status back in line with the documents container where Event Grid's events did not
+/// (see <see cref="DocumentReconciliation"/>).
 /// </summary>
-public sealed class Reconcile(DocumentRemoval removal)
+public sealed class Reconcile(DocumentReconciliation reconciliation, BlobServiceClient blobs)
 {
     [Function(nameof(Reconcile))]
     public Task Run([TimerTrigger("0 30 3 * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
-        removal.ReconcileAsync(cancellationToken);
+        reconciliation.ReconcileAsync(blobs.GetBlobContainerClient(BlobIngestion.DocumentsContainer), cancellationToken);
 }

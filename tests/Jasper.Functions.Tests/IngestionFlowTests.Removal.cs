@@ -72,15 +72,49 @@ public sealed partial class IngestionFlowTests
         var embedded = await StatusAsync(lost);
         await lost.DeleteAsync(); // and Event Grid never tells
 
-        await new Reconcile(_services.GetRequiredService<DocumentRemoval>()).Run(null!, CancellationToken.None);
+        var report = await ReconcileAsync();
 
+        Assert.Equal(new ReconcileReport(Removed: 1, Planned: 0), report);
         Assert.Equal(DocumentProgressState.Removed, (await StatusAsync(lost)).State);
         Assert.Empty(await NamesAsync(Vectors(), embedded.DocumentId + "/"));
         Assert.Equal((embedded.DocumentId, $"reconciled:{embedded.Version}"), (Assert.Single(Events.Removed).DocumentId, Events.Removed.Single().RemovalId));
         var stays = await StatusAsync(kept);
         Assert.Equal(DocumentProgressState.Complete, stays.State);
         Assert.Equal(stays.Chunks, (await RecordsAsync(stays)).Count);
-        Assert.Equal(0, await _services.GetRequiredService<DocumentRemoval>().ReconcileAsync()); // nothing left to find
+        Assert.Equal(new ReconcileReport(0, 0), await ReconcileAsync()); // nothing left to find
+    }
+
+    [Fact]
+    public async Task An_upload_whose_event_never_came_is_planned_by_the_daily_reconciliation()
+    {
+        var embedded = await UploadAsync("embedded.txt", Paragraphs(3));
+        var changed = await UploadAsync("changed.txt", Paragraphs(3));
+        foreach (var blob in new[] { embedded, changed })
+        {
+            await IngestAsync(blob);
+        }
+
+        await DrainAsync(WorkQueues.Normal);
+        var before = await StatusAsync(changed);
+        await Task.Delay(1100); // Last-Modified counts whole seconds: the change below must land in a later one than the status
+        await UploadAsync("changed.txt", Paragraphs(4)); // and Event Grid never tells
+        var missed = await UploadAsync("missed.txt", Paragraphs(2)); // nor here
+
+        var report = await ReconcileAsync();
+
+        Assert.Equal(new ReconcileReport(Removed: 0, Planned: 2), report);
+        Assert.Equal(DocumentProgressState.Queued, (await StatusAsync(missed)).State);
+        var replanned = await StatusAsync(changed);
+        Assert.Equal(DocumentProgressState.Queued, replanned.State);
+        Assert.NotEqual(before.Version, replanned.Version);
+        Assert.Equal(DocumentProgressState.Complete, (await StatusAsync(embedded)).State);
+        await DrainAsync(WorkQueues.Normal);
+        foreach (var blob in new[] { embedded, changed, missed })
+        {
+            Assert.Equal(DocumentProgressState.Complete, (await StatusAsync(blob)).State);
+        }
+
+        Assert.Equal(new ReconcileReport(0, 0), await ReconcileAsync());
     }
 
     [Fact]
@@ -277,6 +311,9 @@ public sealed partial class IngestionFlowTests
         options.AddPolicy(policy, global::Azure.Core.HttpPipelinePosition.PerCall);
         return new BlobServiceClient(_azurite.Emulator.ConnectionString, options).GetBlobContainerClient(blob.BlobContainerName).GetBlobClient(blob.Name);
     }
+
+    private Task<ReconcileReport> ReconcileAsync() =>
+        _services.GetRequiredService<DocumentReconciliation>().ReconcileAsync(Storage.Blobs.GetBlobContainerClient("documents" + _run));
 
     private Task<SweepReport> SweepAsync() => _services.GetRequiredService<DocumentSweep>().SweepAsync();
 

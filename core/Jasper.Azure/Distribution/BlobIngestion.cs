@@ -23,6 +23,9 @@ namespace Jasper.Azure.Distribution;
 /// </summary>
 public sealed partial class BlobIngestion
 {
+    /// <summary>The container uploads go to (the BlobIngest trigger's, and the Event Grid subscriptions' filter).</summary>
+    public const string DocumentsContainer = "documents";
+
     /// <summary>Blob metadata naming the priority.</summary>
     public const string PriorityMetadata = "priority";
 

@@ -36,8 +36,11 @@ public sealed partial class DocumentRemoval
     // interval, so that a failed removal is tried again by the next sweep, not by this one.
     private static readonly TimeSpan HandlingTimeout = TimeSpan.FromMinutes(5);
 
-    // Removals in flight at once: each is a few storage requests, so a mass deletion drains in minutes, not hours.
-    private const int Parallelism = 8;
+    /// <summary>
+    /// Removals (and a reconciliation's checks) in flight at once: each is a few storage requests, so a mass deletion
+    /// drains in minutes, not hours.
+    /// </summary>
+    internal const int Parallelism = 8;
 
     private readonly DistributionContext _context;
     private readonly BlobServiceClient _blobs;
@@ -75,34 +78,6 @@ public sealed partial class DocumentRemoval
             await Parallel.ForEachAsync(batch, parallel, async (message, token) => Interlocked.Add(ref removed, await HandleAsync(message, token).ConfigureAwait(false))).ConfigureAwait(false);
         }
 
-        return removed;
-    }
-
-    /// <summary>
-    /// Removes every recorded document whose blob is gone although no deletion event said so (an event Event Grid gave
-    /// up on, or a deletion before this app handled deletions): one existence check per document not removed. Returns
-    /// how many documents it removed.
-    /// </summary>
-    public async Task<int> ReconcileAsync(CancellationToken cancellationToken = default)
-    {
-        int removed = 0;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(_context.Status.NotRemovedAsync(cancellationToken), parallel, async (document, token) =>
-        {
-            // Sources are the URLs of blobs in this account's documents container; anything else is not this app's to check.
-            if (!Uri.TryCreate(document.Source, UriKind.Absolute, out var uri) || new BlobUriBuilder(uri) is not { BlobContainerName.Length: > 0, BlobName.Length: > 0 } name)
-            {
-                return;
-            }
-
-            var blob = _blobs.GetBlobContainerClient(name.BlobContainerName).GetBlobClient(name.BlobName);
-            if (blob.Uri.AbsoluteUri == document.Source && !await blob.ExistsAsync(token).ConfigureAwait(false)
-                && await RemoveAsync(blob, $"reconciled:{document.Version}", token).ConfigureAwait(false))
-            {
-                LogReconciled(_logger, document.Source);
-                Interlocked.Increment(ref removed);
-            }
-        }).ConfigureAwait(false);
         return removed;
     }
 
@@ -246,9 +221,6 @@ public sealed partial class DocumentRemoval
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The removal event of {DocumentId} could not be sent ({Reason}); the sweep sends it")]
     private static partial void LogAnnounceDeferred(ILogger logger, string documentId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciled {Source}: its blob is gone but no deletion event said so")]
-    private static partial void LogReconciled(ILogger logger, string source);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Deletion message {MessageId} was received again by another pass while this one handled it")]
     private static partial void LogHandledElsewhere(ILogger logger, string messageId);

@@ -52,6 +52,9 @@ public static class JasperServiceCollectionExtensions
         services.AddSingleton(sp => new DocumentRemoval(
             sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<StorageAccount>().EventQueues,
             sp.GetRequiredService<BlobIngestion>(), sp.GetRequiredService<DocumentEventOutbox>(), sp.GetRequiredService<ILogger<DocumentRemoval>>()));
+        services.AddSingleton(sp => new DocumentReconciliation(
+            sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<DocumentRemoval>(),
+            sp.GetRequiredService<BlobIngestion>(), sp.GetRequiredService<ILogger<DocumentReconciliation>>()));
         services.AddSingleton(sp => new DocumentSweep(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<DocumentEventOutbox>(), sp.GetRequiredService<DocumentRemoval>(), sp.GetRequiredService<ILogger<DocumentSweep>>()));
         return services;
     }

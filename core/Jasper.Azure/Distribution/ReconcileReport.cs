@@ -1,0 +1,6 @@
+namespace Jasper.Azure.Distribution;
+
+/// <summary>What one reconciliation did.</summary>
+/// <param name="Removed">Recorded documents it removed because their blobs were gone.</param>
+/// <param name="Planned">Blobs it planned and queued because no upload event had (a new version queued).</param>
+public sealed record ReconcileReport(int Removed, int Planned);
