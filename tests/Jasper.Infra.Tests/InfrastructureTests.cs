@@ -177,7 +177,7 @@ public sealed partial class InfrastructureTests
         Assert.Equal("[parameters('deletionQueue')]", destination["properties"]!["queueName"]!.GetValue<string>());
         Assert.Equal(-1, destination["properties"]!["queueMessageTimeToLiveInSeconds"]!.GetValue<int>());
         Assert.Equal(["Microsoft.Storage.BlobDeleted"], properties["filter"]!["includedEventTypes"]!.AsArray().Select(t => t!.GetValue<string>()));
-        Assert.Equal("'documents'", ArmTemplate.Text(Module("event-grid")["properties"]!["template"]!["parameters"]!["documentsContainer"]!["defaultValue"]!).Replace('"', '\''));
+        Assert.Equal(BlobIngestion.DocumentsContainer, Module("event-grid")["properties"]!["template"]!["parameters"]!["documentsContainer"]!["defaultValue"]!.GetValue<string>());
 
         // The queue is the one the app drains (DocumentRemoval.Queue), created with the others, and passed on by name.
         var storage = Module("storage")["properties"]!["template"]!;
