@@ -1,6 +1,10 @@
 using System.Text.Json.Nodes;
 using Jasper.Azure.Distribution;
+using Jasper.Azure.Hosting;
 using Jasper.TestSupport;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jasper.Functions.Tests;
 
@@ -73,6 +77,25 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(new DistributionOptions().MaxDequeueCount, queues["maxDequeueCount"]!.GetValue<int>());
         Assert.Equal("base64", queues["messageEncoding"]!.GetValue<string>());
         Assert.Equal(1, queues["batchSize"]!.GetValue<int>()); // the encoder uses every core: one message at a time
+    }
+
+    // The host builds each function's class from the app's services: one a constructor needs and AddJasper does not
+    // register fails every invocation of that function, and only at run time.
+    [Fact]
+    public async Task Every_function_class_is_built_from_the_services_AddJasper_registers()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["Jasper:Model:Path"] = "/nonexistent", // never loaded: the host is not started
+        }).Build();
+        await using var services = new ServiceCollection().AddLogging().AddJasper(configuration).BuildServiceProvider();
+        var classes = typeof(BlobIngest).Assembly.GetTypes()
+            .Where(t => t.GetMethods().Any(m => m.GetCustomAttributes(typeof(FunctionAttribute), false).Length > 0))
+            .ToList();
+
+        Assert.Equal(Functions.Value.Count, classes.Sum(t => t.GetMethods().Count(m => m.GetCustomAttributes(typeof(FunctionAttribute), false).Length > 0)));
+        Assert.All(classes, t => Assert.NotNull(ActivatorUtilities.CreateInstance(services, t)));
     }
 
     private static JsonObject Trigger(string function) =>
