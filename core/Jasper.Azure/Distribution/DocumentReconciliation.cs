@@ -49,8 +49,9 @@ public sealed partial class DocumentReconciliation
     {
         int removed = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = DocumentRemoval.Parallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(_context.Status.NotRemovedAsync(cancellationToken), parallel, async (document, token) =>
+        await Parallel.ForEachAsync(_context.Status.NotRemovedAsync(cancellationToken), parallel, async (recorded, token) =>
         {
+            var document = recorded.Progress;
             if (Blob(document.Source) is { } blob && !await blob.ExistsAsync(token).ConfigureAwait(false)
                 && await _removal.RemoveAsync(blob, $"reconciled:{document.Version}", token).ConfigureAwait(false))
             {

@@ -48,27 +48,21 @@ internal sealed class DocumentStatusStore
     }
 
     /// <summary>Every document recorded as queued (a sweep's scan of the table).</summary>
-    public async Task<List<RecordedProgress>> QueuedAsync(CancellationToken cancellationToken = default)
-    {
-        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        string filter = TableClient.CreateQueryFilter($"RowKey eq {DocumentRow} and State eq {nameof(DocumentProgressState.Queued)}");
-        var queued = new List<RecordedProgress>();
-        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            queued.Add(Recorded(entity));
-        }
-
-        return queued;
-    }
+    public async Task<List<RecordedProgress>> QueuedAsync(CancellationToken cancellationToken = default) =>
+        await DocumentRowsAsync(TableClient.CreateQueryFilter($"State eq {nameof(DocumentProgressState.Queued)}"), cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Every document recorded and not removed, read page by page as the caller goes (a reconciliation's scan).</summary>
-    public async IAsyncEnumerable<DocumentProgress> NotRemovedAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RecordedProgress> NotRemovedAsync(CancellationToken cancellationToken = default) =>
+        DocumentRowsAsync(TableClient.CreateQueryFilter($"State ne {nameof(DocumentProgressState.Removed)}"), cancellationToken);
+
+    // The document rows (not part or outbox rows) that stateFilter picks, page by page.
+    private async IAsyncEnumerable<RecordedProgress> DocumentRowsAsync(string stateFilter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        string filter = TableClient.CreateQueryFilter($"RowKey eq {DocumentRow} and State ne {nameof(DocumentProgressState.Removed)}");
+        string filter = $"{TableClient.CreateQueryFilter($"RowKey eq {DocumentRow}")} and {stateFilter}";
         await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            yield return ToProgress(entity);
+            yield return Recorded(entity);
         }
     }
 
