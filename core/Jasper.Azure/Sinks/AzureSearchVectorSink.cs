@@ -89,11 +89,11 @@ public sealed class AzureSearchVectorSink : IVectorSink
     /// <inheritdoc />
     /// <remarks>Records are searchable as soon as their part is written; commit removes the other versions.</remarks>
     public Task CommitAsync(DocumentDescriptor document, int chunkCount, CancellationToken cancellationToken = default) =>
-        DeleteWhereAsync(document, $"document_id eq '{Escape(document.DocumentId)}' and {VersionField} ne '{Escape(document.Version)}'", cancellationToken);
+        DeleteWhereAsync(document, $"{SearchIndexDocuments.DocumentFilter(document.DocumentId)} and {VersionField} ne '{SearchIndexDocuments.Escape(document.Version)}'", cancellationToken);
 
     /// <inheritdoc />
     public Task AbandonAsync(DocumentDescriptor document, CancellationToken cancellationToken = default) =>
-        DeleteWhereAsync(document, $"document_id eq '{Escape(document.DocumentId)}' and {VersionField} eq '{Escape(document.Version)}'", cancellationToken);
+        DeleteWhereAsync(document, $"{SearchIndexDocuments.DocumentFilter(document.DocumentId)} and {VersionField} eq '{SearchIndexDocuments.Escape(document.Version)}'", cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>Every chunk of the document, whatever its version; an index that does not exist yet holds none.</remarks>
@@ -102,8 +102,6 @@ public sealed class AzureSearchVectorSink : IVectorSink
         ArgumentException.ThrowIfNullOrEmpty(documentId);
         return _documents.RemoveDocumentAsync(documentId, cancellationToken);
     }
-
-    private static string Escape(string value) => SearchIndexDocuments.Escape(value);
 
     private async Task DeleteWhereAsync(DocumentDescriptor document, string filter, CancellationToken cancellationToken)
     {

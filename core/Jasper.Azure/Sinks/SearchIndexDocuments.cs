@@ -24,6 +24,9 @@ internal sealed class SearchIndexDocuments(SearchClient client, AzureSearchSinkO
     /// <summary>An OData string literal's content (single quotes doubled).</summary>
     public static string Escape(string value) => value.Replace("'", "''", StringComparison.Ordinal);
 
+    /// <summary>The filter of every chunk of a document, whatever its version.</summary>
+    public static string DocumentFilter(string documentId) => $"document_id eq '{Escape(documentId)}'";
+
     /// <summary>Uploads documents (MergeOrUpload); fails the document by naming the chunks refused for good.</summary>
     public async Task UploadAsync(IReadOnlyList<SearchDocument> documents, CancellationToken cancellationToken)
     {
@@ -66,7 +69,7 @@ internal sealed class SearchIndexDocuments(SearchClient client, AzureSearchSinkO
     {
         try
         {
-            await DeleteWhereAsync($"document_id eq '{Escape(documentId)}'", cancellationToken).ConfigureAwait(false);
+            await DeleteWhereAsync(DocumentFilter(documentId), cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
