@@ -23,8 +23,9 @@ namespace Jasper.Azure.Distribution;
 /// </list>
 /// A blob that exists when its deletion is read was uploaded again since, and is left to its own upload event; one
 /// uploaded again while it was being removed is planned again here, since the removal may have undone that upload's
-/// planning (and so is one that exists while its status says removed, which only a failed re-planning leaves). Events are read as Event Grid writes them (<see cref="BlobDeletedEvent"/>); one that cannot be read, or
-/// whose removal failed <see cref="DistributionOptions.MaxDequeueCount"/> times, goes to the poison queue
+/// planning (and so is one that exists while its status says removed, which only a failed re-planning leaves).
+/// Events are read as Event Grid writes them (<see cref="BlobDeletedEvent"/>); one that cannot be read, or whose
+/// removal failed <see cref="DistributionOptions.MaxDequeueCount"/> times, goes to the poison queue
 /// (<c>documents-deleted-poison</c>) with the reason in the log.
 /// </summary>
 public sealed partial class DocumentRemoval
@@ -52,12 +53,12 @@ public sealed partial class DocumentRemoval
 
     internal DocumentRemoval(DistributionContext context, BlobServiceClient blobs, QueueServiceClient eventQueues, BlobIngestion ingestion, DocumentEventOutbox outbox, ILogger<DocumentRemoval>? logger = null)
     {
-        _outbox = outbox;
         _context = context;
         _blobs = blobs;
         _events = eventQueues.GetQueueClient(Queue);
         _poison = eventQueues.GetQueueClient(WorkQueues.Poison(Queue));
         _ingestion = ingestion;
+        _outbox = outbox;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
