@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Azure.Storage.Blobs;
+using Jasper.Azure.Storage;
 
 namespace Jasper.Azure.Distribution;
 
@@ -76,17 +76,8 @@ internal sealed record BlobDeletedEvent(string Container, string Name, string? E
         }
     }
 
-    private static (string Container, string Name)? FromUrl(JsonElement element)
-    {
-        if (!element.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object
-            || Text(data, "url") is not string url || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
-        {
-            return null;
-        }
-
-        var blob = new BlobUriBuilder(uri);
-        return blob.BlobContainerName.Length > 0 && blob.BlobName.Length > 0 ? (blob.BlobContainerName, blob.BlobName) : null;
-    }
+    private static (string Container, string Name)? FromUrl(JsonElement element) =>
+        element.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object ? BlobUrl.Parse(Text(data, "url")) : null;
 
     private static (string Container, string Name) FromSubject(string? subject)
     {

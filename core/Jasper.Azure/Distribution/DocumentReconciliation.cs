@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Jasper.Azure.Storage;
 using Jasper.Ingestion.Pipeline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -95,12 +96,12 @@ public sealed partial class DocumentReconciliation
     // The blob a recorded source names, through this app's client, when the source is exactly that blob's URL.
     private BlobClient? Blob(string source)
     {
-        if (!Uri.TryCreate(source, UriKind.Absolute, out var uri) || new BlobUriBuilder(uri) is not { BlobContainerName.Length: > 0, BlobName.Length: > 0 } name)
+        if (BlobUrl.Parse(source) is not var (container, name))
         {
             return null;
         }
 
-        var blob = _blobs.GetBlobContainerClient(name.BlobContainerName).GetBlobClient(name.BlobName);
+        var blob = _blobs.GetBlobContainerClient(container).GetBlobClient(name);
         return blob.Uri.AbsoluteUri == source ? blob : null;
     }
 
