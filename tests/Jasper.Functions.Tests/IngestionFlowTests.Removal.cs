@@ -220,9 +220,7 @@ public sealed partial class IngestionFlowTests
         await blob.DeleteAsync();
 
         var uploadAgain = new UploadBeforeSecondCheck(() => UploadAsync("swap.txt", Paragraphs(4)));
-        var watched = new BlobServiceClient(_azurite.Emulator.ConnectionString, uploadAgain.Options())
-            .GetBlobContainerClient(blob.BlobContainerName).GetBlobClient(blob.Name);
-        Assert.True(await _services.GetRequiredService<DocumentRemoval>().RemoveAsync(watched));
+        Assert.True(await _services.GetRequiredService<DocumentRemoval>().RemoveAsync(Watched(blob, uploadAgain)));
 
         var planned = await StatusAsync(blob);
         Assert.Equal(DocumentProgressState.Queued, planned.State);
@@ -416,13 +414,6 @@ public sealed partial class IngestionFlowTests
     private sealed class UploadBeforeSecondCheck(Func<Task> upload) : global::Azure.Core.Pipeline.HttpPipelinePolicy
     {
         private int _checks;
-
-        public BlobClientOptions Options()
-        {
-            var options = new BlobClientOptions();
-            options.AddPolicy(this, global::Azure.Core.HttpPipelinePosition.PerCall);
-            return options;
-        }
 
         public override void Process(global::Azure.Core.HttpMessage message, ReadOnlyMemory<global::Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
             ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
