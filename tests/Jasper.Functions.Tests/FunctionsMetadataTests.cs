@@ -63,11 +63,15 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
-    public void Reconciliation_runs_on_a_timer_once_a_day()
+    public void Reconciliation_runs_on_a_timer_every_hour_and_each_run_stops_well_within_the_function_timeout()
     {
         var binding = Trigger("Reconcile");
         Assert.Equal("timerTrigger", binding["type"]!.GetValue<string>());
-        Assert.Equal("0 30 3 * * *", binding["schedule"]!.GetValue<string>());
+        Assert.Equal("0 30 * * * *", binding["schedule"]!.GetValue<string>());
+        var timeout = TimeSpan.Parse(JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")))!["functionTimeout"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        var options = new DistributionOptions();
+        Assert.True(options.ReconcileRunTime <= timeout - TimeSpan.FromMinutes(5), $"{options.ReconcileRunTime} leaves no time for a last page within {timeout}");
+        Assert.True(options.ReconcileRunTime < TimeSpan.FromHours(1)); // a run ends before the next starts
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed partial class IngestionFlowTests
     }
 
     [Fact]
-    public async Task A_deletion_whose_event_never_came_is_found_by_the_daily_reconciliation()
+    public async Task A_deletion_whose_event_never_came_is_found_by_the_reconciliation()
     {
         var kept = await UploadAsync("kept.txt", Paragraphs(3));
         var lost = await UploadAsync("lost/event.txt", Paragraphs(3));
@@ -74,18 +74,20 @@ public sealed partial class IngestionFlowTests
 
         var report = await ReconcileAsync();
 
-        Assert.Equal(new ReconcileReport(Removed: 1, Planned: 0), report);
+        Assert.Equal(new ReconcileReport(Removed: 1, Planned: 0, ReconcileOutcome.Finished), report);
         Assert.Equal(DocumentProgressState.Removed, (await StatusAsync(lost)).State);
         Assert.Empty(await NamesAsync(Vectors(), embedded.DocumentId + "/"));
         Assert.Equal((embedded.DocumentId, $"reconciled:{embedded.Version}"), (Assert.Single(Events.Removed).DocumentId, Events.Removed.Single().RemovalId));
         var stays = await StatusAsync(kept);
         Assert.Equal(DocumentProgressState.Complete, stays.State);
         Assert.Equal(stays.Chunks, (await RecordsAsync(stays)).Count);
-        Assert.Equal(new ReconcileReport(0, 0), await ReconcileAsync()); // nothing left to find
+        Assert.Equal(new ReconcileReport(0, 0, ReconcileOutcome.NotDue), await ReconcileAsync()); // the next is a day later
+        _clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(new ReconcileReport(0, 0, ReconcileOutcome.Finished), await ReconcileAsync()); // and finds nothing left
     }
 
     [Fact]
-    public async Task An_upload_whose_event_never_came_is_planned_by_the_daily_reconciliation()
+    public async Task An_upload_whose_event_never_came_is_planned_by_the_reconciliation()
     {
         var embedded = await UploadAsync("embedded.txt", Paragraphs(3));
         var changed = await UploadAsync("changed.txt", Paragraphs(3));
@@ -102,7 +104,7 @@ public sealed partial class IngestionFlowTests
 
         var report = await ReconcileAsync();
 
-        Assert.Equal(new ReconcileReport(Removed: 0, Planned: 2), report);
+        Assert.Equal(new ReconcileReport(Removed: 0, Planned: 2, ReconcileOutcome.Finished), report);
         Assert.Equal(DocumentProgressState.Queued, (await StatusAsync(missed)).State);
         var replanned = await StatusAsync(changed);
         Assert.Equal(DocumentProgressState.Queued, replanned.State);
@@ -114,7 +116,57 @@ public sealed partial class IngestionFlowTests
             Assert.Equal(DocumentProgressState.Complete, (await StatusAsync(blob)).State);
         }
 
-        Assert.Equal(new ReconcileReport(0, 0), await ReconcileAsync());
+        _clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(new ReconcileReport(0, 0, ReconcileOutcome.Finished), await ReconcileAsync());
+    }
+
+    [Fact]
+    public async Task A_reconciliation_out_of_run_time_saves_its_place_and_the_next_run_resumes_there()
+    {
+        var blobs = new List<BlobClient>();
+        for (int i = 0; i < 5; i++)
+        {
+            blobs.Add(await UploadAsync($"many/{i}.txt", Paragraphs(2)));
+            await IngestAsync(blobs[^1]);
+        }
+
+        await DrainAsync(WorkQueues.Normal);
+        var gone = new[] { blobs[0], blobs[3], blobs[4] };
+        foreach (var blob in gone)
+        {
+            await blob.DeleteAsync(); // Event Grid never tells
+        }
+
+        var missed = new[] { await UploadAsync("many/5.txt", Paragraphs(2)), await UploadAsync("many/6.txt", Paragraphs(2)) }; // nor here
+        var options = _services.GetRequiredService<DistributionOptions>();
+        options.ReconcileRunTime = TimeSpan.Zero; // every run stops after its first page (of 2: see BuildServices)
+
+        var runs = new List<ReconcileReport>();
+        do
+        {
+            runs.Add(await ReconcileAsync());
+        }
+        while (runs[^1].Outcome == ReconcileOutcome.Paused && runs.Count < 20);
+
+        Assert.Equal(ReconcileOutcome.Finished, runs[^1].Outcome);
+        Assert.All(runs, run => Assert.True(run.Removed + run.Planned <= 2)); // one page a run: 5 documents, then 4 blobs
+        Assert.True(runs.Count >= 5, $"{runs.Count} runs"); // 3 pages of documents and 2 of blobs at the least
+        Assert.Equal((3, 2), (runs.Sum(r => r.Removed), runs.Sum(r => r.Planned))); // resumed each time: none twice, none missed
+        foreach (var blob in gone)
+        {
+            Assert.Equal(DocumentProgressState.Removed, (await StatusAsync(blob)).State);
+        }
+
+        foreach (var blob in missed)
+        {
+            Assert.Equal(DocumentProgressState.Queued, (await StatusAsync(blob)).State);
+        }
+
+        Assert.Equal(DocumentProgressState.Complete, (await StatusAsync(blobs[1])).State);
+        _clock.Advance(options.ReconcileInterval - TimeSpan.FromHours(1));
+        Assert.Equal(ReconcileOutcome.NotDue, (await ReconcileAsync()).Outcome); // started a day ago less an hour: not yet
+        _clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(new ReconcileReport(0, 0, ReconcileOutcome.Paused), await ReconcileAsync()); // the next day's starts over
     }
 
     [Fact]

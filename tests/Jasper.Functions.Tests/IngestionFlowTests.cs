@@ -13,6 +13,7 @@ using Jasper.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Jasper.Functions.Tests;
 
@@ -25,6 +26,9 @@ public sealed partial class IngestionFlowTests : IClassFixture<AzuriteFixture>, 
 {
     private readonly AzuriteFixture _azurite;
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+    // The reconciliation's clock (nothing else here reads one): a test moves it on to make the next reconciliation due.
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private ServiceProvider _services = null!;
 
     public IngestionFlowTests(AzuriteFixture azurite) => _azurite = azurite;
@@ -68,8 +72,10 @@ public sealed partial class IngestionFlowTests : IClassFixture<AzuriteFixture>, 
             ["Jasper:Distribution:VectorsContainer"] = "vectors" + _run,
             ["Jasper:Distribution:StatusTable"] = "status" + _run,
             ["Jasper:Distribution:StuckAfter"] = "-00:01:00", // every queued document without progress is stuck to the sweep (allowing for clock skew)
+            ["Jasper:Distribution:ReconcilePageSize"] = "2", // every reconciliation here takes more than one page
         }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IMeterFactory, TestMeterFactory>().AddJasper(configuration).AddSingleton<IDocumentEventPublisher, RecordingPublisher>();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IMeterFactory, TestMeterFactory>().AddJasper(configuration).AddSingleton<IDocumentEventPublisher, RecordingPublisher>()
+            .AddSingleton<TimeProvider>(_clock);
         configure?.Invoke(services);
         return services.BuildServiceProvider();
     }

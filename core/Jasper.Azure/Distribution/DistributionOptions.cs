@@ -29,4 +29,19 @@ public sealed class DistributionOptions
 
     /// <summary>How many times the sweep queues a stuck document's missing parts again before it fails the document.</summary>
     public int MaxRequeues { get; set; } = 2;
+
+    /// <summary>
+    /// How often a reconciliation starts (see <c>DocumentReconciliation</c>): the hourly Reconcile timer starts one when
+    /// the last started at least this long ago and has finished.
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How long one run of the Reconcile timer works before it saves its place and stops, to resume in the next run
+    /// an hour later. Must leave a page's worth of time below host.json's <c>functionTimeout</c>.
+    /// </summary>
+    public TimeSpan ReconcileRunTime { get; set; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>Documents, or blobs, a reconciliation checks between two saves of its place (Table storage returns 1,000 at most).</summary>
+    public int ReconcilePageSize { get; set; } = 1000;
 }

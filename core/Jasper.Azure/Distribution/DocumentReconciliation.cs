@@ -8,49 +8,108 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Jasper.Azure.Distribution;
 
 /// <summary>
-/// What the daily Reconcile timer does: brings the status table back in line with the documents container when Event
+/// What the hourly Reconcile timer does: brings the status table back in line with the documents container when Event
 /// Grid's events did not (it gives up after a day of failed deliveries, and blobs uploaded or deleted before the app
-/// was deployed had none), in two passes, <see cref="DocumentRemoval.Parallelism"/> checks at a time:
+/// was deployed had none), once every <see cref="DistributionOptions.ReconcileInterval"/>, in two passes,
+/// <see cref="DocumentRemoval.Parallelism"/> checks at a time:
 /// <list type="number">
 /// <item>every document recorded and not removed whose blob is gone is removed (<see cref="DocumentRemoval"/>): one
 /// existence check per document;</item>
 /// <item>every blob of the container with no status, or changed since its status was last written, is planned
 /// (<see cref="BlobIngestion"/>, which leaves a version it already holds alone): one status read per blob.</item>
 /// </list>
+/// The passes go a page (<see cref="DistributionOptions.ReconcilePageSize"/>) at a time and save their place after each
+/// (<see cref="ReconcileCheckpoint"/>); a run stops after <see cref="DistributionOptions.ReconcileRunTime"/> and the
+/// next resumes there, so a corpus too large for one run, or a run the host stops, is still covered in full.
 /// Only sources that are this account's blob URLs, as the app writes them, are checked: a changed endpoint skips
 /// documents rather than removing them.
 /// </summary>
 public sealed partial class DocumentReconciliation
 {
+    // Timer runs fire a little early or late: a reconciliation that started at 03:30:00.2 is due again at 03:30:00.1.
+    private static readonly TimeSpan TimerJitter = TimeSpan.FromMinutes(5);
+
     private readonly DistributionContext _context;
     private readonly BlobServiceClient _blobs;
     private readonly DocumentRemoval _removal;
     private readonly BlobIngestion _ingestion;
+    private readonly ReconcileCheckpoint _checkpoint;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    internal DocumentReconciliation(DistributionContext context, BlobServiceClient blobs, DocumentRemoval removal, BlobIngestion ingestion, ILogger<DocumentReconciliation>? logger = null)
+    internal DocumentReconciliation(
+        DistributionContext context, BlobServiceClient blobs, DocumentRemoval removal, BlobIngestion ingestion, ReconcileCheckpoint checkpoint,
+        TimeProvider? time = null, ILogger<DocumentReconciliation>? logger = null)
     {
         _context = context;
         _blobs = blobs;
         _removal = removal;
         _ingestion = ingestion;
+        _checkpoint = checkpoint;
+        _time = time ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
-    /// <summary>Runs both passes over <paramref name="documents"/> (the container uploads go to); returns what they did.</summary>
+    /// <summary>
+    /// Goes on with the reconciliation of <paramref name="documents"/> (the container uploads go to) where the last run
+    /// stopped, or starts one when it is due, until it finishes or the run time is up; returns what this run did.
+    /// </summary>
     public async Task<ReconcileReport> ReconcileAsync(BlobContainerClient documents, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documents);
-        int removed = await RemoveGoneAsync(cancellationToken).ConfigureAwait(false);
-        int planned = await PlanMissedAsync(documents, cancellationToken).ConfigureAwait(false);
-        return new ReconcileReport(removed, planned);
+        var options = _context.Options;
+        if (options.ReconcilePageSize < 1)
+        {
+            throw new InvalidOperationException($"Jasper:Distribution:ReconcilePageSize must be at least 1, not {options.ReconcilePageSize}.");
+        }
+
+        var started = _time.GetUtcNow();
+        var (cursor, etag) = await _checkpoint.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (cursor is null || (cursor.Finished is not null && started - cursor.Started >= options.ReconcileInterval - TimerJitter))
+        {
+            cursor = ReconcileCursor.Start(started);
+        }
+        else if (cursor.Finished is not null)
+        {
+            return new ReconcileReport(0, 0, ReconcileOutcome.NotDue);
+        }
+
+        int removed = 0, planned = 0;
+        while (true)
+        {
+            var (done, next) = cursor.Pass == ReconcilePass.Removals
+                ? await RemoveGoneAsync(cursor.Continuation, options.ReconcilePageSize, cancellationToken).ConfigureAwait(false)
+                : await PlanMissedAsync(documents, cursor.Continuation, options.ReconcilePageSize, cancellationToken).ConfigureAwait(false);
+            (removed, planned) = cursor.Pass == ReconcilePass.Removals ? (removed + done, planned) : (removed, planned + done);
+            cursor = cursor.After(done, next, _time.GetUtcNow());
+            if (await _checkpoint.TryWriteAsync(cursor, etag, cancellationToken).ConfigureAwait(false) is not { } written)
+            {
+                LogOverlapped(_logger);
+                return new ReconcileReport(removed, planned, ReconcileOutcome.Paused);
+            }
+
+            etag = written;
+            if (cursor.Finished is not null)
+            {
+                LogFinished(_logger, cursor.Started, cursor.Removed, cursor.Planned);
+                return new ReconcileReport(removed, planned, ReconcileOutcome.Finished);
+            }
+
+            if (_time.GetUtcNow() - started >= options.ReconcileRunTime)
+            {
+                LogPaused(_logger, cursor.Started, cursor.Pass);
+                return new ReconcileReport(removed, planned, ReconcileOutcome.Paused);
+            }
+        }
     }
 
-    private async Task<int> RemoveGoneAsync(CancellationToken cancellationToken)
+    // One page of the removals pass: how many it removed, and where the next page starts.
+    private async Task<(int Removed, string? Next)> RemoveGoneAsync(string? continuation, int pageSize, CancellationToken cancellationToken)
     {
+        var (documents, next) = await _context.Status.NotRemovedPageAsync(continuation, pageSize, cancellationToken).ConfigureAwait(false);
         int removed = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = DocumentRemoval.Parallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(_context.Status.NotRemovedAsync(cancellationToken), parallel, async (recorded, token) =>
+        await Parallel.ForEachAsync(documents, parallel, async (recorded, token) =>
         {
             var document = recorded.Progress;
             if (Blob(document.Source) is { } blob && !await blob.ExistsAsync(token).ConfigureAwait(false)
@@ -60,37 +119,43 @@ public sealed partial class DocumentReconciliation
                 Interlocked.Increment(ref removed);
             }
         }).ConfigureAwait(false);
-        return removed;
+        return (removed, next);
     }
 
-    private async Task<int> PlanMissedAsync(BlobContainerClient documents, CancellationToken cancellationToken)
+    // One page of the uploads pass: how many it planned, and where the next page starts.
+    private async Task<(int Planned, string? Next)> PlanMissedAsync(BlobContainerClient documents, string? continuation, int pageSize, CancellationToken cancellationToken)
     {
         if (!await documents.ExistsAsync(cancellationToken).ConfigureAwait(false))
         {
-            return 0;
+            return (0, null);
         }
 
-        int planned = 0;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = DocumentRemoval.Parallelism, CancellationToken = cancellationToken };
-        var items = documents.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken);
-        await Parallel.ForEachAsync(items, parallel, async (item, token) =>
+        var pages = documents.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken).AsPages(continuation, pageSize);
+        await foreach (var page in pages.ConfigureAwait(false))
         {
-            var blob = documents.GetBlobClient(item.Name);
-            var recorded = await _context.Status.ReadAsync(DocumentIds.FromSource(blob.Uri.AbsoluteUri), token).ConfigureAwait(false);
-            bool missed = recorded is null || recorded.Progress.State == DocumentProgressState.Removed
-                || item.Properties.LastModified > recorded.Written;
-            if (missed)
+            int planned = 0;
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = DocumentRemoval.Parallelism, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(page.Values, parallel, async (item, token) =>
             {
-                LogPlanned(_logger, blob.Uri.AbsoluteUri, recorded?.Progress.State);
-                // A version the status already holds comes back as it was recorded: only a new record counts.
-                var progress = await _ingestion.IngestAsync(blob, token).ConfigureAwait(false);
-                if (progress.State == DocumentProgressState.Queued && progress != recorded?.Progress)
+                var blob = documents.GetBlobClient(item.Name);
+                var recorded = await _context.Status.ReadAsync(DocumentIds.FromSource(blob.Uri.AbsoluteUri), token).ConfigureAwait(false);
+                bool missed = recorded is null || recorded.Progress.State == DocumentProgressState.Removed
+                    || item.Properties.LastModified > recorded.Written;
+                if (missed)
                 {
-                    Interlocked.Increment(ref planned);
+                    LogPlanned(_logger, blob.Uri.AbsoluteUri, recorded?.Progress.State);
+                    // A version the status already holds comes back as it was recorded: only a new record counts.
+                    var progress = await _ingestion.IngestAsync(blob, token).ConfigureAwait(false);
+                    if (progress.State == DocumentProgressState.Queued && progress != recorded?.Progress)
+                    {
+                        Interlocked.Increment(ref planned);
+                    }
                 }
-            }
-        }).ConfigureAwait(false);
-        return planned;
+            }).ConfigureAwait(false);
+            return (planned, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+        }
+
+        return (0, null);
     }
 
     // The blob a recorded source names, through this app's client, when the source is exactly that blob's URL.
@@ -110,4 +175,13 @@ public sealed partial class DocumentReconciliation
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciled {Source}: no upload event planned it (status {State}); planning it")]
     private static partial void LogPlanned(ILogger logger, string source, DocumentProgressState? state);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The reconciliation started at {Started} finished: {Removed} documents removed, {Planned} planned")]
+    private static partial void LogFinished(ILogger logger, DateTimeOffset started, int removed, int planned);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The reconciliation started at {Started} paused in its {Pass} pass for its run time; the next run resumes there")]
+    private static partial void LogPaused(ILogger logger, DateTimeOffset started, ReconcilePass pass);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another run of the reconciliation saved its place since this one read it; this one stops")]
+    private static partial void LogOverlapped(ILogger logger);
 }

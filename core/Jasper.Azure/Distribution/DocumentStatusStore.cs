@@ -51,20 +51,35 @@ internal sealed class DocumentStatusStore
     public async Task<List<RecordedProgress>> QueuedAsync(CancellationToken cancellationToken = default) =>
         await DocumentRowsAsync(TableClient.CreateQueryFilter($"State eq {nameof(DocumentProgressState.Queued)}"), cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Every document recorded and not removed, read page by page as the caller goes (a reconciliation's scan).</summary>
-    public IAsyncEnumerable<RecordedProgress> NotRemovedAsync(CancellationToken cancellationToken = default) =>
-        DocumentRowsAsync(TableClient.CreateQueryFilter($"State ne {nameof(DocumentProgressState.Removed)}"), cancellationToken);
+    /// <summary>
+    /// One page (at most <paramref name="pageSize"/>) of the documents recorded and not removed, from
+    /// <paramref name="continuation"/> (null: the first page), with where the next page starts (null after the last): a
+    /// reconciliation's scan, which saves its place between pages. A page may be empty and still not the last.
+    /// </summary>
+    public async Task<(List<RecordedProgress> Documents, string? Next)> NotRemovedPageAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default)
+    {
+        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var rows = _table.QueryAsync<TableEntity>(DocumentRows(TableClient.CreateQueryFilter($"State ne {nameof(DocumentProgressState.Removed)}")), pageSize, cancellationToken: cancellationToken);
+        await foreach (var page in rows.AsPages(continuation, pageSize).ConfigureAwait(false))
+        {
+            return ([.. page.Values.Select(Recorded)], string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+        }
+
+        return ([], null);
+    }
 
     // The document rows (not part or outbox rows) that stateFilter picks, page by page.
     private async IAsyncEnumerable<RecordedProgress> DocumentRowsAsync(string stateFilter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        string filter = $"{TableClient.CreateQueryFilter($"RowKey eq {DocumentRow}")} and {stateFilter}";
-        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var entity in _table.QueryAsync<TableEntity>(DocumentRows(stateFilter), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             yield return Recorded(entity);
         }
     }
+
+    // The filter of the document rows that stateFilter picks.
+    private static string DocumentRows(string stateFilter) => $"{TableClient.CreateQueryFilter($"RowKey eq {DocumentRow}")} and {stateFilter}";
 
     /// <summary>The first chunks of a version's parts recorded as embedded, and when the last of them was recorded.</summary>
     public async Task<(HashSet<int> FirstChunks, DateTimeOffset? LastWritten)> PartsDoneAsync(string documentId, string version, CancellationToken cancellationToken = default)

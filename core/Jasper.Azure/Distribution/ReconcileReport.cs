@@ -1,6 +1,7 @@
 namespace Jasper.Azure.Distribution;
 
-/// <summary>What one reconciliation did.</summary>
+/// <summary>What one run of the reconciliation did.</summary>
 /// <param name="Removed">Recorded documents it removed because their blobs were gone.</param>
 /// <param name="Planned">Blobs it planned and queued because no upload event had (a new version queued).</param>
-public sealed record ReconcileReport(int Removed, int Planned);
+/// <param name="Outcome">Whether it finished the reconciliation, stopped part way, or had nothing due.</param>
+public sealed record ReconcileReport(int Removed, int Planned, ReconcileOutcome Outcome);

@@ -10,6 +10,7 @@ using Jasper.Serving.Api;
 using Jasper.Serving.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -52,9 +53,12 @@ public static class JasperServiceCollectionExtensions
         services.AddSingleton(sp => new DocumentRemoval(
             sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<StorageAccount>().EventQueues,
             sp.GetRequiredService<BlobIngestion>(), sp.GetRequiredService<DocumentEventOutbox>(), sp.GetRequiredService<ILogger<DocumentRemoval>>()));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new ReconcileCheckpoint(sp.GetRequiredService<StorageAccount>().Tables.GetTableClient(options.Distribution.StatusTable)));
         services.AddSingleton(sp => new DocumentReconciliation(
             sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<BlobServiceClient>(), sp.GetRequiredService<DocumentRemoval>(),
-            sp.GetRequiredService<BlobIngestion>(), sp.GetRequiredService<ILogger<DocumentReconciliation>>()));
+            sp.GetRequiredService<BlobIngestion>(), sp.GetRequiredService<ReconcileCheckpoint>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<DocumentReconciliation>>()));
         services.AddSingleton(sp => new DocumentSweep(sp.GetRequiredService<DistributionContext>(), sp.GetRequiredService<DocumentEventOutbox>(), sp.GetRequiredService<DocumentRemoval>(), sp.GetRequiredService<ILogger<DocumentSweep>>()));
         return services;
     }
