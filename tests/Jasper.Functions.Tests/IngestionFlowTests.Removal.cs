@@ -170,6 +170,69 @@ public sealed partial class IngestionFlowTests
     }
 
     [Fact]
+    public async Task A_removal_that_failed_after_the_status_said_removed_is_finished_by_the_reconciliation()
+    {
+        var failing = true;
+        await UseSinkAsync(_ => failing ? throw new InvalidOperationException("AI Search is unavailable (the test's outage).") : Task.CompletedTask);
+        var blob = await UploadAsync("outage.txt", Paragraphs(3));
+        await IngestAsync(blob);
+        await DrainAsync(WorkQueues.Normal);
+        var embedded = await StatusAsync(blob);
+        await blob.DeleteAsync();
+
+        // Every delivery of its deletion failed the same way (the poison queue has it now): the status says removed,
+        // and the vectors are all still there.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _services.GetRequiredService<DocumentRemoval>().RemoveAsync(blob, "deletion"));
+        Assert.Equal(DocumentProgressState.Removed, (await StatusAsync(blob)).State);
+        Assert.NotEmpty(await NamesAsync(Vectors(), embedded.DocumentId + "/"));
+        Assert.Empty(Events.Removed);
+
+        failing = false;
+        var report = await ReconcileAsync();
+
+        Assert.Equal(new ReconcileReport(Removed: 1, Planned: 0, ReconcileOutcome.Finished), report);
+        Assert.Empty(await NamesAsync(Vectors(), embedded.DocumentId + "/"));
+        Assert.Equal(embedded.DocumentId, Assert.Single(Events.Removed).DocumentId);
+        _clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(new ReconcileReport(0, 0, ReconcileOutcome.Finished), await ReconcileAsync()); // finished: not removed again
+        Assert.Single(Events.Removed);
+    }
+
+    [Fact]
+    public async Task A_document_whose_removal_keeps_failing_holds_up_no_other_and_the_next_reconciliation_tries_it_again()
+    {
+        string? broken = null;
+        await UseSinkAsync(id => id == broken ? throw new InvalidOperationException("this document's vectors cannot be removed (the test's fault)") : Task.CompletedTask);
+        var blobs = new List<BlobClient>();
+        for (int i = 0; i < 4; i++)
+        {
+            blobs.Add(await UploadAsync($"faulty/{i}.txt", Paragraphs(2)));
+            await IngestAsync(blobs[^1]);
+        }
+
+        await DrainAsync(WorkQueues.Normal);
+        var statuses = new List<DocumentProgress>();
+        foreach (var blob in blobs)
+        {
+            statuses.Add(await StatusAsync(blob));
+            await blob.DeleteAsync(); // Event Grid never tells
+        }
+
+        broken = statuses[1].DocumentId;
+        var report = await ReconcileAsync();
+
+        Assert.Equal(new ReconcileReport(Removed: 3, Planned: 0, ReconcileOutcome.Finished, Failed: 1), report);
+        Assert.NotEmpty(await NamesAsync(Vectors(), broken + "/"));
+        Assert.All(statuses.Where(s => s.DocumentId != broken), s => Assert.Equal(s.DocumentId, Events.Removed.Single(e => e.DocumentId == s.DocumentId).DocumentId));
+
+        broken = null;
+        _clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(new ReconcileReport(Removed: 1, Planned: 0, ReconcileOutcome.Finished), await ReconcileAsync());
+        Assert.Empty(await NamesAsync(Vectors(), statuses[1].DocumentId + "/"));
+        Assert.Equal(4, Events.Removed.Count);
+    }
+
+    [Fact]
     public async Task Event_grid_stand_in_a_deletion_read_after_the_document_was_uploaded_again_removes_nothing()
     {
         var blob = await UploadAsync("back.txt", Paragraphs(4));
@@ -194,10 +257,7 @@ public sealed partial class IngestionFlowTests
     [Fact]
     public async Task Event_grid_stand_in_a_deletion_message_gone_before_its_removal_ends_fails_nothing()
     {
-        await _services.DisposeAsync();
-        _services = BuildServices(services => services.AddSingleton<IVectorSinkFactory>(sp => new BeforeRemoval(
-            new BlobVectorSinkFactory(Vectors()), () => DeletionQueue().ClearMessagesAsync())));
-        await _services.GetRequiredService<ModelHost>().WaitReadyAsync();
+        await UseSinkAsync(_ => DeletionQueue().ClearMessagesAsync());
         var blob = await UploadAsync("slow.txt", Paragraphs(3));
         await IngestAsync(blob);
         await DrainAsync(WorkQueues.Normal);
@@ -362,6 +422,14 @@ public sealed partial class IngestionFlowTests
         return new BlobServiceClient(_azurite.Emulator.ConnectionString, options).GetBlobContainerClient(blob.BlobContainerName).GetBlobClient(blob.Name);
     }
 
+    // This test's services again, with the blob sink's removals going through action first.
+    private async Task UseSinkAsync(Func<string, Task> action)
+    {
+        await _services.DisposeAsync();
+        _services = BuildServices(services => services.AddSingleton<IVectorSinkFactory>(sp => new BeforeRemoval(new BlobVectorSinkFactory(Vectors()), action)));
+        await _services.GetRequiredService<ModelHost>().WaitReadyAsync();
+    }
+
     private Task<ReconcileReport> ReconcileAsync() =>
         _services.GetRequiredService<DocumentReconciliation>().ReconcileAsync(Storage.Blobs.GetBlobContainerClient("documents" + _run));
 
@@ -397,14 +465,14 @@ public sealed partial class IngestionFlowTests
         ["eventTime"] = DateTimeOffset.UtcNow.ToString("O"),
     };
 
-    // The configured sink, except that an action runs before each removal.
-    private sealed class BeforeRemoval(IVectorSinkFactory inner, Func<Task> action) : IVectorSinkFactory
+    // The configured sink, except that an action runs before each removal, given the document's id.
+    private sealed class BeforeRemoval(IVectorSinkFactory inner, Func<string, Task> action) : IVectorSinkFactory
     {
         public IVectorSink Create(int dimensions) => inner.Create(dimensions);
 
         public async Task RemoveAsync(string documentId, CancellationToken cancellationToken)
         {
-            await action();
+            await action(documentId);
             await inner.RemoveAsync(documentId, cancellationToken);
         }
     }

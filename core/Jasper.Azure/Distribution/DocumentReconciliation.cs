@@ -13,14 +13,16 @@ namespace Jasper.Azure.Distribution;
 /// was deployed had none), once every <see cref="DistributionOptions.ReconcileInterval"/>, in two passes,
 /// <see cref="DocumentRemoval.Parallelism"/> checks at a time:
 /// <list type="number">
-/// <item>every document recorded and not removed whose blob is gone is removed (<see cref="DocumentRemoval"/>): one
-/// existence check per document;</item>
+/// <item>every document recorded and not removed (or whose removal did not finish) whose blob is gone is removed
+/// (<see cref="DocumentRemoval"/>): one existence check per document;</item>
 /// <item>every blob of the container with no status, or changed since its status was last written, is planned
 /// (<see cref="BlobIngestion"/>, which leaves a version it already holds alone): one status read per blob.</item>
 /// </list>
 /// The passes go a page (<see cref="DistributionOptions.ReconcilePageSize"/>) at a time and save their place after each
 /// (<see cref="ReconcileCheckpoint"/>); a run stops after <see cref="DistributionOptions.ReconcileRunTime"/> and the
-/// next resumes there, so a corpus too large for one run, or a run the host stops, is still covered in full.
+/// next resumes there, so a corpus too large for one run, or a run the host stops, is still covered in full. A document
+/// whose check or removal fails holds up no other: it is logged, counted in the report, and tried again by the next
+/// reconciliation (its status still says it needs to be).
 /// Only sources that are this account's blob URLs, as the app writes them, are checked: a changed endpoint skips
 /// documents rather than removing them.
 /// </summary>
@@ -74,88 +76,111 @@ public sealed partial class DocumentReconciliation
             return new ReconcileReport(0, 0, ReconcileOutcome.NotDue);
         }
 
-        int removed = 0, planned = 0;
+        int removed = 0, planned = 0, failed = 0;
         while (true)
         {
-            var (done, next) = cursor.Pass == ReconcilePass.Removals
+            var page = cursor.Pass == ReconcilePass.Removals
                 ? await RemoveGoneAsync(cursor.Continuation, options.ReconcilePageSize, cancellationToken).ConfigureAwait(false)
                 : await PlanMissedAsync(documents, cursor.Continuation, options.ReconcilePageSize, cancellationToken).ConfigureAwait(false);
-            (removed, planned) = cursor.Pass == ReconcilePass.Removals ? (removed + done, planned) : (removed, planned + done);
-            cursor = cursor.After(done, next, _time.GetUtcNow());
+            (removed, planned) = cursor.Pass == ReconcilePass.Removals ? (removed + page.Done, planned) : (removed, planned + page.Done);
+            failed += page.Failed;
+            cursor = cursor.After(page.Done, page.Next, _time.GetUtcNow());
             if (await _checkpoint.TryWriteAsync(cursor, etag, cancellationToken).ConfigureAwait(false) is not { } written)
             {
                 LogOverlapped(_logger);
-                return new ReconcileReport(removed, planned, ReconcileOutcome.Paused);
+                return new ReconcileReport(removed, planned, ReconcileOutcome.Paused, failed);
             }
 
             etag = written;
             if (cursor.Finished is not null)
             {
                 LogFinished(_logger, cursor.Started, cursor.Removed, cursor.Planned);
-                return new ReconcileReport(removed, planned, ReconcileOutcome.Finished);
+                return new ReconcileReport(removed, planned, ReconcileOutcome.Finished, failed);
             }
 
             if (_time.GetUtcNow() - started >= options.ReconcileRunTime)
             {
                 LogPaused(_logger, cursor.Started, cursor.Pass);
-                return new ReconcileReport(removed, planned, ReconcileOutcome.Paused);
+                return new ReconcileReport(removed, planned, ReconcileOutcome.Paused, failed);
             }
         }
     }
 
-    // One page of the removals pass: how many it removed, and where the next page starts.
-    private async Task<(int Removed, string? Next)> RemoveGoneAsync(string? continuation, int pageSize, CancellationToken cancellationToken)
+    // One page of the removals pass: the documents it removed and failed to check or remove, and where the next page starts.
+    private async Task<(int Done, int Failed, string? Next)> RemoveGoneAsync(string? continuation, int pageSize, CancellationToken cancellationToken)
     {
-        var (documents, next) = await _context.Status.NotRemovedPageAsync(continuation, pageSize, cancellationToken).ConfigureAwait(false);
-        int removed = 0;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = DocumentRemoval.Parallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(documents, parallel, async (recorded, token) =>
+        var (documents, next) = await _context.Status.RemovalCandidatesPageAsync(continuation, pageSize, cancellationToken).ConfigureAwait(false);
+        var (removed, failed) = await CheckAsync(documents, recorded => recorded.Progress.Source, async (recorded, token) =>
         {
             var document = recorded.Progress;
+            // A removal an earlier try left unfinished counts when this one finishes it.
             if (Blob(document.Source) is { } blob && !await blob.ExistsAsync(token).ConfigureAwait(false)
-                && await _removal.RemoveAsync(blob, $"reconciled:{document.Version}", token).ConfigureAwait(false))
+                && (await _removal.RemoveAsync(blob, $"reconciled:{document.Version}", token).ConfigureAwait(false) || recorded.RemovalPending))
             {
                 LogRemoved(_logger, document.Source);
-                Interlocked.Increment(ref removed);
+                return true;
             }
-        }).ConfigureAwait(false);
-        return (removed, next);
+
+            return false;
+        }, cancellationToken).ConfigureAwait(false);
+        return (removed, failed, next);
     }
 
-    // One page of the uploads pass: how many it planned, and where the next page starts.
-    private async Task<(int Planned, string? Next)> PlanMissedAsync(BlobContainerClient documents, string? continuation, int pageSize, CancellationToken cancellationToken)
+    // One page of the uploads pass: the blobs it planned and failed to check or plan, and where the next page starts.
+    private async Task<(int Done, int Failed, string? Next)> PlanMissedAsync(BlobContainerClient documents, string? continuation, int pageSize, CancellationToken cancellationToken)
     {
         if (!await documents.ExistsAsync(cancellationToken).ConfigureAwait(false))
         {
-            return (0, null);
+            return (0, 0, null);
         }
 
         var pages = documents.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken).AsPages(continuation, pageSize);
         await foreach (var page in pages.ConfigureAwait(false))
         {
-            int planned = 0;
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = DocumentRemoval.Parallelism, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(page.Values, parallel, async (item, token) =>
+            var (planned, failed) = await CheckAsync(page.Values, item => documents.GetBlobClient(item.Name).Uri.AbsoluteUri, async (item, token) =>
             {
                 var blob = documents.GetBlobClient(item.Name);
                 var recorded = await _context.Status.ReadAsync(DocumentIds.FromSource(blob.Uri.AbsoluteUri), token).ConfigureAwait(false);
                 bool missed = recorded is null || recorded.Progress.State == DocumentProgressState.Removed
                     || item.Properties.LastModified > recorded.Written;
-                if (missed)
+                if (!missed)
                 {
-                    LogPlanned(_logger, blob.Uri.AbsoluteUri, recorded?.Progress.State);
-                    // A version the status already holds comes back as it was recorded: only a new record counts.
-                    var progress = await _ingestion.IngestAsync(blob, token).ConfigureAwait(false);
-                    if (progress.State == DocumentProgressState.Queued && progress != recorded?.Progress)
-                    {
-                        Interlocked.Increment(ref planned);
-                    }
+                    return false;
                 }
-            }).ConfigureAwait(false);
-            return (planned, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
+
+                LogPlanned(_logger, blob.Uri.AbsoluteUri, recorded?.Progress.State);
+                // A version the status already holds comes back as it was recorded: only a new record counts.
+                var progress = await _ingestion.IngestAsync(blob, token).ConfigureAwait(false);
+                return progress.State == DocumentProgressState.Queued && progress != recorded?.Progress;
+            }, cancellationToken).ConfigureAwait(false);
+            return (planned, failed, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
         }
 
-        return (0, null);
+        return (0, 0, null);
+    }
+
+    // Runs check on every item, DocumentRemoval.Parallelism at a time; counts the items it did something to, and those
+    // it failed on. A failure is logged and left to the next reconciliation, so that one bad document holds up no other.
+    private async Task<(int Done, int Failed)> CheckAsync<T>(IEnumerable<T> items, Func<T, string> source, Func<T, CancellationToken, Task<bool>> check, CancellationToken cancellationToken)
+    {
+        int done = 0, failed = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = DocumentRemoval.Parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(items, parallel, async (item, token) =>
+        {
+            try
+            {
+                if (await check(item, token).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref done);
+                }
+            }
+            catch (Exception ex) when (!token.IsCancellationRequested)
+            {
+                LogFailed(_logger, source(item), ex);
+                Interlocked.Increment(ref failed);
+            }
+        }).ConfigureAwait(false);
+        return (done, failed);
     }
 
     // The blob a recorded source names, through this app's client, when the source is exactly that blob's URL.
@@ -175,6 +200,9 @@ public sealed partial class DocumentReconciliation
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciled {Source}: no upload event planned it (status {State}); planning it")]
     private static partial void LogPlanned(ILogger logger, string source, DocumentProgressState? state);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reconciling {Source} failed; the next reconciliation tries it again")]
+    private static partial void LogFailed(ILogger logger, string source, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The reconciliation started at {Started} finished: {Removed} documents removed, {Planned} planned")]
     private static partial void LogFinished(ILogger logger, DateTimeOffset started, int removed, int planned);

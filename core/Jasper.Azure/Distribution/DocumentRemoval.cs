@@ -18,9 +18,11 @@ namespace Jasper.Azure.Distribution;
 /// and a worker that completes it meanwhile removes what it committed (<see cref="EmbedWork"/>);</item>
 /// <item>its vectors leave the sink, every version (<see cref="Ingestion.Sinks.IVectorSink.RemoveAsync"/>);</item>
 /// <item>its chunk sets leave the work container;</item>
-/// <item>a <see cref="DocumentRemovedEvent"/> goes into its outbox and out to the event publisher (a document never
-/// recorded is removed silently).</item>
+/// <item>a <see cref="DocumentRemovedEvent"/> goes into its outbox, in the transaction that records the removal as
+/// finished, and out to the event publisher (a document never recorded is removed silently).</item>
 /// </list>
+/// A removal that fails part way leaves the status removed and unfinished; a later delivery of its deletion, or the
+/// reconciliation (<see cref="DocumentReconciliation"/>), finishes it.
 /// A blob that exists when its deletion is read was uploaded again since, and is left to its own upload event; one
 /// uploaded again while it was being removed is planned again here, since the removal may have undone that upload's
 /// planning (and so is one that exists while its status says removed, which only a failed re-planning leaves).
@@ -83,9 +85,10 @@ public sealed partial class DocumentRemoval
     }
 
     /// <summary>
-    /// Removes the document of a deleted blob. True when this call removed a recorded document; false when the blob
-    /// exists (it was uploaded again: nothing is removed), when the document was removed already (an earlier try, or
-    /// another delivery of the same deletion), or when none was recorded.
+    /// Removes the document of a deleted blob, or finishes its removal where an earlier try failed part way. True when
+    /// this call moved a recorded document to removed; false when the blob exists (it was uploaded again: nothing is
+    /// removed), when the document was removed already (an earlier try, or another delivery of the same deletion), or
+    /// when none was recorded.
     /// </summary>
     /// <param name="blob">The deleted blob.</param>
     /// <param name="removalId">
@@ -112,7 +115,7 @@ public sealed partial class DocumentRemoval
         }
 
         // The status first: from here on no worker embeds it, and one completing it now removes what it committed.
-        var before = await _context.Status.MarkRemovedAsync(documentId, cancellationToken).ConfigureAwait(false);
+        var (before, unfinished) = await _context.Status.MarkRemovedAsync(documentId, cancellationToken).ConfigureAwait(false);
         await _context.Sinks.RemoveAsync(documentId, cancellationToken).ConfigureAwait(false);
         await _context.Work.DeleteBlobsAsync(WorkBlobs.Document(documentId), select: null, cancellationToken).ConfigureAwait(false);
         LogRemoved(_logger, source, before?.State);
@@ -122,10 +125,11 @@ public sealed partial class DocumentRemoval
             _context.Metrics.DocumentRemoved(); // once, not on every try of the same removal
         }
 
-        if (before is not null)
+        if (removedNow || unfinished)
         {
-            var removed = new DocumentRemovedEvent { DocumentId = documentId, Version = before.Version, Source = source, RemovalId = removalId ?? Guid.NewGuid().ToString("N"), RemovedAt = DateTimeOffset.UtcNow };
-            await _context.Status.AddRemovedEventAsync(removed, cancellationToken).ConfigureAwait(false);
+            // Only now is the removal finished: until then the reconciliation finds it and tries it again.
+            var removed = new DocumentRemovedEvent { DocumentId = documentId, Version = before!.Version, Source = source, RemovalId = removalId ?? Guid.NewGuid().ToString("N"), RemovedAt = DateTimeOffset.UtcNow };
+            await _context.Status.FinishRemovalAsync(removed, cancellationToken).ConfigureAwait(false);
             await AnnounceAsync(documentId, cancellationToken).ConfigureAwait(false);
         }
 

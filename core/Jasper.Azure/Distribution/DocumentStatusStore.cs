@@ -11,7 +11,9 @@ namespace Jasper.Azure.Distribution;
 
 /// <summary>
 /// Document status in Azure Table storage, one partition per document: a <c>document</c> row with the state, one
-/// row per embedded part of the current version, and an outbox row per completion or removal event not yet sent. Parts record
+/// row per embedded part of the current version, and an outbox row per completion or removal event not yet sent. A
+/// removed document's row says whether its removal finished (<see cref="FinishRemovalAsync"/>), so that the
+/// reconciliation finishes one that failed part way. Parts record
 /// themselves idempotently. Every write of the
 /// document row is conditional on the row it replaces (its ETag, or its absence), so a delivery that read the row
 /// before another changed it cannot overwrite that change: exactly one worker completes a document, and a late
@@ -24,6 +26,9 @@ internal sealed class DocumentStatusStore
     private const string OutboxEnd = "event.";
     private const string EventProperty = "Event";
     private const string RemovedProperty = "Removed";
+
+    // On a document row marked removed until its removal has deleted everything and recorded its event.
+    private const string RemovalPendingProperty = "RemovalPending";
 
     private readonly TableClient _table;
     private readonly CreateOnFirstUse _created;
@@ -52,14 +57,16 @@ internal sealed class DocumentStatusStore
         await DocumentRowsAsync(TableClient.CreateQueryFilter($"State eq {nameof(DocumentProgressState.Queued)}"), cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>
-    /// One page (at most <paramref name="pageSize"/>) of the documents recorded and not removed, from
-    /// <paramref name="continuation"/> (null: the first page), with where the next page starts (null after the last): a
-    /// reconciliation's scan, which saves its place between pages. A page may be empty and still not the last.
+    /// One page (at most <paramref name="pageSize"/>) of the documents a reconciliation checks for removal: those not
+    /// removed, and those whose removal did not finish. From <paramref name="continuation"/> (null: the first page), with
+    /// where the next page starts (null after the last), so that the reconciliation saves its place between pages. A
+    /// page may be empty and still not the last.
     /// </summary>
-    public async Task<(List<RecordedProgress> Documents, string? Next)> NotRemovedPageAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default)
+    public async Task<(List<RecordedProgress> Documents, string? Next)> RemovalCandidatesPageAsync(string? continuation, int pageSize, CancellationToken cancellationToken = default)
     {
         await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var rows = _table.QueryAsync<TableEntity>(DocumentRows(TableClient.CreateQueryFilter($"State ne {nameof(DocumentProgressState.Removed)}")), pageSize, cancellationToken: cancellationToken);
+        string candidates = $"({TableClient.CreateQueryFilter($"State ne {nameof(DocumentProgressState.Removed)}")} or {RemovalPendingProperty} eq true)";
+        var rows = _table.QueryAsync<TableEntity>(DocumentRows(candidates), pageSize, cancellationToken: cancellationToken);
         await foreach (var page in rows.AsPages(continuation, pageSize).ConfigureAwait(false))
         {
             return ([.. page.Values.Select(Recorded)], string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
@@ -102,7 +109,10 @@ internal sealed class DocumentStatusStore
     /// Records a status if the row is still <paramref name="replacing"/> (as read, or still absent when null); false,
     /// writing nothing, when another writer changed it since.
     /// </summary>
-    public async Task<bool> TryWriteAsync(DocumentProgress progress, RecordedProgress? replacing, CancellationToken cancellationToken = default)
+    public Task<bool> TryWriteAsync(DocumentProgress progress, RecordedProgress? replacing, CancellationToken cancellationToken = default) =>
+        TryWriteAsync(progress, replacing, removalPending: false, cancellationToken);
+
+    private async Task<bool> TryWriteAsync(DocumentProgress progress, RecordedProgress? replacing, bool removalPending, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(progress);
         await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
@@ -117,6 +127,11 @@ internal sealed class DocumentStatusStore
             ["Error"] = progress.Error,
             ["Requeues"] = progress.Requeues,
         };
+        if (removalPending)
+        {
+            entity[RemovalPendingProperty] = true;
+        }
+
         try
         {
             if (replacing is null)
@@ -149,21 +164,28 @@ internal sealed class DocumentStatusStore
 
     /// <summary>
     /// Moves the document to removed, whatever its state or version, retrying over writers that changed the row since
-    /// it was read; returns what the row held before, or null (writing nothing) when no status is recorded.
+    /// it was read, with its removal pending until <see cref="FinishRemovalAsync"/>. Returns what the row held before
+    /// (null, writing nothing, when no status is recorded), and whether it was removed already with its removal left
+    /// unfinished; a row removed already is left as it is.
     /// </summary>
-    public async Task<DocumentProgress?> MarkRemovedAsync(string documentId, CancellationToken cancellationToken = default)
+    public async Task<(DocumentProgress? Before, bool Unfinished)> MarkRemovedAsync(string documentId, CancellationToken cancellationToken = default)
     {
         while (true)
         {
             var current = await ReadAsync(documentId, cancellationToken).ConfigureAwait(false);
-            if (current is null || current.Progress.State == DocumentProgressState.Removed)
+            if (current is null)
             {
-                return current?.Progress;
+                return (null, false);
             }
 
-            if (await TryWriteAsync(current.Progress with { State = DocumentProgressState.Removed, Error = null }, current, cancellationToken).ConfigureAwait(false))
+            if (current.Progress.State == DocumentProgressState.Removed)
             {
-                return current.Progress;
+                return (current.Progress, current.RemovalPending);
+            }
+
+            if (await TryWriteAsync(current.Progress with { State = DocumentProgressState.Removed, Error = null }, current, removalPending: true, cancellationToken).ConfigureAwait(false))
+            {
+                return (current.Progress, false);
             }
         }
     }
@@ -230,15 +252,22 @@ internal sealed class DocumentStatusStore
     }
 
     /// <summary>
-    /// Adds a removal event to the document's outbox (sent, then removed, by <see cref="DocumentEventOutbox"/>); adding
-    /// the same removal again changes nothing.
+    /// Records that the removal of a recorded document finished (its records and chunk sets are deleted), and in the
+    /// same transaction adds <paramref name="removed"/> to its outbox (sent, then removed, by
+    /// <see cref="DocumentEventOutbox"/>): a removal is never finished without its event. Finishing the same removal
+    /// again changes nothing.
     /// </summary>
-    public async Task AddRemovedEventAsync(DocumentRemovedEvent removed, CancellationToken cancellationToken = default)
+    public async Task FinishRemovalAsync(DocumentRemovedEvent removed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(removed);
         await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        var row = new TableEntity(removed.DocumentId, RemovedOutboxRow(removed.RemovalId)) { [RemovedProperty] = Encoding.UTF8.GetString(removed.ToJson()) };
-        await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        var outbox = new TableEntity(removed.DocumentId, RemovedOutboxRow(removed.RemovalId)) { [RemovedProperty] = Encoding.UTF8.GetString(removed.ToJson()) };
+        var finished = new TableEntity(removed.DocumentId, DocumentRow) { [RemovalPendingProperty] = false };
+
+        // Merged whatever the row holds now: an upload planned since replaced the row, and its state stays.
+        await _table.SubmitTransactionAsync(
+            [new TableTransactionAction(TableTransactionActionType.UpsertReplace, outbox), new TableTransactionAction(TableTransactionActionType.UpdateMerge, finished, ETag.All)],
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The events not yet sent: of one document, or (for a sweep) of every document.</summary>
@@ -296,5 +325,6 @@ internal sealed class DocumentStatusStore
         Requeues = entity.GetInt32("Requeues") ?? 0,
     };
 
-    private static RecordedProgress Recorded(TableEntity entity) => new(ToProgress(entity), entity.ETag, entity.Timestamp);
+    private static RecordedProgress Recorded(TableEntity entity) =>
+        new(ToProgress(entity), entity.ETag, entity.Timestamp, entity.GetBoolean(RemovalPendingProperty) ?? false);
 }

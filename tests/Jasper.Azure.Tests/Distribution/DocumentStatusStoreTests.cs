@@ -23,17 +23,19 @@ public sealed class DocumentStatusStoreTests(AzuriteFixture azurite) : IClassFix
     }
 
     [Fact]
-    public async Task Removal_overrides_any_state_records_nothing_for_an_unknown_document_and_a_later_complete_is_refused()
+    public async Task Removal_overrides_any_state_records_nothing_for_an_unknown_document_and_stays_unfinished_until_its_event_is_recorded()
     {
         var store = new DocumentStatusStore(new TableServiceClient(azurite.Emulator.ConnectionString).GetTableClient("status" + Guid.NewGuid().ToString("N")[..12]));
         var queued = new DocumentProgress { DocumentId = "doc1", Source = "s", Version = "v1", State = DocumentProgressState.Queued, Parts = 2, Chunks = 5, Tokens = 900 };
         Assert.True(await store.TryWriteAsync(queued, replacing: null));
 
-        Assert.Null(await store.MarkRemovedAsync("unknown"));
+        Assert.Equal((null, false), await store.MarkRemovedAsync("unknown"));
         Assert.Null(await store.GetAsync("unknown"));
-        Assert.Equal(queued, await store.MarkRemovedAsync("doc1"));
+        Assert.Equal((queued, false), await store.MarkRemovedAsync("doc1"));
         Assert.Equal(queued with { State = DocumentProgressState.Removed }, await store.GetAsync("doc1"));
-        Assert.Equal(DocumentProgressState.Removed, (await store.MarkRemovedAsync("doc1"))!.State); // already removed
+        var again = await store.MarkRemovedAsync("doc1"); // a removal tried again before the first finished
+        Assert.Equal((DocumentProgressState.Removed, true), (again.Before!.State, again.Unfinished));
+        Assert.Equal("doc1", Assert.Single((await store.RemovalCandidatesPageAsync(null, 10)).Documents).Progress.DocumentId); // the reconciliation finishes it
 
         var embedded = new DocumentEmbeddedEvent { DocumentId = "doc1", Version = "v1", Source = "s", Chunks = 5, Tokens = 900, CompressedTokens = 700, CompletedAt = DateTimeOffset.UnixEpoch };
         Assert.False(await store.MarkCompleteAsync("doc1", "v1", Jasper.Ingestion.Pipeline.PartReport.Empty, embedded)); // a worker finishing late
@@ -41,11 +43,14 @@ public sealed class DocumentStatusStoreTests(AzuriteFixture azurite) : IClassFix
         Assert.Equal(DocumentProgressState.Removed, (await store.GetAsync("doc1"))!.State);
         Assert.Empty(await store.PendingEventsAsync("doc1"));
 
-        // A removal's event, added once however often its removal is tried, waits beside a completion's until sent.
+        // A removal's event, recorded once however often its removal is finished, waits beside a completion's until sent.
         var removed = new DocumentRemovedEvent { DocumentId = "doc1", Version = "v1", Source = "s", RemovalId = "831e1650-001e/001b#?", RemovedAt = DateTimeOffset.UnixEpoch };
-        await store.AddRemovedEventAsync(removed);
-        await store.AddRemovedEventAsync(removed);
-        await store.AddRemovedEventAsync(removed with { RemovalId = "another deletion" });
+        await store.FinishRemovalAsync(removed);
+        await store.FinishRemovalAsync(removed);
+        await store.FinishRemovalAsync(removed with { RemovalId = "another deletion" });
+        Assert.Equal((DocumentProgressState.Removed, false), ((await store.MarkRemovedAsync("doc1")).Before!.State, (await store.MarkRemovedAsync("doc1")).Unfinished));
+        Assert.Empty((await store.RemovalCandidatesPageAsync(null, 10)).Documents);
+        Assert.Equal(queued with { State = DocumentProgressState.Removed }, await store.GetAsync("doc1"));
         var pending = await store.PendingEventsAsync(null);
         Assert.Equal([removed, removed with { RemovalId = "another deletion" }], pending.Select(e => e.Removed).OrderBy(e => e!.RemovalId, StringComparer.Ordinal));
         Assert.All(pending, e => Assert.Null(e.Embedded));

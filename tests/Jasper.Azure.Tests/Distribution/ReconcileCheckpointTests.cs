@@ -30,7 +30,7 @@ public sealed class ReconcileCheckpointTests(AzuriteFixture azurite) : IClassFix
         Assert.Equal(moved, (await checkpoint.ReadAsync()).Cursor);
 
         var statuses = new DocumentStatusStore(table); // the cursor shares the status table and is no document
-        Assert.Empty((await statuses.NotRemovedPageAsync(null, 10)).Documents);
+        Assert.Empty((await statuses.RemovalCandidatesPageAsync(null, 10)).Documents);
         Assert.Empty(await statuses.QueuedAsync());
         Assert.Empty(await statuses.PendingEventsAsync(null));
     }
