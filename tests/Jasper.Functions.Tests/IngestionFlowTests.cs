@@ -394,6 +394,19 @@ public sealed partial class IngestionFlowTests : IClassFixture<AzuriteFixture>, 
     }
 
     [Fact]
+    public async Task A_document_whose_parser_error_quotes_100_KB_of_it_is_recorded_as_failed_with_a_reason_a_status_row_holds()
+    {
+        var blob = await UploadAsync("quoting.pdf", DocumentFactory.PdfWithQuotingError(DocumentFactory.HostileQuote));
+
+        await IngestAsync(blob); // once: a bad document is not retried
+
+        var status = await StatusAsync(blob);
+        Assert.Equal(DocumentProgressState.Failed, status.State);
+        Assert.StartsWith("corrupt: the PDF cannot be read", status.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(status.Error!, char.IsControl);
+    }
+
+    [Fact]
     public async Task A_document_whose_part_the_runtime_poisoned_is_failed_with_the_reason_by_the_sweep()
     {
         var blob = await UploadAsync("killed.txt", Paragraphs(8));

@@ -110,6 +110,20 @@ public static class DocumentFactory
         "/Encrypt 4 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>]");
 
     /// <summary>
+    /// A one-page PDF whose catalog has an array where a key belongs: PdfPig's error quotes the array, and so
+    /// <paramref name="quoted"/> (written as a PDF string, byte for byte in Latin-1).
+    /// </summary>
+    public static byte[] PdfWithQuotingError(string quoted) => RawPdf(
+        [
+            "<< /Type /Catalog /Pages 2 0 R [ (" + quoted + ") ] 5 >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        ]);
+
+    /// <summary>The text <see cref="PdfWithQuotingError"/> quotes in tests: terminal escapes (clear the screen, red), a bell, a NUL, and 100,000 more characters.</summary>
+    public static string HostileQuote => "\u001b[2J\u001b[31mowned\u0007\u0000" + new string('A', 100_000);
+
+    /// <summary>
     /// A one-page PDF whose page content is object 4, and object 4 is only a reference to object 5, which refers back
     /// to 4 (<paramref name="cycle"/> 2), or to itself (1): resolving it never ends, and PdfPig recursed until the
     /// stack overflowed.

@@ -64,7 +64,7 @@ public sealed partial class EmbedWork
         }
         catch (Exception ex) when (ex is not OperationCanceledException && dequeueCount >= _context.Options.MaxDequeueCount)
         {
-            string reason = $"part {item.FirstChunk}–{item.FirstChunk + item.ChunkCount - 1} failed {dequeueCount} times: {(ex is DocumentException known ? known.Reason : ex.Message)}";
+            string reason = $"part {item.FirstChunk}–{item.FirstChunk + item.ChunkCount - 1} failed {dequeueCount} times: {DocumentException.ReasonFor(ex)}";
             // Only a document still queued at this version fails: a newer version, or a completion, stands.
             if (await _context.Status.MarkFailedAsync(item.DocumentId, item.Version, reason, cancellationToken).ConfigureAwait(false))
             {

@@ -276,7 +276,7 @@ internal sealed partial class IngestionRun
 
     private void Fail(Entry entry, Exception error)
     {
-        var report = entry.Report(DocumentStatus.Failed) with { Error = error is DocumentException known ? known.Reason : $"failed: {error.Message}" };
+        var report = entry.Report(DocumentStatus.Failed) with { Error = DocumentException.ReasonFor(error) };
         End(entry, report, (error as DocumentException)?.Kind);
     }
 

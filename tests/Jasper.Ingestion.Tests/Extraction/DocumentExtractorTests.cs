@@ -196,6 +196,20 @@ public sealed class DocumentExtractorTests : IDisposable
         Assert.Contains("encrypted", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_parser_error_quoting_the_document_names_it_without_its_control_characters_or_its_bulk()
+    {
+        await File.WriteAllBytesAsync(_dir.Combine("quoting.pdf"), DocumentFactory.PdfWithQuotingError(DocumentFactory.HostileQuote));
+
+        var error = await Assert.ThrowsAsync<DocumentException>(() => ExtractAsync("quoting.pdf"));
+
+        Assert.Equal(DocumentErrorKind.Corrupt, error.Kind);
+        Assert.StartsWith("corrupt: the PDF cannot be read (Expected name as dictionary key, instead got: [ (\uFFFD[2J\uFFFD[31mowned\uFFFD\uFFFDAAA", error.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(error.Reason, char.IsControl); // printed to a terminal, it cannot clear the screen or ring the bell
+        Assert.True(error.Message.Length <= DocumentException.MaxMessageLength, $"{error.Message.Length} characters"); // a status row holds it
+        Assert.EndsWith("more characters)", error.Message, StringComparison.Ordinal);
+    }
+
     private static Func<CancellationToken, Task<Stream>> Open(string path) => _ => Task.FromResult<Stream>(File.OpenRead(path));
 
     private Task<FileFormat> DetectAsync(string name)
