@@ -236,6 +236,28 @@ public sealed class IngestCommandTests
     }
 
     [Fact]
+    public async Task Text_and_names_from_documents_are_printed_without_their_control_characters()
+    {
+        using var dir = new TempDirectory();
+        string docs = dir.Combine("docs");
+        Directory.CreateDirectory(docs);
+        // Printed raw, these would retitle the terminal, ring its bell, clear the screen and overwrite a line.
+        await File.WriteAllTextAsync(Path.Combine(docs, "title.txt"), "Token compression \u001b]0;pwned\u0007 hides \u001b[2J text.\rOverwritten?\tTabbed.\n");
+        await File.WriteAllBytesAsync(Path.Combine(docs, "bad \u001b[31mred.txt"), [0, 1, 2]);
+
+        var ingest = await CliRunner.RunAsync("ingest", docs, "--model", TinyModels.Fp32, "--out", dir.Combine("index"));
+        var search = await CliRunner.RunAsync("search", "token compression", "--index", dir.Combine("index"), "--model", TinyModels.Fp32);
+
+        Assert.Equal(2, ingest.ExitCode);
+        Assert.Contains("bad \uFFFD[31mred.txt", ingest.Out, StringComparison.Ordinal);
+        Assert.Contains("Token compression \uFFFD]0;pwned\uFFFD hides \uFFFD[2J text.\uFFFDOverwritten?\tTabbed.", search.Out, StringComparison.Ordinal);
+        foreach (string printed in new[] { ingest.Out, ingest.Error, search.Out, search.Error })
+        {
+            Assert.DoesNotContain(printed, c => char.IsControl(c) && c is not '\n' and not '\t');
+        }
+    }
+
+    [Fact]
     public async Task Searching_an_index_built_with_another_width_is_a_clear_error()
     {
         using var dir = new TempDirectory();

@@ -132,7 +132,7 @@ internal static class IngestCommand
             var task = context.AddTask("ingesting", maxValue: Math.Max(1, count));
             reports = await IngestShowingAsync(pipeline, sources, (ended, chunks) =>
             {
-                string last = ended.Count == 0 ? "ingesting" : Path.GetFileName(ended[^1].Source);
+                string last = ended.Count == 0 ? "ingesting" : TerminalText.Line(Path.GetFileName(ended[^1].Source));
                 task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"{last} ({chunks:N0} chunks embedded)"));
                 task.Value = ended.Count;
             }, cancellationToken).ConfigureAwait(false);
@@ -211,7 +211,7 @@ internal static class IngestCommand
             var failures = new Table().AddColumns("failed document", "reason");
             foreach (var report in failed)
             {
-                failures.AddRow(Markup.Escape(report.Source), Markup.Escape(report.Error ?? "unknown"));
+                failures.AddRow(Markup.Escape(TerminalText.Line(report.Source)), Markup.Escape(TerminalText.Line(report.Error ?? "unknown")));
             }
 
             ansi.Write(failures);

@@ -28,8 +28,8 @@ internal static class SearchCommand
             {
                 var r = hits[i].Record;
                 await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{i + 1}. {hits[i].Score:0.0000}  {r.Source}  [{r.CharStart}, {r.CharEnd})  chunk {r.ChunkIndex}, ratio {r.CompressionRatio}")).ConfigureAwait(false);
-                await console.Out.WriteLineAsync("   " + r.Text.Replace("\n", "\n   ", StringComparison.Ordinal)).ConfigureAwait(false);
+                    $"{i + 1}. {hits[i].Score:0.0000}  {TerminalText.Line(r.Source)}  [{r.CharStart}, {r.CharEnd})  chunk {r.ChunkIndex}, ratio {r.CompressionRatio}")).ConfigureAwait(false);
+                await console.Out.WriteLineAsync("   " + TerminalText.Block(r.Text).Replace("\n", "\n   ", StringComparison.Ordinal)).ConfigureAwait(false);
                 await console.Out.WriteLineAsync().ConfigureAwait(false);
             }
 
