@@ -3,8 +3,8 @@ using System.Runtime.CompilerServices;
 namespace Jasper.Ingestion.Extraction;
 
 /// <summary>
-/// Base of the extractors whose parsers need the whole document in memory (PDF, Word, HTML). Size limits are checked
-/// before this point (<see cref="DocumentExtractor.DetectAsync"/>), so the buffer is bounded.
+/// Base of the extractors whose parsers need the whole document in memory (PDF, Word, HTML). The buffer is bounded:
+/// <see cref="DocumentExtractor"/> refuses a document whose length is over the limit, and reads none further than it.
 /// </summary>
 internal abstract class BufferedDocumentExtractor : IDocumentExtractor
 {

@@ -28,11 +28,10 @@ internal sealed class DocumentExtractor
             read = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
         }
 
-        var format = FormatDetector.Detect(head.AsSpan(0, read), name, () => open(cancellationToken).GetAwaiter().GetResult());
-        long limit = format == FileFormat.PlainText ? _options.MaxTextBytes : _options.MaxParsedBytes;
-        if (length > limit)
+        var format = FormatDetector.Detect(head.AsSpan(0, read), name, () => Bounded(open(cancellationToken).GetAwaiter().GetResult(), FileFormat.Docx));
+        if (length > LimitOf(format))
         {
-            throw new DocumentException(DocumentErrorKind.TooLarge, $"{length} bytes is over the {limit}-byte limit for {format} documents");
+            throw new DocumentException(DocumentErrorKind.TooLarge, $"{length} bytes is over the {LimitOf(format)}-byte limit for {format} documents");
         }
 
         return format;
@@ -45,10 +44,18 @@ internal sealed class DocumentExtractor
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(open);
-        await using var stream = await open(cancellationToken).ConfigureAwait(false);
+        await using var stream = Bounded(await open(cancellationToken).ConfigureAwait(false), format);
         await foreach (var block in _extractors[format].ExtractAsync(stream, cancellationToken).ConfigureAwait(false))
         {
             yield return block;
         }
     }
+
+    // The most bytes a document of the format may have: plain text is streamed, the other formats are parsed whole.
+    private long LimitOf(FileFormat format) => format == FileFormat.PlainText ? _options.MaxTextBytes : _options.MaxParsedBytes;
+
+    // A document's stream, read no further than its format's limit: the length given to DetectAsync may be unknown,
+    // or out of date (a file or blob that grew since).
+    private Stream Bounded(Stream stream, FileFormat format) => BoundedStream.Of(stream, LimitOf(format), () =>
+        new DocumentException(DocumentErrorKind.TooLarge, $"over the {LimitOf(format)}-byte limit for {format} documents"));
 }

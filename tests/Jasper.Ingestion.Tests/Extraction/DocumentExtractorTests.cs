@@ -122,6 +122,39 @@ public sealed class DocumentExtractorTests : IDisposable
         Assert.StartsWith("too-large: ", error.Reason, StringComparison.Ordinal);
     }
 
+    // A library caller may not know a document's length (a stream from the network), and a file or blob may grow
+    // between the length read and the document read: the limits hold while reading too.
+    [Theory]
+    [InlineData("page.html", false)]
+    [InlineData("notes.txt", false)]
+    [InlineData("letter.docx", false)]
+    [InlineData("page.html", true)]
+    [InlineData("letter.docx", true)]
+    public async Task A_document_of_unknown_length_is_refused_by_size_as_it_is_read(string name, bool seekable)
+    {
+        var small = new DocumentExtractor(new ExtractionOptions { MaxParsedBytes = 20_000, MaxTextBytes = 20_000 });
+        var words = string.Join(' ', Enumerable.Range(0, 6_000).Select(i => Convert.ToHexString(BitConverter.GetBytes(i * 2654435761u))));
+        byte[] bytes = name switch
+        {
+            "page.html" => Encoding.UTF8.GetBytes($"<html><body><p>{words}</p></body></html>"),
+            "notes.txt" => Encoding.UTF8.GetBytes(words),
+            _ => DocumentFactory.DocxPackage(DocumentFactory.WordDocumentXml($"<w:p><w:r><w:t>{words}</w:t></w:r></w:p>")),
+        };
+        Assert.True(bytes.Length > 20_000, $"{bytes.Length} bytes");
+        Func<CancellationToken, Task<Stream>> open = _ => Task.FromResult<Stream>(seekable ? new MemoryStream(bytes) : new ForwardOnly(new MemoryStream(bytes)));
+
+        var error = await Assert.ThrowsAsync<DocumentException>(async () =>
+        {
+            var format = await small.DetectAsync(open, name, length: null);
+            await foreach (var block in small.ExtractAsync(open, format))
+            {
+                GC.KeepAlive(block);
+            }
+        });
+
+        Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
+    }
+
     [Fact]
     public async Task A_docx_built_as_a_real_package_extracts()
     {
@@ -231,4 +264,30 @@ public sealed class DocumentExtractorTests : IDisposable
     }
 
     private async Task<string> ExtractAsync(string name) => string.Concat((await BlocksAsync(name)).Select(b => b.Text));
+
+    // A stream that reads forward only, as a network stream does.
+    private sealed class ForwardOnly(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }
