@@ -13,7 +13,7 @@ internal sealed class DocumentExtractor
     public DocumentExtractor(ExtractionOptions? options = null)
     {
         _options = options ?? new ExtractionOptions();
-        _extractors = new IDocumentExtractor[] { new PlainTextExtractor(), new MarkdownExtractor(), new HtmlExtractor(_options), new PdfExtractor(_options), new DocxExtractor(_options) }
+        _extractors = new IDocumentExtractor[] { new PlainTextExtractor(), new MarkdownExtractor(_options), new HtmlExtractor(_options), new PdfExtractor(_options), new DocxExtractor(_options) }
             .ToDictionary(e => e.Format);
     }
 

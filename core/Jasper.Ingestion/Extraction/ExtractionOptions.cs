@@ -22,6 +22,14 @@ public sealed class ExtractionOptions
     /// </summary>
     public int MaxNestingDepth { get; set; } = 256;
 
+    /// <summary>
+    /// Most elements a parsed document may have: HTML tags, the XML elements of a packaged document's parts, Markdown
+    /// lines and inline marks. Each becomes a node of the parser's tree, all held at once (hundreds of bytes each), so
+    /// memory follows the elements, not the bytes: a 200 KB .docx can unpack to millions. Counted by a forward scan
+    /// before the parser runs.
+    /// </summary>
+    public int MaxElements { get; set; } = 500_000;
+
     /// <summary>Most pages a PDF may have; each page's text is held until the document is chunked.</summary>
     public int MaxPdfPages { get; set; } = 10_000;
 }

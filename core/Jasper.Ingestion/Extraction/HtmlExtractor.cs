@@ -28,8 +28,8 @@ internal sealed class HtmlExtractor(ExtractionOptions options) : BufferedDocumen
     /// <inheritdoc />
     protected override IReadOnlyList<TextBlock> Extract(MemoryStream content)
     {
-        // Before AngleSharp, whose work grows with the depth squared.
-        HtmlInspector.Inspect(content.GetBuffer().AsSpan(0, (int)content.Length), options.MaxNestingDepth);
+        // Before AngleSharp, whose work grows with the depth squared and whose memory with the elements.
+        HtmlInspector.Inspect(content.GetBuffer().AsSpan(0, (int)content.Length), options.MaxNestingDepth, options.MaxElements);
         using var document = new HtmlParser().ParseDocument(content);
         var builder = new BlockBuilder();
         var current = new StringBuilder();

@@ -3,8 +3,8 @@ using System.Text;
 namespace Jasper.Ingestion.Extraction;
 
 /// <summary>
-/// Checks an HTML page's nesting before AngleSharp builds its tree, with one forward scan of the tags that never
-/// recurses. AngleSharp checks the open elements at every start tag, so its work grows with the square of the depth:
+/// Checks an HTML page's nesting and its number of elements before AngleSharp builds its tree, with one forward scan
+/// of the tags that never recurses (the tree holds every element at once, hundreds of bytes each). AngleSharp checks the open elements at every start tag, so its work grows with the square of the depth:
 /// 100,000 nested <c>&lt;div&gt;</c>s (1.3 MB) took five minutes. The count follows how browsers build the tree
 /// closely enough to bound it: void elements, self-closing tags and elements whose end tag may be left out
 /// (<c>p</c>, <c>li</c>, <c>td</c> ...) do not nest here, comments and the text of <c>script</c>, <c>style</c> and
@@ -26,11 +26,14 @@ internal static class HtmlInspector
         "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript", "plaintext",
     };
 
-    /// <summary>Throws <see cref="DocumentErrorKind.TooDeep"/> when the page nests deeper than <paramref name="maxDepth"/>.</summary>
-    public static void Inspect(ReadOnlySpan<byte> html, int maxDepth)
+    /// <summary>
+    /// Throws <see cref="DocumentErrorKind.TooDeep"/> when the page nests deeper than <paramref name="maxDepth"/>, and
+    /// <see cref="DocumentErrorKind.TooLarge"/> when it has more than <paramref name="maxElements"/> elements.
+    /// </summary>
+    public static void Inspect(ReadOnlySpan<byte> html, int maxDepth, int maxElements)
     {
         string text = Decode(html);
-        int depth = 0;
+        int depth = 0, elements = 0;
         for (int i = text.IndexOf('<', StringComparison.Ordinal); i >= 0 && i + 1 < text.Length; i = text.IndexOf('<', i))
         {
             if (text.AsSpan(i).StartsWith("<!--", StringComparison.Ordinal))
@@ -75,6 +78,11 @@ internal static class HtmlInspector
                 }
 
                 continue;
+            }
+
+            if (++elements > maxElements)
+            {
+                throw new DocumentException(DocumentErrorKind.TooLarge, $"the page has more than {maxElements} elements");
             }
 
             if (RawText.Contains(name))
