@@ -4,11 +4,11 @@ namespace Jasper.Ingestion.Extraction;
 
 /// <summary>
 /// Checks an HTML page's nesting and its number of elements before AngleSharp builds its tree, with one forward scan
-/// of the tags that never recurses (the tree holds every element at once, hundreds of bytes each). AngleSharp checks the open elements at every start tag, so its work grows with the square of the depth:
-/// 100,000 nested <c>&lt;div&gt;</c>s (1.3 MB) took five minutes. The count follows how browsers build the tree
-/// closely enough to bound it: void elements, self-closing tags and elements whose end tag may be left out
-/// (<c>p</c>, <c>li</c>, <c>td</c> ...) do not nest here, comments and the text of <c>script</c>, <c>style</c> and
-/// the like are skipped.
+/// of the tags that never recurses (the tree holds every element at once, hundreds of bytes each). AngleSharp checks
+/// the open elements at every start tag, so its work grows with the square of the depth: 100,000 nested
+/// <c>&lt;div&gt;</c>s (1.3 MB) took five minutes. The depth follows how browsers build the tree closely enough to
+/// bound it: void elements, self-closing tags and elements whose end tag may be left out (<c>p</c>, <c>li</c>,
+/// <c>td</c> ...) do not nest here, comments and the text of <c>script</c>, <c>style</c> and the like are skipped.
 /// </summary>
 internal static class HtmlInspector
 {
