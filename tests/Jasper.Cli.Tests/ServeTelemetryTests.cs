@@ -10,6 +10,7 @@ using Microsoft.OpenApi.Reader;
 namespace Jasper.Cli.Tests;
 
 /// <summary>What `jasper serve` tells operators: Prometheus metrics, the OpenAPI document and its logs.</summary>
+[Collection(ServerMetricsGroup.Name)]
 public sealed class ServeTelemetryTests
 {
     [Fact]
