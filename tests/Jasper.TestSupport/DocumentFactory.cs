@@ -154,6 +154,31 @@ public static class DocumentFactory
     }
 
     /// <summary>
+    /// A one-page PDF whose page shows <paramref name="glyphs"/> letters in <c>TJ</c> strings and draws form 6
+    /// <paramref name="draws"/> times, the form showing <paramref name="formGlyphs"/> letters: what the page draws
+    /// is glyphs + draws × formGlyphs, however few bytes the file has. <paramref name="split"/> puts the page's
+    /// letters in two content streams (objects 4 and 7, an array of contents) instead of one.
+    /// </summary>
+    public static byte[] PdfShowing(int glyphs, int formGlyphs = 0, int draws = 0, bool split = false)
+    {
+        string Show(int count) => count == 0 ? string.Empty : $"BT /F1 12 Tf 10 10 Td [({new string('x', count)})] TJ ET ";
+        byte[] Content(string content) => PdfStream("/Filter /FlateDecode", Deflate(System.Text.Encoding.ASCII.GetBytes(content)));
+        string resources = "<< /Font << /F1 5 0 R >> /XObject << /Fm 6 0 R >> >>";
+        int first = split ? glyphs / 2 : glyphs;
+        return RawPdf(
+        [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources {resources} /Contents {(split ? "[4 0 R 7 0 R]" : "4 0 R")} >>",
+            Content(Show(first) + string.Concat(Enumerable.Repeat("/Fm Do ", draws))),
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            PdfStream("/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources << /Font << /F1 5 0 R >> >> /Filter /FlateDecode",
+                Deflate(System.Text.Encoding.ASCII.GetBytes(Show(formGlyphs)))),
+            .. split ? new object?[] { Content(Show(glyphs - first)) } : [],
+        ]);
+    }
+
+    /// <summary>
     /// A one-page PDF whose page draws form 4, and forms 4 .. 4 + <paramref name="forms"/> - 1 each draw the next
     /// (<paramref name="closeCycle"/>: the last draws the first again). Every form and the page share one resource
     /// dictionary (object 3 + forms + 1), as generated PDFs often do: sharing alone is no cycle.

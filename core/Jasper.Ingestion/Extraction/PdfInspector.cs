@@ -17,6 +17,8 @@ namespace Jasper.Ingestion.Extraction;
 /// <item>FlateDecode streams other than images are unpacked as streams, counting bytes against
 /// <see cref="ExtractionOptions.MaxUnpackedBytes"/>: a megabyte of compressed spaces unpacks to gigabytes, and PdfPig
 /// holds what it unpacks in memory. Images are skipped: text extraction never decodes them.</item>
+/// <item>no page may draw more than <see cref="ExtractionOptions.MaxElements"/> letters, its content streams' and
+/// those of the forms it draws, each as often as it draws it: PdfPig builds every glyph of a page at once.</item>
 /// </list>
 /// What it cannot read (a damaged stream, an unknown filter) it leaves to PdfPig, which reports it as corrupt.
 /// </summary>
@@ -34,6 +36,7 @@ internal static partial class PdfInspector
         var aliases = new Dictionary<long, long>();
         var bodies = new Dictionary<long, string>();
         var forms = new Dictionary<long, Form>();
+        var letters = new Dictionary<long, ContentLetters>();
         long unpacked = 0;
         for (int at = 0; ObjectHeader().Match(text, at) is { Success: true } header;)
         {
@@ -63,10 +66,19 @@ internal static partial class PdfInspector
 
             bool form = FormSubtype().IsMatch(dictionary);
             bool objectStream = ObjectStreamType().IsMatch(dictionary);
-            byte[]? contents = Unpack(pdf, data, dataEnd - data, dictionary, options, keep: form || objectStream, ref unpacked);
+            bool drawn = !objectStream && MayBeContent(dictionary);
+            byte[]? contents = Unpack(pdf, data, dataEnd - data, dictionary, options, keep: form || objectStream || drawn, ref unpacked);
             if (contents is not null && objectStream)
             {
                 RecordCompressed(aliases, bodies, contents, dictionary);
+            }
+
+            if (drawn)
+            {
+                // Unpacked here, or unfiltered; behind another filter, its packed length stands in (a gap: LZW can grow).
+                letters[number] = contents is not null ? Weigh(Encoding.Latin1.GetString(contents))
+                    : !dictionary.Contains("/Filter", StringComparison.Ordinal) ? Weigh(text[data..dataEnd])
+                    : new ContentLetters(dataEnd - data, []);
             }
 
             if (form)
@@ -81,7 +93,8 @@ internal static partial class PdfInspector
         }
 
         CheckReferences(aliases);
-        CheckForms(forms, bodies, options.MaxNestingDepth);
+        var formsByDepth = CheckForms(forms, bodies, options.MaxNestingDepth);
+        CheckPageLetters(letters, formsByDepth, forms, bodies, options.MaxElements);
     }
 
     // A form XObject: its stream dictionary and the names its content draws with Do (null: not known, so all).
@@ -90,22 +103,15 @@ internal static partial class PdfInspector
     // The forms each form draws, by the names it draws and the XObject names its resources bind (a form without
     // resources of its own draws from its caller's, so from any binding of the name in the file). Then no form may
     // reach itself, and no chain of forms may be deeper than the limit; both walked without recursion.
-    private static void CheckForms(Dictionary<long, Form> forms, Dictionary<long, string> bodies, int maxDepth)
+    // Returns the forms from the shallowest (drawing no other) to the deepest, so that a form comes after all it draws.
+    private static List<long> CheckForms(Dictionary<long, Form> forms, Dictionary<long, string> bodies, int maxDepth)
     {
         if (forms.Count == 0)
         {
-            return;
+            return [];
         }
 
-        var anywhere = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
-        foreach (string body in bodies.Values.Concat(forms.Values.Select(f => f.Dictionary)))
-        {
-            foreach (var (name, target) in XObjectBindings(body, bodies))
-            {
-                (anywhere.TryGetValue(name, out var set) ? set : anywhere[name] = []).Add(target);
-            }
-        }
-
+        var anywhere = AnywhereBindings(forms, bodies);
         var draws = new Dictionary<long, List<long>>();
         foreach (var (number, form) in forms)
         {
@@ -162,6 +168,24 @@ internal static partial class PdfInspector
                 onPath.Remove(form);
             }
         }
+
+        return [.. depth.OrderBy(d => d.Value).Select(d => d.Key)];
+    }
+
+    // Every XObject name bound anywhere in the file, with the objects it is bound to: whom a form or page without
+    // resources of its own (inheriting them) may draw.
+    private static Dictionary<string, HashSet<long>> AnywhereBindings(Dictionary<long, Form> forms, Dictionary<long, string> bodies)
+    {
+        var anywhere = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
+        foreach (string body in bodies.Values.Concat(forms.Values.Select(f => f.Dictionary)))
+        {
+            foreach (var (name, target) in XObjectBindings(body, bodies))
+            {
+                (anywhere.TryGetValue(name, out var set) ? set : anywhere[name] = []).Add(target);
+            }
+        }
+
+        return anywhere;
     }
 
     // The (name, object) pairs of the XObject dictionary in `text`: inline, or one reference away (the /Resources

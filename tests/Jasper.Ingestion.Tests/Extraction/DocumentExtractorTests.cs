@@ -151,6 +151,25 @@ public sealed class DocumentExtractorTests : IDisposable
         Assert.Contains("more than 1000 elements", error.Message, StringComparison.Ordinal);
     }
 
+    // PdfPig builds every glyph of a page at once, about 440 bytes each: a 3.5 KB PDF showing 3 million letters on
+    // one page took 1.3 GB. A page is weighed by the letters its content and the forms it draws show.
+    [Theory]
+    [InlineData(4_000, 0, 0, false)]
+    [InlineData(1_500, 0, 0, true)] // 750 in each of two streams: only the page's sum is over
+    [InlineData(0, 100, 50, false)]
+    public async Task A_pdf_page_drawing_more_letters_than_the_limit_is_refused_before_it_is_read(int glyphs, int formGlyphs, int draws, bool split)
+    {
+        var few = new DocumentExtractor(new ExtractionOptions { MaxElements = 1_000 });
+        await File.WriteAllBytesAsync(_dir.Combine("within.pdf"), DocumentFactory.PdfShowing(glyphs / 10, formGlyphs, draws / 10, split));
+        await File.WriteAllBytesAsync(_dir.Combine("showing.pdf"), DocumentFactory.PdfShowing(glyphs, formGlyphs, draws, split));
+        Assert.Contains("xxxxxxxxxx", string.Concat((await BlocksAsync("within.pdf", few)).Select(b => b.Text)), StringComparison.Ordinal);
+
+        var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync("showing.pdf", few));
+
+        Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
+        Assert.Contains("more than 1000 letters", error.Message, StringComparison.Ordinal);
+    }
+
     // A library caller may not know a document's length (a stream from the network), and a file or blob may grow
     // between the length read and the document read: the limits hold while reading too.
     [Theory]

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Jasper.Ingestion.Extraction;
+
+// How many letters each page draws. PdfPig builds every glyph of a page at once (about 440 bytes each), so a 3.5 KB
+// PDF whose one page showed 3 million letters took 1.3 GB. A content stream's letters are bounded by the bytes of its
+// strings (one byte, or two hex digits, a letter at most), and a form drawn N times counts N times over.
+internal static partial class PdfInspector
+{
+    // A content stream's letters at most, and how often it draws each XObject name.
+    private sealed record ContentLetters(long Letters, Dictionary<string, long> Draws);
+
+    // Streams that can be a page's content or a form: not images, fonts, metadata or cross-reference streams.
+    private static bool MayBeContent(string dictionary) =>
+        !ImageSubtype().IsMatch(dictionary) && !NotContent().IsMatch(dictionary);
+
+    // One scan of a content stream: the bytes of its literal and hex strings, and its "/Name Do" draws.
+    private static ContentLetters Weigh(string content)
+    {
+        long letters = 0;
+        for (int i = 0; i < content.Length; i++)
+        {
+            if (content[i] == '(')
+            {
+                int depth = 1;
+                for (i++; i < content.Length && depth > 0; i++)
+                {
+                    char c = content[i];
+                    if (c == '\\')
+                    {
+                        i++; // an escape is one letter, whatever follows
+                    }
+                    else if (c == '(')
+                    {
+                        depth++;
+                    }
+                    else if (c == ')' && --depth == 0)
+                    {
+                        break;
+                    }
+
+                    letters++;
+                }
+            }
+            else if (content[i] == '<' && i + 1 < content.Length && content[i + 1] != '<')
+            {
+                int end = content.IndexOf('>', i + 1);
+                end = end < 0 ? content.Length : end;
+                letters += (end - i) / 2;
+                i = end;
+            }
+        }
+
+        var draws = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (Match draw in Drawn().Matches(content))
+        {
+            string name = draw.Groups["name"].Value;
+            draws[name] = draws.GetValueOrDefault(name) + 1;
+        }
+
+        return new ContentLetters(letters, draws);
+    }
+
+    // Every page's letters, its content streams' and those of the forms it draws (each as often as it is drawn), must
+    // be at most maxLetters. The forms come ordered so that a form follows every form it draws (CheckForms).
+    private static void CheckPageLetters(
+        Dictionary<long, ContentLetters> letters, List<long> formsInOrder, Dictionary<long, Form> forms, Dictionary<long, string> bodies, int maxLetters)
+    {
+        var anywhere = AnywhereBindings(forms, bodies);
+        var formLetters = new Dictionary<long, double>();
+        foreach (long form in formsInOrder)
+        {
+            formLetters[form] = Drawing(letters.GetValueOrDefault(form), forms[form].Dictionary);
+        }
+
+        foreach (var (number, body) in bodies)
+        {
+            if (!PageType().IsMatch(body))
+            {
+                continue;
+            }
+
+            double page = PageContents(body).Sum(content => Drawing(letters.GetValueOrDefault(content), body));
+            if (page > maxLetters)
+            {
+                throw new DocumentException(DocumentErrorKind.TooLarge, string.Create(CultureInfo.InvariantCulture,
+                    $"a page of the PDF (object {number}) draws more than {maxLetters} letters, which would all be held at once"));
+            }
+        }
+
+        // A stream's letters plus, for each name it draws, as many times the most letters a form bound to that name
+        // (by the resources of owner, or anywhere when owner has none of its own) draws.
+        double Drawing(ContentLetters? content, string owner)
+        {
+            if (content is null)
+            {
+                return 0;
+            }
+
+            var own = XObjectBindings(owner, bodies).ToList();
+            double total = content.Letters;
+            foreach (var (name, times) in content.Draws)
+            {
+                var targets = own.Count > 0 ? own.Where(b => b.Name == name).Select(b => b.Target)
+                    : anywhere.TryGetValue(name, out var set) ? set : [];
+                total += times * targets.Select(t => formLetters.GetValueOrDefault(t)).DefaultIfEmpty(0).Max();
+            }
+
+            return total;
+        }
+    }
+
+    // The content streams a page dictionary names: one reference, or an array of them.
+    private static IEnumerable<long> PageContents(string page) =>
+        IndirectEntry(page, "Contents") is long single ? [single]
+        : ContentsArray().Match(page) is { Success: true } array
+            ? References().Matches(array.Groups["refs"].Value).Select(m => long.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture))
+            : [];
+
+    [GeneratedRegex(@"/Type\s*/Page(?![A-Za-z])", RegexOptions.CultureInvariant)]
+    private static partial Regex PageType();
+
+    [GeneratedRegex(@"/Contents\s*\[(?<refs>[^\]]*)\]", RegexOptions.CultureInvariant)]
+    private static partial Regex ContentsArray();
+
+    [GeneratedRegex(@"(\d{1,10})\s+\d{1,5}\s+R\b", RegexOptions.CultureInvariant)]
+    private static partial Regex References();
+
+    // Font programs, metadata, colour profiles and cross-reference streams: never drawn as content.
+    [GeneratedRegex(@"/Length[123]\b|/Subtype\s*/(Type1C|CIDFontType0C|OpenType|XML)\b|/Type\s*/(Metadata|XRef|EmbeddedFile)\b|/N\s+[134]\b", RegexOptions.CultureInvariant)]
+    private static partial Regex NotContent();
+}
