@@ -157,9 +157,10 @@ public static class DocumentFactory
     /// A one-page PDF whose page shows <paramref name="glyphs"/> letters in <c>TJ</c> strings and draws form 6
     /// <paramref name="draws"/> times, the form showing <paramref name="formGlyphs"/> letters: what the page draws
     /// is glyphs + draws × formGlyphs, however few bytes the file has. <paramref name="split"/> puts the page's
-    /// letters in two content streams (objects 4 and 7, an array of contents) instead of one.
+    /// letters in two content streams (objects 4 and 7, an array of contents) instead of one; <paramref name="inherit"/>
+    /// gives the resources to the page tree's root, from which the page inherits them.
     /// </summary>
-    public static byte[] PdfShowing(int glyphs, int formGlyphs = 0, int draws = 0, bool split = false)
+    public static byte[] PdfShowing(int glyphs, int formGlyphs = 0, int draws = 0, bool split = false, bool inherit = false)
     {
         string Show(int count) => count == 0 ? string.Empty : $"BT /F1 12 Tf 10 10 Td [({new string('x', count)})] TJ ET ";
         byte[] Content(string content) => PdfStream("/Filter /FlateDecode", Deflate(System.Text.Encoding.ASCII.GetBytes(content)));
@@ -168,8 +169,8 @@ public static class DocumentFactory
         return RawPdf(
         [
             "<< /Type /Catalog /Pages 2 0 R >>",
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources {resources} /Contents {(split ? "[4 0 R 7 0 R]" : "4 0 R")} >>",
+            $"<< /Type /Pages /Kids [3 0 R] /Count 1 {(inherit ? "/Resources " + resources : string.Empty)} >>",
+            $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] {(inherit ? string.Empty : "/Resources " + resources)} /Contents {(split ? "[4 0 R 7 0 R]" : "4 0 R")} >>",
             Content(Show(first) + string.Concat(Enumerable.Repeat("/Fm Do ", draws))),
             "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
             PdfStream("/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources << /Font << /F1 5 0 R >> >> /Filter /FlateDecode",

@@ -67,7 +67,7 @@ internal static partial class PdfInspector
     private static void CheckPageLetters(
         Dictionary<long, ContentLetters> letters, List<long> formsInOrder, Dictionary<long, Form> forms, Dictionary<long, string> bodies, int maxLetters)
     {
-        var anywhere = AnywhereBindings(forms, bodies);
+        Dictionary<string, HashSet<long>>? anywhere = null; // read only for a stream that draws and binds nothing itself
         var formLetters = new Dictionary<long, double>();
         foreach (long form in formsInOrder)
         {
@@ -103,7 +103,7 @@ internal static partial class PdfInspector
             foreach (var (name, times) in content.Draws)
             {
                 var targets = own.Count > 0 ? own.Where(b => b.Name == name).Select(b => b.Target)
-                    : anywhere.TryGetValue(name, out var set) ? set : [];
+                    : (anywhere ??= AnywhereBindings(forms, bodies)).TryGetValue(name, out var set) ? set : [];
                 total += times * targets.Select(t => formLetters.GetValueOrDefault(t)).DefaultIfEmpty(0).Max();
             }
 

@@ -154,14 +154,15 @@ public sealed class DocumentExtractorTests : IDisposable
     // PdfPig builds every glyph of a page at once, about 440 bytes each: a 3.5 KB PDF showing 3 million letters on
     // one page took 1.3 GB. A page is weighed by the letters its content and the forms it draws show.
     [Theory]
-    [InlineData(4_000, 0, 0, false)]
-    [InlineData(1_500, 0, 0, true)] // 750 in each of two streams: only the page's sum is over
-    [InlineData(0, 100, 50, false)]
-    public async Task A_pdf_page_drawing_more_letters_than_the_limit_is_refused_before_it_is_read(int glyphs, int formGlyphs, int draws, bool split)
+    [InlineData(4_000, 0, 0, false, false)]
+    [InlineData(1_500, 0, 0, true, false)] // 750 in each of two streams: only the page's sum is over
+    [InlineData(0, 100, 50, false, false)]
+    [InlineData(0, 100, 50, false, true)] // the form bound in resources the page inherits
+    public async Task A_pdf_page_drawing_more_letters_than_the_limit_is_refused_before_it_is_read(int glyphs, int formGlyphs, int draws, bool split, bool inherit)
     {
         var few = new DocumentExtractor(new ExtractionOptions { MaxElements = 1_000 });
-        await File.WriteAllBytesAsync(_dir.Combine("within.pdf"), DocumentFactory.PdfShowing(glyphs / 10, formGlyphs, draws / 10, split));
-        await File.WriteAllBytesAsync(_dir.Combine("showing.pdf"), DocumentFactory.PdfShowing(glyphs, formGlyphs, draws, split));
+        await File.WriteAllBytesAsync(_dir.Combine("within.pdf"), DocumentFactory.PdfShowing(glyphs / 10, formGlyphs, draws / 10, split, inherit));
+        await File.WriteAllBytesAsync(_dir.Combine("showing.pdf"), DocumentFactory.PdfShowing(glyphs, formGlyphs, draws, split, inherit));
         Assert.Contains("xxxxxxxxxx", string.Concat((await BlocksAsync("within.pdf", few)).Select(b => b.Text)), StringComparison.Ordinal);
 
         var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync("showing.pdf", few));
