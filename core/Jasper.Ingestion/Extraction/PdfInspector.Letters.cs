@@ -65,9 +65,9 @@ internal static partial class PdfInspector
     // Every page's letters, its content streams' and those of the forms it draws (each as often as it is drawn), must
     // be at most maxLetters. The forms come ordered so that a form follows every form it draws (CheckForms).
     private static void CheckPageLetters(
-        Dictionary<long, ContentLetters> letters, List<long> formsInOrder, Dictionary<long, Form> forms, Dictionary<long, string> bodies, int maxLetters)
+        Dictionary<long, ContentLetters> letters, List<long> formsInOrder, Dictionary<long, Form> forms, Dictionary<long, string> bodies,
+        Lazy<Dictionary<string, HashSet<long>>> anywhere, int maxLetters)
     {
-        Dictionary<string, HashSet<long>>? anywhere = null; // read only for a stream that draws and binds nothing itself
         var formLetters = new Dictionary<long, double>();
         foreach (long form in formsInOrder)
         {
@@ -103,7 +103,7 @@ internal static partial class PdfInspector
             foreach (var (name, times) in content.Draws)
             {
                 var targets = own.Count > 0 ? own.Where(b => b.Name == name).Select(b => b.Target)
-                    : (anywhere ??= AnywhereBindings(forms, bodies)).TryGetValue(name, out var set) ? set : [];
+                    : anywhere.Value.TryGetValue(name, out var set) ? set : [];
                 total += times * targets.Select(t => formLetters.GetValueOrDefault(t)).DefaultIfEmpty(0).Max();
             }
 

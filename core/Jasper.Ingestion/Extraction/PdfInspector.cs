@@ -66,8 +66,8 @@ internal static partial class PdfInspector
 
             bool form = FormSubtype().IsMatch(dictionary);
             bool objectStream = ObjectStreamType().IsMatch(dictionary);
-            bool drawn = !objectStream && MayBeContent(dictionary);
-            byte[]? contents = Unpack(pdf, data, dataEnd - data, dictionary, options, keep: form || objectStream || drawn, ref unpacked);
+            bool drawn = form || (!objectStream && MayBeContent(dictionary));
+            byte[]? contents = Unpack(pdf, data, dataEnd - data, dictionary, options, keep: objectStream || drawn, ref unpacked);
             if (contents is not null && objectStream)
             {
                 RecordCompressed(aliases, bodies, contents, dictionary);
@@ -75,26 +75,26 @@ internal static partial class PdfInspector
 
             if (drawn)
             {
-                // Unpacked here, or unfiltered; behind another filter, its packed length stands in (a gap: LZW can grow).
-                letters[number] = contents is not null ? Weigh(Encoding.Latin1.GetString(contents))
+                // Without a filter the data is the content itself. Behind a filter not unpacked here it is not known:
+                // its packed length stands in for its letters (a gap: LZW can grow), and a form draws every name its
+                // resources bind.
+                var weighed = contents is not null ? Weigh(Encoding.Latin1.GetString(contents))
                     : !dictionary.Contains("/Filter", StringComparison.Ordinal) ? Weigh(text[data..dataEnd])
-                    : new ContentLetters(dataEnd - data, []);
-            }
-
-            if (form)
-            {
-                // Without a filter the data is the content itself; behind a filter not unpacked here, every name the
-                // form's resources bind counts as drawn.
-                string? content = contents is not null ? Encoding.Latin1.GetString(contents) : !dictionary.Contains("/Filter", StringComparison.Ordinal) ? text[data..dataEnd] : null;
-                forms[number] = new Form(dictionary, content is null ? null : [.. Drawn().Matches(content).Select(m => m.Groups["name"].Value)]);
+                    : null;
+                letters[number] = weighed ?? new ContentLetters(dataEnd - data, []);
+                if (form)
+                {
+                    forms[number] = new Form(dictionary, weighed is null ? null : [.. weighed.Draws.Keys]);
+                }
             }
 
             at = dataEnd + "endstream".Length;
         }
 
         CheckReferences(aliases);
-        var formsByDepth = CheckForms(forms, bodies, options.MaxNestingDepth);
-        CheckPageLetters(letters, formsByDepth, forms, bodies, options.MaxElements);
+        var anywhere = new Lazy<Dictionary<string, HashSet<long>>>(() => AnywhereBindings(forms, bodies)); // read once, if at all
+        var formsByDepth = CheckForms(forms, bodies, anywhere, options.MaxNestingDepth);
+        CheckPageLetters(letters, formsByDepth, forms, bodies, anywhere, options.MaxElements);
     }
 
     // A form XObject: its stream dictionary and the names its content draws with Do (null: not known, so all).
@@ -104,14 +104,14 @@ internal static partial class PdfInspector
     // resources of its own draws from its caller's, so from any binding of the name in the file). Then no form may
     // reach itself, and no chain of forms may be deeper than the limit; both walked without recursion.
     // Returns the forms from the shallowest (drawing no other) to the deepest, so that a form comes after all it draws.
-    private static List<long> CheckForms(Dictionary<long, Form> forms, Dictionary<long, string> bodies, int maxDepth)
+    private static List<long> CheckForms(Dictionary<long, Form> forms, Dictionary<long, string> bodies, Lazy<Dictionary<string, HashSet<long>>> anywhereBindings, int maxDepth)
     {
         if (forms.Count == 0)
         {
             return [];
         }
 
-        var anywhere = AnywhereBindings(forms, bodies);
+        var anywhere = anywhereBindings.Value;
         var draws = new Dictionary<long, List<long>>();
         foreach (var (number, form) in forms)
         {
