@@ -76,32 +76,34 @@ public sealed partial class DocumentReconciliation
             return new ReconcileReport(0, 0, ReconcileOutcome.NotDue);
         }
 
-        int removed = 0, planned = 0, failed = 0;
+        // What this run did is how far the reconciliation's totals moved since it began.
+        var first = cursor;
+        int failed = 0;
+        ReconcileReport Report(ReconcileOutcome outcome) => new(cursor.Removed - first.Removed, cursor.Planned - first.Planned, outcome, failed);
         while (true)
         {
             var page = cursor.Pass == ReconcilePass.Removals
                 ? await RemoveGoneAsync(cursor.Continuation, options.ReconcilePageSize, cancellationToken).ConfigureAwait(false)
                 : await PlanMissedAsync(documents, cursor.Continuation, options.ReconcilePageSize, cancellationToken).ConfigureAwait(false);
-            (removed, planned) = cursor.Pass == ReconcilePass.Removals ? (removed + page.Done, planned) : (removed, planned + page.Done);
             failed += page.Failed;
             cursor = cursor.After(page.Done, page.Next, _time.GetUtcNow());
             if (await _checkpoint.TryWriteAsync(cursor, etag, cancellationToken).ConfigureAwait(false) is not { } written)
             {
                 LogOverlapped(_logger);
-                return new ReconcileReport(removed, planned, ReconcileOutcome.Paused, failed);
+                return Report(ReconcileOutcome.Paused);
             }
 
             etag = written;
             if (cursor.Finished is not null)
             {
                 LogFinished(_logger, cursor.Started, cursor.Removed, cursor.Planned);
-                return new ReconcileReport(removed, planned, ReconcileOutcome.Finished, failed);
+                return Report(ReconcileOutcome.Finished);
             }
 
             if (_time.GetUtcNow() - started >= options.ReconcileRunTime)
             {
                 LogPaused(_logger, cursor.Started, cursor.Pass);
-                return new ReconcileReport(removed, planned, ReconcileOutcome.Paused, failed);
+                return Report(ReconcileOutcome.Paused);
             }
         }
     }
@@ -134,29 +136,24 @@ public sealed partial class DocumentReconciliation
             return (0, 0, null);
         }
 
-        var pages = documents.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken).AsPages(continuation, pageSize);
-        await foreach (var page in pages.ConfigureAwait(false))
+        var (blobs, next) = await documents.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix: null, cancellationToken).PageAsync(continuation, pageSize).ConfigureAwait(false);
+        var (planned, failed) = await CheckAsync(blobs, item => documents.GetBlobClient(item.Name).Uri.AbsoluteUri, async (item, token) =>
         {
-            var (planned, failed) = await CheckAsync(page.Values, item => documents.GetBlobClient(item.Name).Uri.AbsoluteUri, async (item, token) =>
+            var blob = documents.GetBlobClient(item.Name);
+            var recorded = await _context.Status.ReadAsync(DocumentIds.FromSource(blob.Uri.AbsoluteUri), token).ConfigureAwait(false);
+            bool missed = recorded is null || recorded.Progress.State == DocumentProgressState.Removed
+                || item.Properties.LastModified > recorded.Written;
+            if (!missed)
             {
-                var blob = documents.GetBlobClient(item.Name);
-                var recorded = await _context.Status.ReadAsync(DocumentIds.FromSource(blob.Uri.AbsoluteUri), token).ConfigureAwait(false);
-                bool missed = recorded is null || recorded.Progress.State == DocumentProgressState.Removed
-                    || item.Properties.LastModified > recorded.Written;
-                if (!missed)
-                {
-                    return false;
-                }
+                return false;
+            }
 
-                LogPlanned(_logger, blob.Uri.AbsoluteUri, recorded?.Progress.State);
-                // A version the status already holds comes back as it was recorded: only a new record counts.
-                var progress = await _ingestion.IngestAsync(blob, token).ConfigureAwait(false);
-                return progress.State == DocumentProgressState.Queued && progress != recorded?.Progress;
-            }, cancellationToken).ConfigureAwait(false);
-            return (planned, failed, string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
-        }
-
-        return (0, 0, null);
+            LogPlanned(_logger, blob.Uri.AbsoluteUri, recorded?.Progress.State);
+            // A version the status already holds comes back as it was recorded: only a new record counts.
+            var progress = await _ingestion.IngestAsync(blob, token).ConfigureAwait(false);
+            return progress.State == DocumentProgressState.Queued && progress != recorded?.Progress;
+        }, cancellationToken).ConfigureAwait(false);
+        return (planned, failed, next);
     }
 
     // Runs check on every item, DocumentRemoval.Parallelism at a time; counts the items it did something to, and those

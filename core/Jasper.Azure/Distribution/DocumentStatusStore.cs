@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using Azure;
@@ -53,8 +52,18 @@ internal sealed class DocumentStatusStore
     }
 
     /// <summary>Every document recorded as queued (a sweep's scan of the table).</summary>
-    public async Task<List<RecordedProgress>> QueuedAsync(CancellationToken cancellationToken = default) =>
-        await DocumentRowsAsync(TableClient.CreateQueryFilter($"State eq {nameof(DocumentProgressState.Queued)}"), cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+    public async Task<List<RecordedProgress>> QueuedAsync(CancellationToken cancellationToken = default)
+    {
+        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        string filter = DocumentRows(TableClient.CreateQueryFilter($"State eq {nameof(DocumentProgressState.Queued)}"));
+        var queued = new List<RecordedProgress>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            queued.Add(Recorded(entity));
+        }
+
+        return queued;
+    }
 
     /// <summary>
     /// One page (at most <paramref name="pageSize"/>) of the documents a reconciliation checks for removal: those not
@@ -66,26 +75,11 @@ internal sealed class DocumentStatusStore
     {
         await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
         string candidates = $"({TableClient.CreateQueryFilter($"State ne {nameof(DocumentProgressState.Removed)}")} or {RemovalPendingProperty} eq true)";
-        var rows = _table.QueryAsync<TableEntity>(DocumentRows(candidates), pageSize, cancellationToken: cancellationToken);
-        await foreach (var page in rows.AsPages(continuation, pageSize).ConfigureAwait(false))
-        {
-            return ([.. page.Values.Select(Recorded)], string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken);
-        }
-
-        return ([], null);
+        var (rows, next) = await _table.QueryAsync<TableEntity>(DocumentRows(candidates), pageSize, cancellationToken: cancellationToken).PageAsync(continuation, pageSize).ConfigureAwait(false);
+        return ([.. rows.Select(Recorded)], next);
     }
 
-    // The document rows (not part or outbox rows) that stateFilter picks, page by page.
-    private async IAsyncEnumerable<RecordedProgress> DocumentRowsAsync(string stateFilter, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await _created.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var entity in _table.QueryAsync<TableEntity>(DocumentRows(stateFilter), cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            yield return Recorded(entity);
-        }
-    }
-
-    // The filter of the document rows that stateFilter picks.
+    // The filter of the document rows (not part or outbox rows) that stateFilter picks.
     private static string DocumentRows(string stateFilter) => $"{TableClient.CreateQueryFilter($"RowKey eq {DocumentRow}")} and {stateFilter}";
 
     /// <summary>The first chunks of a version's parts recorded as embedded, and when the last of them was recorded.</summary>
