@@ -137,8 +137,11 @@ public static class DocumentFactory
             "4 0 R",
         ]);
 
-    /// <summary>As <see cref="PdfWithReferenceCycle"/> with the two references inside a compressed object stream (PDF 1.5).</summary>
-    public static byte[] PdfWithCompressedReferenceCycle()
+    /// <summary>
+    /// As <see cref="PdfWithReferenceCycle"/> with the two references inside a compressed object stream (PDF 1.5),
+    /// compressed with FlateDecode or the given <paramref name="filter"/> and <paramref name="encodings"/>.
+    /// </summary>
+    public static byte[] PdfWithCompressedReferenceCycle(string filter = "/FlateDecode", string encodings = "FlateDecode")
     {
         byte[] objects = System.Text.Encoding.ASCII.GetBytes("4 0 5 6 5 0 R 4 0 R");
         return RawPdf(
@@ -148,7 +151,7 @@ public static class DocumentFactory
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
             null,
             null,
-            PdfStream("/Type /ObjStm /N 2 /First 8 /Filter /FlateDecode", Deflate(objects)),
+            PdfStream("/Type /ObjStm /N 2 /First 8 /Filter " + filter, PdfEncodings.Encode(objects, encodings.Split(' '))),
         ],
         compressed: [(4, 6, 0), (5, 6, 1)]);
     }
@@ -158,12 +161,15 @@ public static class DocumentFactory
     /// <paramref name="draws"/> times, the form showing <paramref name="formGlyphs"/> letters: what the page draws
     /// is glyphs + draws × formGlyphs, however few bytes the file has. <paramref name="split"/> puts the page's
     /// letters in two content streams (objects 4 and 7, an array of contents) instead of one; <paramref name="inherit"/>
-    /// gives the resources to the page tree's root, from which the page inherits them.
+    /// gives the resources to the page tree's root, from which the page inherits them. The page's and the form's
+    /// content are written with <paramref name="filter"/> as their <c>/Filter</c>, encoded for
+    /// <paramref name="encodings"/> (full names in decoding order, space-separated).
     /// </summary>
-    public static byte[] PdfShowing(int glyphs, int formGlyphs = 0, int draws = 0, bool split = false, bool inherit = false)
+    public static byte[] PdfShowing(int glyphs, int formGlyphs = 0, int draws = 0, bool split = false, bool inherit = false, string filter = "/FlateDecode", string encodings = "FlateDecode")
     {
         string Show(int count) => count == 0 ? string.Empty : $"BT /F1 12 Tf 10 10 Td [({new string('x', count)})] TJ ET ";
-        byte[] Content(string content) => PdfStream("/Filter /FlateDecode", Deflate(System.Text.Encoding.ASCII.GetBytes(content)));
+        byte[] Encode(string content) => PdfEncodings.Encode(System.Text.Encoding.ASCII.GetBytes(content), encodings.Split(' '));
+        byte[] Content(string content) => PdfStream("/Filter " + filter, Encode(content));
         string resources = "<< /Font << /F1 5 0 R >> /XObject << /Fm 6 0 R >> >>";
         int first = split ? glyphs / 2 : glyphs;
         return RawPdf(
@@ -173,8 +179,7 @@ public static class DocumentFactory
             $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] {(inherit ? string.Empty : "/Resources " + resources)} /Contents {(split ? "[4 0 R 7 0 R]" : "4 0 R")} >>",
             Content(Show(first) + string.Concat(Enumerable.Repeat("/Fm Do ", draws))),
             "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-            PdfStream("/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources << /Font << /F1 5 0 R >> >> /Filter /FlateDecode",
-                Deflate(System.Text.Encoding.ASCII.GetBytes(Show(formGlyphs)))),
+            PdfStream("/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources << /Font << /F1 5 0 R >> >> /Filter " + filter, Encode(Show(formGlyphs))),
             .. split ? new object?[] { Content(Show(glyphs - first)) } : [],
         ]);
     }
@@ -206,15 +211,16 @@ public static class DocumentFactory
     }
 
     /// <summary>
-    /// A one-page PDF whose content stream is <paramref name="unpackedBytes"/> spaces compressed with FlateDecode: a
-    /// few kilobytes of file that unpack to as much as asked.
+    /// A one-page PDF whose content stream is <paramref name="unpackedBytes"/> spaces compressed with FlateDecode, or
+    /// with the given <paramref name="filter"/> and <paramref name="encodings"/> (its full names in decoding order,
+    /// space-separated): a few kilobytes of file that unpack to as much as asked.
     /// </summary>
-    public static byte[] PdfBomb(long unpackedBytes) => RawPdf(
+    public static byte[] PdfBomb(long unpackedBytes, string filter = "/FlateDecode", string encodings = "FlateDecode") => RawPdf(
         [
             "<< /Type /Catalog /Pages 2 0 R >>",
             "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
-            PdfStream("/Filter /FlateDecode", Deflate(Spaces(unpackedBytes))),
+            PdfStream("/Filter " + filter, PdfEncodings.Encode(Spaces(unpackedBytes), encodings.Split(' '))),
         ]);
 
     /// <summary>
@@ -278,17 +284,6 @@ public static class DocumentFactory
         byte[] head = System.Text.Encoding.Latin1.GetBytes($"<< {dictionary} /Length {data.Length} >>\nstream\n");
         byte[] tail = System.Text.Encoding.Latin1.GetBytes("\nendstream");
         return [.. head, .. data, .. tail];
-    }
-
-    private static byte[] Deflate(byte[] data)
-    {
-        using var output = new MemoryStream();
-        using (var zlib = new System.IO.Compression.ZLibStream(output, System.IO.Compression.CompressionLevel.SmallestSize))
-        {
-            zlib.Write(data);
-        }
-
-        return output.ToArray();
     }
 
     private static byte[] Spaces(long count)

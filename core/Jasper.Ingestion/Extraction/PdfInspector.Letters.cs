@@ -5,7 +5,7 @@ namespace Jasper.Ingestion.Extraction;
 
 // How many letters each page draws. PdfPig builds every glyph of a page at once (about 440 bytes each), so a 3.5 KB
 // PDF whose one page showed 3 million letters took 1.3 GB. A content stream's letters are bounded by the bytes of its
-// strings (one byte, or two hex digits, a letter at most), and a form drawn N times counts N times over.
+// strings (ContentScanner), and a form drawn N times counts N times over.
 internal static partial class PdfInspector
 {
     // A content stream's letters at most, and how often it draws each XObject name.
@@ -14,53 +14,6 @@ internal static partial class PdfInspector
     // Streams that can be a page's content or a form: not images, fonts, metadata or cross-reference streams.
     private static bool MayBeContent(string dictionary) =>
         !ImageSubtype().IsMatch(dictionary) && !NotContent().IsMatch(dictionary);
-
-    // One scan of a content stream: the bytes of its literal and hex strings, and its "/Name Do" draws.
-    private static ContentLetters Weigh(string content)
-    {
-        long letters = 0;
-        for (int i = 0; i < content.Length; i++)
-        {
-            if (content[i] == '(')
-            {
-                int depth = 1;
-                for (i++; i < content.Length && depth > 0; i++)
-                {
-                    char c = content[i];
-                    if (c == '\\')
-                    {
-                        i++; // an escape is one letter, whatever follows
-                    }
-                    else if (c == '(')
-                    {
-                        depth++;
-                    }
-                    else if (c == ')' && --depth == 0)
-                    {
-                        break;
-                    }
-
-                    letters++;
-                }
-            }
-            else if (content[i] == '<' && i + 1 < content.Length && content[i + 1] != '<')
-            {
-                int end = content.IndexOf('>', i + 1);
-                end = end < 0 ? content.Length : end;
-                letters += (end - i) / 2;
-                i = end;
-            }
-        }
-
-        var draws = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (Match draw in Drawn().Matches(content))
-        {
-            string name = draw.Groups["name"].Value;
-            draws[name] = draws.GetValueOrDefault(name) + 1;
-        }
-
-        return new ContentLetters(letters, draws);
-    }
 
     // Every page's letters, its content streams' and those of the forms it draws (each as often as it is drawn), must
     // be at most maxLetters. The forms come ordered so that a form follows every form it draws (CheckForms).

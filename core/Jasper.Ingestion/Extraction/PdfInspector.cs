@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
+using Jasper.Ingestion.Extraction.PdfFilters;
 
 namespace Jasper.Ingestion.Extraction;
 
@@ -14,13 +14,15 @@ namespace Jasper.Ingestion.Extraction;
 /// <item>form XObjects, which PdfPig draws by recursing into them wherever a content stream says <c>/Name Do</c>, must
 /// not draw themselves again, directly or through other forms, nor nest deeper than
 /// <see cref="ExtractionOptions.MaxNestingDepth"/>: two forms that drew each other overflowed the stack too;</item>
-/// <item>FlateDecode streams other than images are unpacked as streams, counting bytes against
-/// <see cref="ExtractionOptions.MaxUnpackedBytes"/>: a megabyte of compressed spaces unpacks to gigabytes, and PdfPig
-/// holds what it unpacks in memory. Images are skipped: text extraction never decodes them.</item>
+/// <item>streams other than images are unpacked as streams through every filter they name that PdfPig decodes for
+/// text (<see cref="PdfFilterChain"/>), counting bytes against <see cref="ExtractionOptions.MaxUnpackedBytes"/>: a
+/// megabyte of compressed spaces unpacks to gigabytes, and PdfPig holds what it unpacks in memory. Images are
+/// skipped: text extraction never decodes them.</item>
 /// <item>no page may draw more than <see cref="ExtractionOptions.MaxElements"/> letters, its content streams' and
 /// those of the forms it draws, each as often as it draws it: PdfPig builds every glyph of a page at once.</item>
 /// </list>
-/// What it cannot read (a damaged stream, an unknown filter) it leaves to PdfPig, which reports it as corrupt.
+/// Names are compared with their <c>#xx</c> escapes spelled out, as PdfPig reads them. What it cannot read (a damaged
+/// stream, an unknown filter) it leaves to PdfPig, which reports it as corrupt.
 /// </summary>
 internal static partial class PdfInspector
 {
@@ -56,7 +58,7 @@ internal static partial class PdfInspector
                 continue;
             }
 
-            string dictionary = text[body..keyword];
+            string dictionary = PdfNames.SpelledOut(text[body..keyword]);
             int data = keyword + "stream".Length + (text.AsSpan(keyword + "stream".Length).StartsWith("\r\n") ? 2 : 1);
             int dataEnd = text.IndexOf("endstream", data, StringComparison.Ordinal);
             if (dataEnd < 0)
@@ -67,24 +69,32 @@ internal static partial class PdfInspector
             bool form = FormSubtype().IsMatch(dictionary);
             bool objectStream = ObjectStreamType().IsMatch(dictionary);
             bool drawn = form || (!objectStream && MayBeContent(dictionary));
-            byte[]? contents = Unpack(pdf, data, dataEnd - data, dictionary, options, keep: objectStream || drawn, ref unpacked);
-            if (contents is not null && objectStream)
+            using var kept = objectStream ? new MemoryStream() : null;
+            var scanner = drawn ? new ContentScanner() : null;
+            bool read = true; // without a filter the data is the stream itself
+            if (dictionary.Contains("/Filter", StringComparison.Ordinal))
             {
-                RecordCompressed(aliases, bodies, contents, dictionary);
+                read = Unpack(pdf, data, dataEnd - data, dictionary, options, kept, scanner, ref unpacked);
+            }
+            else
+            {
+                Hand(pdf.AsSpan(data, dataEnd - data), kept, scanner);
             }
 
-            if (drawn)
+            scanner?.Finish();
+            if (read && kept is not null)
             {
-                // Without a filter the data is the content itself. Behind a filter not unpacked here it is not known:
-                // its packed length stands in for its letters (a gap: LZW can grow), and a form draws every name its
-                // resources bind.
-                var weighed = contents is not null ? Weigh(Encoding.Latin1.GetString(contents))
-                    : !dictionary.Contains("/Filter", StringComparison.Ordinal) ? Weigh(text[data..dataEnd])
-                    : null;
-                letters[number] = weighed ?? new ContentLetters(dataEnd - data, []);
+                RecordCompressed(aliases, bodies, kept.GetBuffer().AsSpan(0, (int)kept.Length), dictionary);
+            }
+
+            if (scanner is not null)
+            {
+                // Behind a filter not unpacked here (none PdfPig decodes for text) or damaged data the content is not
+                // known: its packed length stands in for its letters, and a form draws every name its resources bind.
+                letters[number] = read ? new ContentLetters(scanner.Letters, scanner.Draws) : new ContentLetters(dataEnd - data, []);
                 if (form)
                 {
-                    forms[number] = new Form(dictionary, weighed is null ? null : [.. weighed.Draws.Keys]);
+                    forms[number] = new Form(dictionary, read ? [.. scanner.Draws.Keys] : null);
                 }
             }
 
@@ -210,7 +220,7 @@ internal static partial class PdfInspector
     // the same number had in an earlier revision of the file.
     private static void Record(Dictionary<long, long> aliases, Dictionary<long, string> bodies, long number, ReadOnlySpan<char> body)
     {
-        string text = body.ToString();
+        string text = PdfNames.SpelledOut(body.ToString());
         bodies[number] = text; // resource dictionaries are looked up by number when forms are checked
         var reference = OnlyReference().Match(text);
         if (reference.Success)
@@ -224,7 +234,7 @@ internal static partial class PdfInspector
     }
 
     // An object stream: N pairs of (object number, offset from /First), then the objects.
-    private static void RecordCompressed(Dictionary<long, long> aliases, Dictionary<long, string> bodies, byte[] contents, string dictionary)
+    private static void RecordCompressed(Dictionary<long, long> aliases, Dictionary<long, string> bodies, ReadOnlySpan<byte> contents, string dictionary)
     {
         if (IntegerEntry(dictionary, "N") is not int count || IntegerEntry(dictionary, "First") is not int first || first > contents.Length)
         {
@@ -268,21 +278,26 @@ internal static partial class PdfInspector
         }
     }
 
-    // Unpacks a FlateDecode stream that is not an image, counting against the limit; returns its bytes when asked to
-    // keep them (object streams and forms; the rest are counted and dropped), or null when it is not unpacked here.
-    private static byte[]? Unpack(byte[] pdf, int offset, int length, string dictionary, ExtractionOptions options, bool keep, ref long unpacked)
+    // Unpacks a stream that is not an image through its filters, counting against the limit, into what reads it: kept
+    // whole (object streams) or scanned (content; the rest are counted and dropped). False when it is not unpacked
+    // here (a filter not decoded here, or damaged data).
+    private static bool Unpack(byte[] pdf, int offset, int length, string dictionary, ExtractionOptions options, MemoryStream? kept, ContentScanner? scanner, ref long unpacked)
     {
-        if (!FlateOnly().IsMatch(dictionary) || ImageSubtype().IsMatch(dictionary))
+        if (ImageSubtype().IsMatch(dictionary))
         {
-            return null;
+            return false;
         }
 
-        using var kept = keep ? new MemoryStream() : null;
+        using var decoded = PdfFilterChain.Open(new MemoryStream(pdf, offset, length, writable: false), dictionary);
+        if (decoded is null)
+        {
+            return false;
+        }
+
         try
         {
-            using var zlib = new ZLibStream(new MemoryStream(pdf, offset, length, writable: false), CompressionMode.Decompress);
             var buffer = new byte[81920];
-            for (int read; (read = zlib.Read(buffer)) > 0;)
+            for (int read; (read = decoded.Read(buffer)) > 0;)
             {
                 unpacked += read;
                 if (unpacked > options.MaxUnpackedBytes)
@@ -290,15 +305,22 @@ internal static partial class PdfInspector
                     throw new DocumentException(DocumentErrorKind.TooLarge, $"the PDF unpacks to more than {options.MaxUnpackedBytes} bytes (its streams, images aside)");
                 }
 
-                kept?.Write(buffer, 0, read);
+                Hand(buffer.AsSpan(0, read), kept, scanner);
             }
         }
         catch (InvalidDataException)
         {
-            return null; // damaged data: PdfPig reports the document as corrupt
+            return false; // damaged data: PdfPig reports the document as corrupt
         }
 
-        return kept?.ToArray();
+        return true;
+    }
+
+    // Hands a stream's (unpacked) bytes to what reads them.
+    private static void Hand(ReadOnlySpan<byte> data, MemoryStream? kept, ContentScanner? scanner)
+    {
+        kept?.Write(data);
+        scanner?.Scan(data);
     }
 
     private static int? IntegerEntry(string dictionary, string key) =>
@@ -310,19 +332,11 @@ internal static partial class PdfInspector
     [GeneratedRegex(@"\A[\s\0]*(?<target>\d{1,10})[\s\0]+\d{1,5}[\s\0]+R[\s\0]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex OnlyReference();
 
-    // FlateDecode alone, bare or as a one-element array (a chain of filters is left to PdfPig).
-    [GeneratedRegex(@"/Filter\s*(/(FlateDecode|Fl)\b|\[\s*/(FlateDecode|Fl)\s*\])", RegexOptions.CultureInvariant)]
-    private static partial Regex FlateOnly();
-
     [GeneratedRegex(@"/Subtype\s*/Image\b", RegexOptions.CultureInvariant)]
     private static partial Regex ImageSubtype();
 
     [GeneratedRegex(@"/Subtype\s*/Form\b", RegexOptions.CultureInvariant)]
     private static partial Regex FormSubtype();
-
-    // A content stream's "/Name Do": draw the XObject the resources bind to Name.
-    [GeneratedRegex(@"/(?<name>[^\s/\[\]<>(){}%]+)\s+Do\b", RegexOptions.CultureInvariant)]
-    private static partial Regex Drawn();
 
     [GeneratedRegex(@"/XObject\s*<<(?<map>[^<>]*)>>", RegexOptions.CultureInvariant)]
     private static partial Regex InlineXObjects();

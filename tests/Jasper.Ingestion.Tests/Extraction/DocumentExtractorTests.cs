@@ -153,16 +153,24 @@ public sealed class DocumentExtractorTests : IDisposable
 
     // PdfPig builds every glyph of a page at once, about 440 bytes each: a 3.5 KB PDF showing 3 million letters on
     // one page took 1.3 GB. A page is weighed by the letters its content and the forms it draws show.
+    // Content behind any filter PdfPig decodes is weighed by what it decodes to: LZW and run-length data grow, and a
+    // name may spell its letters as #xx escapes.
     [Theory]
-    [InlineData(4_000, 0, 0, false, false)]
-    [InlineData(1_500, 0, 0, true, false)] // 750 in each of two streams: only the page's sum is over
-    [InlineData(0, 100, 50, false, false)]
-    [InlineData(0, 100, 50, false, true)] // the form bound in resources the page inherits
-    public async Task A_pdf_page_drawing_more_letters_than_the_limit_is_refused_before_it_is_read(int glyphs, int formGlyphs, int draws, bool split, bool inherit)
+    [InlineData(4_000, 0, 0, false, false, "/FlateDecode", "FlateDecode")]
+    [InlineData(1_500, 0, 0, true, false, "/FlateDecode", "FlateDecode")] // 750 in each of two streams: only the page's sum is over
+    [InlineData(0, 100, 50, false, false, "/FlateDecode", "FlateDecode")]
+    [InlineData(0, 100, 50, false, true, "/FlateDecode", "FlateDecode")] // the form bound in resources the page inherits
+    [InlineData(4_000, 0, 0, false, false, "/LZWDecode", "LZWDecode")]
+    [InlineData(4_000, 0, 0, false, false, "/RunLengthDecode", "RunLengthDecode")]
+    [InlineData(4_000, 0, 0, false, false, "[/ASCIIHexDecode /FlateDecode]", "ASCIIHexDecode FlateDecode")]
+    [InlineData(4_000, 0, 0, false, false, "[/A85 /LZW]", "ASCII85Decode LZWDecode")]
+    [InlineData(4_000, 0, 0, false, false, "/Flat#65Decode", "FlateDecode")]
+    [InlineData(0, 100, 50, false, false, "/LZWDecode", "LZWDecode")]
+    public async Task A_pdf_page_drawing_more_letters_than_the_limit_is_refused_before_it_is_read(int glyphs, int formGlyphs, int draws, bool split, bool inherit, string filter, string encodings)
     {
         var few = new DocumentExtractor(new ExtractionOptions { MaxElements = 1_000 });
-        await File.WriteAllBytesAsync(_dir.Combine("within.pdf"), DocumentFactory.PdfShowing(glyphs / 10, formGlyphs, draws / 10, split, inherit));
-        await File.WriteAllBytesAsync(_dir.Combine("showing.pdf"), DocumentFactory.PdfShowing(glyphs, formGlyphs, draws, split, inherit));
+        await File.WriteAllBytesAsync(_dir.Combine("within.pdf"), DocumentFactory.PdfShowing(glyphs / 10, formGlyphs, draws / 10, split, inherit, filter, encodings));
+        await File.WriteAllBytesAsync(_dir.Combine("showing.pdf"), DocumentFactory.PdfShowing(glyphs, formGlyphs, draws, split, inherit, filter, encodings));
         Assert.Contains("xxxxxxxxxx", string.Concat((await BlocksAsync("within.pdf", few)).Select(b => b.Text)), StringComparison.Ordinal);
 
         var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync("showing.pdf", few));

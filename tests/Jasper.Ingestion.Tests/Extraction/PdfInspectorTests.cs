@@ -15,6 +15,9 @@ public sealed class PdfInspectorTests
         { "an object that refers to itself", DocumentFactory.PdfWithReferenceCycle(1) },
         { "two objects that refer to each other", DocumentFactory.PdfWithReferenceCycle(2) },
         { "a cycle inside a compressed object stream", DocumentFactory.PdfWithCompressedReferenceCycle() },
+        { "a cycle inside an LZW object stream", DocumentFactory.PdfWithCompressedReferenceCycle("/LZWDecode", "LZWDecode") },
+        { "a cycle inside an object stream behind two filters", DocumentFactory.PdfWithCompressedReferenceCycle("[/ASCII85Decode /FlateDecode]", "ASCII85Decode FlateDecode") },
+        { "a cycle inside an object stream whose filter's name is escaped", DocumentFactory.PdfWithCompressedReferenceCycle("/Flat#65Decode", "FlateDecode") },
     };
 
     [Theory]
@@ -73,6 +76,37 @@ public sealed class PdfInspectorTests
 
         Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
         Assert.Contains("unpacks to more than 8388608 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[/ASCIIHexDecode /FlateDecode]", "ASCIIHexDecode FlateDecode")]
+    [InlineData("/LZWDecode", "LZWDecode")]
+    [InlineData("[/AHx /LZW]", "ASCIIHexDecode LZWDecode")]
+    [InlineData("/RunLengthDecode", "RunLengthDecode")]
+    [InlineData("/Flat#65Decode", "FlateDecode")]
+    public void A_decompression_bomb_behind_any_filter_pdfpig_decodes_is_refused_by_the_bytes_it_unpacks_to(string filter, string encodings)
+    {
+        byte[] bomb = DocumentFactory.PdfBomb(16L << 20, filter, encodings);
+        Assert.True(bomb.Length < 512 << 10, $"the PDF weighs {bomb.Length} bytes");
+
+        var error = Assert.Throws<DocumentException>(() => PdfInspector.Inspect(bomb, new ExtractionOptions { MaxUnpackedBytes = 8L << 20 }));
+
+        Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
+        Assert.Contains("unpacks to more than 8388608 bytes", error.Message, StringComparison.Ordinal);
+        PdfInspector.Inspect(DocumentFactory.PdfBomb(1L << 20, filter, encodings), new ExtractionOptions { MaxUnpackedBytes = 8L << 20 });
+    }
+
+    [Fact]
+    public void Content_is_weighed_as_it_unpacks_and_never_held_whole()
+    {
+        // A 64 KB file whose 250 MB of content stayed under the unpack limit cost 770 MB here before PdfPig read it.
+        byte[] pdf = DocumentFactory.PdfBomb(64L << 20);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        PdfInspector.Inspect(pdf, new ExtractionOptions { MaxUnpackedBytes = 128L << 20 });
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 16L << 20, $"inspecting 64 MB of content allocated {allocated >> 20} MB");
     }
 
     [Fact]
