@@ -139,20 +139,22 @@ public static class DocumentFactory
 
     /// <summary>
     /// As <see cref="PdfWithReferenceCycle"/> with the two references inside a compressed object stream (PDF 1.5),
-    /// compressed with FlateDecode or the given <paramref name="filter"/> and <paramref name="encodings"/>.
+    /// compressed with FlateDecode or the given <paramref name="filter"/> and <paramref name="encodings"/>, and
+    /// encrypted when <paramref name="encryption"/> is given.
     /// </summary>
-    public static byte[] PdfWithCompressedReferenceCycle(string filter = "/FlateDecode", string encodings = "FlateDecode")
+    public static byte[] PdfWithCompressedReferenceCycle(string filter = "/FlateDecode", string encodings = "FlateDecode", PdfEncryption? encryption = null)
     {
-        byte[] objects = System.Text.Encoding.ASCII.GetBytes("4 0 5 6 5 0 R 4 0 R");
-        return RawPdf(
+        byte[] objects = PdfEncodings.Encode(System.Text.Encoding.ASCII.GetBytes("4 0 5 6 5 0 R 4 0 R"), encodings.Split(' '));
+        return Encrypted(
         [
             "<< /Type /Catalog /Pages 2 0 R >>",
             "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
             null,
             null,
-            PdfStream("/Type /ObjStm /N 2 /First 8 /Filter " + filter, PdfEncodings.Encode(objects, encodings.Split(' '))),
+            PdfStream("/Type /ObjStm /N 2 /First 8 /Filter " + filter, encryption?.Encrypt(objects, 6) ?? objects),
         ],
+        encryption,
         compressed: [(4, 6, 0), (5, 6, 1)]);
     }
 
@@ -163,25 +165,48 @@ public static class DocumentFactory
     /// letters in two content streams (objects 4 and 7, an array of contents) instead of one; <paramref name="inherit"/>
     /// gives the resources to the page tree's root, from which the page inherits them. The page's and the form's
     /// content are written with <paramref name="filter"/> as their <c>/Filter</c>, encoded for
-    /// <paramref name="encodings"/> (full names in decoding order, space-separated).
+    /// <paramref name="encodings"/> (full names in decoding order, space-separated), and encrypted when
+    /// <paramref name="encryption"/> is given.
     /// </summary>
-    public static byte[] PdfShowing(int glyphs, int formGlyphs = 0, int draws = 0, bool split = false, bool inherit = false, string filter = "/FlateDecode", string encodings = "FlateDecode")
+    public static byte[] PdfShowing(int glyphs, int formGlyphs = 0, int draws = 0, bool split = false, bool inherit = false, string filter = "/FlateDecode", string encodings = "FlateDecode", PdfEncryption? encryption = null)
     {
         string Show(int count) => count == 0 ? string.Empty : $"BT /F1 12 Tf 10 10 Td [({new string('x', count)})] TJ ET ";
-        byte[] Encode(string content) => PdfEncodings.Encode(System.Text.Encoding.ASCII.GetBytes(content), encodings.Split(' '));
-        byte[] Content(string content) => PdfStream("/Filter " + filter, Encode(content));
+        byte[] Encode(string content, int number)
+        {
+            byte[] encoded = PdfEncodings.Encode(System.Text.Encoding.ASCII.GetBytes(content), encodings.Split(' '));
+            return encryption?.Encrypt(encoded, number) ?? encoded;
+        }
+
+        byte[] Content(string content, int number) => PdfStream("/Filter " + filter, Encode(content, number));
         string resources = "<< /Font << /F1 5 0 R >> /XObject << /Fm 6 0 R >> >>";
         int first = split ? glyphs / 2 : glyphs;
-        return RawPdf(
-        [
+        var objects = new List<object?>
+        {
             "<< /Type /Catalog /Pages 2 0 R >>",
             $"<< /Type /Pages /Kids [3 0 R] /Count 1 {(inherit ? "/Resources " + resources : string.Empty)} >>",
             $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] {(inherit ? string.Empty : "/Resources " + resources)} /Contents {(split ? "[4 0 R 7 0 R]" : "4 0 R")} >>",
-            Content(Show(first) + string.Concat(Enumerable.Repeat("/Fm Do ", draws))),
+            Content(Show(first) + string.Concat(Enumerable.Repeat("/Fm Do ", draws)), 4),
             "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-            PdfStream("/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources << /Font << /F1 5 0 R >> >> /Filter " + filter, Encode(Show(formGlyphs))),
-            .. split ? new object?[] { Content(Show(glyphs - first)) } : [],
-        ]);
+            PdfStream("/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources << /Font << /F1 5 0 R >> >> /Filter " + filter, Encode(Show(formGlyphs), 6)),
+        };
+        if (split)
+        {
+            objects.Add(Content(Show(glyphs - first), 7));
+        }
+
+        return Encrypted(objects, encryption);
+    }
+
+    // The objects as a PDF file, with the encryption dictionary as a last object when encrypted.
+    private static byte[] Encrypted(List<object?> objects, PdfEncryption? encryption, IReadOnlyList<(int Object, int Stream, int Index)>? compressed = null)
+    {
+        if (encryption is null)
+        {
+            return RawPdf(objects, compressed: compressed);
+        }
+
+        objects.Add(encryption.Dictionary);
+        return RawPdf(objects, PdfEncryption.Trailer(objects.Count), compressed);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Jasper.Ingestion.Extraction.PdfFilters;
@@ -39,10 +40,12 @@ internal static partial class PdfInspector
         var bodies = new Dictionary<long, string>();
         var forms = new Dictionary<long, Form>();
         var letters = new Dictionary<long, ContentLetters>();
+        var decryption = PdfDecryption.Of(text); // PdfPig opens a PDF encrypted with the empty user password
         long unpacked = 0;
         for (int at = 0; ObjectHeader().Match(text, at) is { Success: true } header;)
         {
             long number = long.Parse(header.Groups["number"].ValueSpan, CultureInfo.InvariantCulture);
+            int generation = int.Parse(header.Groups["generation"].ValueSpan, CultureInfo.InvariantCulture);
             int body = header.Index + header.Length;
             int end = text.IndexOf("endobj", body, StringComparison.Ordinal);
             int keyword = text.IndexOf("stream", body, StringComparison.Ordinal);
@@ -71,16 +74,12 @@ internal static partial class PdfInspector
             bool drawn = form || (!objectStream && MayBeContent(dictionary));
             using var kept = objectStream ? new MemoryStream() : null;
             var scanner = drawn ? new ContentScanner() : null;
-            bool read = true; // without a filter the data is the stream itself
-            if (dictionary.Contains("/Filter", StringComparison.Ordinal))
-            {
-                read = Unpack(pdf, data, dataEnd - data, dictionary, options, kept, scanner, ref unpacked);
-            }
-            else
-            {
-                Hand(pdf.AsSpan(data, dataEnd - data), kept, scanner);
-            }
-
+            // The end of line before "endstream" is no part of the data (AES data is whole 16-byte blocks).
+            int length = dataEnd - data;
+            length -= length > 0 && text[data + length - 1] == '\n' ? 1 : 0;
+            length -= length > 0 && text[data + length - 1] == '\r' ? 1 : 0;
+            var stored = new StoredStream(number, generation, dictionary, data, length);
+            bool read = Unpack(pdf, stored, decryption, options, kept, scanner, ref unpacked);
             scanner?.Finish();
             if (read && kept is not null)
             {
@@ -90,8 +89,9 @@ internal static partial class PdfInspector
             if (scanner is not null)
             {
                 // Behind a filter not unpacked here (none PdfPig decodes for text) or damaged data the content is not
-                // known: its packed length stands in for its letters, and a form draws every name its resources bind.
-                letters[number] = read ? new ContentLetters(scanner.Letters, scanner.Draws) : new ContentLetters(dataEnd - data, []);
+                // known: its packed length stands in for its letters (or what was read of it, if more, as a reader
+                // may show what it can of damaged data), and a form draws every name its resources bind.
+                letters[number] = read ? new ContentLetters(scanner.Letters, scanner.Draws) : new ContentLetters(Math.Max(length, scanner.Letters), scanner.Draws);
                 if (form)
                 {
                     forms[number] = new Form(dictionary, read ? [.. scanner.Draws.Keys] : null);
@@ -278,19 +278,33 @@ internal static partial class PdfInspector
         }
     }
 
-    // Unpacks a stream that is not an image through its filters, counting against the limit, into what reads it: kept
-    // whole (object streams) or scanned (content; the rest are counted and dropped). False when it is not unpacked
-    // here (a filter not decoded here, or damaged data).
-    private static bool Unpack(byte[] pdf, int offset, int length, string dictionary, ExtractionOptions options, MemoryStream? kept, ContentScanner? scanner, ref long unpacked)
+    // A stream object's number and generation, dictionary, and where its data lies in the file.
+    private readonly record struct StoredStream(long Number, int Generation, string Dictionary, int Offset, int Length);
+
+    // Unpacks a stream that is not an image, decrypting it and decoding its filters, into what reads it: kept whole
+    // (object streams) or scanned (content; the rest are dropped). What filters unpack counts against the limit; a
+    // stream without one holds only the file's own bytes. False when it is not unpacked here (a filter not decoded
+    // here, or damaged data).
+    private static bool Unpack(byte[] pdf, StoredStream stream, PdfDecryption? decryption, ExtractionOptions options, MemoryStream? kept, ContentScanner? scanner, ref long unpacked)
     {
-        if (ImageSubtype().IsMatch(dictionary))
+        if (ImageSubtype().IsMatch(stream.Dictionary))
         {
             return false;
         }
 
-        using var decoded = PdfFilterChain.Open(new MemoryStream(pdf, offset, length, writable: false), dictionary);
+        bool filtered = stream.Dictionary.Contains("/Filter", StringComparison.Ordinal);
+        if (!filtered && decryption is null)
+        {
+            Hand(pdf.AsSpan(stream.Offset, stream.Length), kept, scanner);
+            return true;
+        }
+
+        Stream data = new MemoryStream(pdf, stream.Offset, stream.Length, writable: false);
+        data = decryption?.Open(data, stream.Number, stream.Generation, stream.Dictionary) ?? data;
+        using var decoded = filtered ? PdfFilterChain.Open(data, stream.Dictionary) : data;
         if (decoded is null)
         {
+            data.Dispose();
             return false;
         }
 
@@ -299,7 +313,7 @@ internal static partial class PdfInspector
             var buffer = new byte[81920];
             for (int read; (read = decoded.Read(buffer)) > 0;)
             {
-                unpacked += read;
+                unpacked += filtered ? read : 0;
                 if (unpacked > options.MaxUnpackedBytes)
                 {
                     throw new DocumentException(DocumentErrorKind.TooLarge, $"the PDF unpacks to more than {options.MaxUnpackedBytes} bytes (its streams, images aside)");
@@ -308,9 +322,11 @@ internal static partial class PdfInspector
                 Hand(buffer.AsSpan(0, read), kept, scanner);
             }
         }
-        catch (InvalidDataException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or CryptographicException)
         {
-            return false; // damaged data: PdfPig reports the document as corrupt
+            // Damaged data (zlib throws some of its errors as IOException): PdfPig reports the document as corrupt,
+            // or reads what it can.
+            return false;
         }
 
         return true;
@@ -326,7 +342,7 @@ internal static partial class PdfInspector
     private static int? IntegerEntry(string dictionary, string key) =>
         Regex.Match(dictionary, $@"/{key}\s+(\d{{1,9}})\b", RegexOptions.CultureInvariant) is { Success: true } m ? int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : null;
 
-    [GeneratedRegex(@"(?<![0-9])(?<number>\d{1,10})[\s\0]+\d{1,5}[\s\0]+obj\b", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![0-9])(?<number>\d{1,10})[\s\0]+(?<generation>\d{1,5})[\s\0]+obj\b", RegexOptions.CultureInvariant)]
     private static partial Regex ObjectHeader();
 
     [GeneratedRegex(@"\A[\s\0]*(?<target>\d{1,10})[\s\0]+\d{1,5}[\s\0]+R[\s\0]*\z", RegexOptions.CultureInvariant)]

@@ -179,6 +179,36 @@ public sealed class DocumentExtractorTests : IDisposable
         Assert.Contains("more than 1000 letters", error.Message, StringComparison.Ordinal);
     }
 
+    // PdfPig opens a PDF encrypted with an empty user password (owner-restricted PDFs are common), so the inspector
+    // decrypts it too: encrypted, a page of 3 million letters in a 3.8 KB file took 1.32 GB.
+    [Theory]
+    [InlineData("rc4-40", 4_000, 0, 0)]
+    [InlineData("rc4-128", 4_000, 0, 0)]
+    [InlineData("rc4-128-literal", 4_000, 0, 0)] // /O and /U as literal strings with escapes
+    [InlineData("aes-128", 4_000, 0, 0)]
+    [InlineData("aes-256", 4_000, 0, 0)]
+    [InlineData("aes-128", 0, 100, 50)]
+    public async Task An_encrypted_pdf_page_drawing_more_letters_than_the_limit_is_refused_before_it_is_read(string security, int glyphs, int formGlyphs, int draws)
+    {
+        var encryption = security switch
+        {
+            "rc4-40" => PdfEncryption.Rc4(40),
+            "rc4-128" => PdfEncryption.Rc4(128),
+            "rc4-128-literal" => PdfEncryption.Rc4(128, literal: true),
+            "aes-128" => PdfEncryption.Aes128(),
+            _ => PdfEncryption.Aes256(),
+        };
+        var few = new DocumentExtractor(new ExtractionOptions { MaxElements = 1_000 });
+        await File.WriteAllBytesAsync(_dir.Combine("within.pdf"), DocumentFactory.PdfShowing(glyphs / 10, formGlyphs, draws / 10, encryption: encryption));
+        await File.WriteAllBytesAsync(_dir.Combine("showing.pdf"), DocumentFactory.PdfShowing(glyphs, formGlyphs, draws, encryption: encryption));
+        Assert.Contains("xxxxxxxxxx", string.Concat((await BlocksAsync("within.pdf", few)).Select(b => b.Text)), StringComparison.Ordinal);
+
+        var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync("showing.pdf", few));
+
+        Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
+        Assert.Contains("more than 1000 letters", error.Message, StringComparison.Ordinal);
+    }
+
     // A library caller may not know a document's length (a stream from the network), and a file or blob may grow
     // between the length read and the document read: the limits hold while reading too.
     [Theory]

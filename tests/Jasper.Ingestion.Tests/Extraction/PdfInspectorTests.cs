@@ -18,6 +18,8 @@ public sealed class PdfInspectorTests
         { "a cycle inside an LZW object stream", DocumentFactory.PdfWithCompressedReferenceCycle("/LZWDecode", "LZWDecode") },
         { "a cycle inside an object stream behind two filters", DocumentFactory.PdfWithCompressedReferenceCycle("[/ASCII85Decode /FlateDecode]", "ASCII85Decode FlateDecode") },
         { "a cycle inside an object stream whose filter's name is escaped", DocumentFactory.PdfWithCompressedReferenceCycle("/Flat#65Decode", "FlateDecode") },
+        { "a cycle inside an RC4-encrypted object stream", DocumentFactory.PdfWithCompressedReferenceCycle(encryption: PdfEncryption.Rc4(128)) },
+        { "a cycle inside an AES-256-encrypted object stream", DocumentFactory.PdfWithCompressedReferenceCycle(encryption: PdfEncryption.Aes256()) },
     };
 
     [Theory]
@@ -107,6 +109,22 @@ public sealed class PdfInspectorTests
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(allocated < 16L << 20, $"inspecting 64 MB of content allocated {allocated >> 20} MB");
+    }
+
+    [Fact]
+    public void Flate_data_asking_for_a_preset_dictionary_is_left_to_pdfpig()
+    {
+        // zlib answers a header that names a preset dictionary (as decrypting with a wrong key can make) with an
+        // error .NET throws as an IOException, not InvalidDataException: it escaped as "failed" with zlib's words.
+        byte[] pdf = DocumentFactory.RawPdf(
+        [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+            DocumentFactory.PdfStream("/Filter /FlateDecode", [0x78, 0x20, 0x00, 0x00, 0x00, 0x01, 0xAA, 0xBB]),
+        ]);
+
+        PdfInspector.Inspect(pdf, new ExtractionOptions());
     }
 
     [Fact]
