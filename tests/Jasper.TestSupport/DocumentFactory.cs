@@ -238,14 +238,16 @@ public static class DocumentFactory
     /// <summary>
     /// A one-page PDF whose content stream is <paramref name="unpackedBytes"/> spaces compressed with FlateDecode, or
     /// with the given <paramref name="filter"/> and <paramref name="encodings"/> (its full names in decoding order,
-    /// space-separated): a few kilobytes of file that unpack to as much as asked.
+    /// space-separated): a few kilobytes of file that unpack to as much as asked. <paramref name="filterObject"/>, when
+    /// given, is written as object 5, for a filter that refers to it.
     /// </summary>
-    public static byte[] PdfBomb(long unpackedBytes, string filter = "/FlateDecode", string encodings = "FlateDecode") => RawPdf(
+    public static byte[] PdfBomb(long unpackedBytes, string filter = "/FlateDecode", string encodings = "FlateDecode", string? filterObject = null) => RawPdf(
         [
             "<< /Type /Catalog /Pages 2 0 R >>",
             "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
             PdfStream("/Filter " + filter, PdfEncodings.Encode(Spaces(unpackedBytes), encodings.Split(' '))),
+            .. filterObject is null ? Array.Empty<object?>() : [filterObject],
         ]);
 
     /// <summary>

@@ -41,7 +41,37 @@ internal static partial class PdfInspector
         var forms = new Dictionary<long, Form>();
         var letters = new Dictionary<long, ContentLetters>();
         var decryption = PdfDecryption.Of(text); // PdfPig opens a PDF encrypted with the empty user password
+        var deferred = new List<StoredStream>();
         long unpacked = 0;
+
+        // Unpacks one stream: an object stream's objects are recorded, content is weighed.
+        void Read(StoredStream stream)
+        {
+            bool form = FormSubtype().IsMatch(stream.Dictionary);
+            bool objectStream = ObjectStreamType().IsMatch(stream.Dictionary);
+            bool drawn = form || (!objectStream && MayBeContent(stream.Dictionary));
+            using var kept = objectStream ? new MemoryStream() : null;
+            var scanner = drawn ? new ContentScanner() : null;
+            bool read = Unpack(pdf, stream, decryption, options, kept, scanner, ref unpacked);
+            scanner?.Finish();
+            if (read && kept is not null)
+            {
+                RecordCompressed(aliases, bodies, kept.GetBuffer().AsSpan(0, (int)kept.Length), stream.Dictionary);
+            }
+
+            if (scanner is not null)
+            {
+                // Behind a filter not unpacked here (none PdfPig decodes for text) or damaged data the content is not
+                // known: its packed length stands in for its letters (or what was read of it, if more, as a reader
+                // may show what it can of damaged data), and a form draws every name its resources bind.
+                letters[stream.Number] = read ? new ContentLetters(scanner.Letters, scanner.Draws) : new ContentLetters(Math.Max(stream.Length, scanner.Letters), scanner.Draws);
+                if (form)
+                {
+                    forms[stream.Number] = new Form(stream.Dictionary, read ? [.. scanner.Draws.Keys] : null);
+                }
+            }
+        }
+
         for (int at = 0; ObjectHeader().Match(text, at) is { Success: true } header;)
         {
             long number = long.Parse(header.Groups["number"].ValueSpan, CultureInfo.InvariantCulture);
@@ -69,36 +99,26 @@ internal static partial class PdfInspector
                 break;
             }
 
-            bool form = FormSubtype().IsMatch(dictionary);
-            bool objectStream = ObjectStreamType().IsMatch(dictionary);
-            bool drawn = form || (!objectStream && MayBeContent(dictionary));
-            using var kept = objectStream ? new MemoryStream() : null;
-            var scanner = drawn ? new ContentScanner() : null;
             // The end of line before "endstream" is no part of the data (AES data is whole 16-byte blocks).
             int length = dataEnd - data;
             length -= length > 0 && text[data + length - 1] == '\n' ? 1 : 0;
             length -= length > 0 && text[data + length - 1] == '\r' ? 1 : 0;
             var stored = new StoredStream(number, generation, dictionary, data, length);
-            bool read = Unpack(pdf, stored, decryption, options, kept, scanner, ref unpacked);
-            scanner?.Finish();
-            if (read && kept is not null)
+            if (IndirectFilter().IsMatch(dictionary))
             {
-                RecordCompressed(aliases, bodies, kept.GetBuffer().AsSpan(0, (int)kept.Length), dictionary);
+                deferred.Add(stored); // its filters are an object that may come later in the file
             }
-
-            if (scanner is not null)
+            else
             {
-                // Behind a filter not unpacked here (none PdfPig decodes for text) or damaged data the content is not
-                // known: its packed length stands in for its letters (or what was read of it, if more, as a reader
-                // may show what it can of damaged data), and a form draws every name its resources bind.
-                letters[number] = read ? new ContentLetters(scanner.Letters, scanner.Draws) : new ContentLetters(Math.Max(length, scanner.Letters), scanner.Draws);
-                if (form)
-                {
-                    forms[number] = new Form(dictionary, read ? [.. scanner.Draws.Keys] : null);
-                }
+                Read(stored);
             }
 
             at = dataEnd + "endstream".Length;
+        }
+
+        foreach (var stream in deferred)
+        {
+            Read(stream with { Dictionary = IndirectFilter().Replace(stream.Dictionary, m => "/Filter " + FilterObject(bodies, m.Groups["target"].Value), 1) });
         }
 
         CheckReferences(aliases);
@@ -339,6 +359,11 @@ internal static partial class PdfInspector
         scanner?.Scan(data);
     }
 
+    // The filter (a name or an array of names) that object `target` holds, as a stream's /Filter refers to it; a bare
+    // reference, which no filter chain reads, when the object is unknown.
+    private static string FilterObject(Dictionary<long, string> bodies, string target) =>
+        bodies.TryGetValue(long.Parse(target, CultureInfo.InvariantCulture), out string? body) ? body.Trim() : target + " 0 R";
+
     private static int? IntegerEntry(string dictionary, string key) =>
         Regex.Match(dictionary, $@"/{key}\s+(\d{{1,9}})\b", RegexOptions.CultureInvariant) is { Success: true } m ? int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : null;
 
@@ -347,6 +372,10 @@ internal static partial class PdfInspector
 
     [GeneratedRegex(@"\A[\s\0]*(?<target>\d{1,10})[\s\0]+\d{1,5}[\s\0]+R[\s\0]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex OnlyReference();
+
+    // A /Filter that is a reference to an object holding the filter's name or names.
+    [GeneratedRegex(@"/Filter\s*(?<target>\d{1,10})\s+\d{1,5}\s+R\b", RegexOptions.CultureInvariant)]
+    private static partial Regex IndirectFilter();
 
     [GeneratedRegex(@"/Subtype\s*/Image\b", RegexOptions.CultureInvariant)]
     private static partial Regex ImageSubtype();

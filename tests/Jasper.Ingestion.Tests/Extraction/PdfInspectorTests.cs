@@ -86,16 +86,18 @@ public sealed class PdfInspectorTests
     [InlineData("[/AHx /LZW]", "ASCIIHexDecode LZWDecode")]
     [InlineData("/RunLengthDecode", "RunLengthDecode")]
     [InlineData("/Flat#65Decode", "FlateDecode")]
-    public void A_decompression_bomb_behind_any_filter_pdfpig_decodes_is_refused_by_the_bytes_it_unpacks_to(string filter, string encodings)
+    [InlineData("5 0 R", "FlateDecode", "/FlateDecode")] // PdfPig reads a filter stored as an object of its own
+    [InlineData("5 0 R", "ASCIIHexDecode FlateDecode", "[/AHx /Fl]")]
+    public void A_decompression_bomb_behind_any_filter_pdfpig_decodes_is_refused_by_the_bytes_it_unpacks_to(string filter, string encodings, string? filterObject = null)
     {
-        byte[] bomb = DocumentFactory.PdfBomb(16L << 20, filter, encodings);
+        byte[] bomb = DocumentFactory.PdfBomb(16L << 20, filter, encodings, filterObject);
         Assert.True(bomb.Length < 512 << 10, $"the PDF weighs {bomb.Length} bytes");
 
         var error = Assert.Throws<DocumentException>(() => PdfInspector.Inspect(bomb, new ExtractionOptions { MaxUnpackedBytes = 8L << 20 }));
 
         Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
         Assert.Contains("unpacks to more than 8388608 bytes", error.Message, StringComparison.Ordinal);
-        PdfInspector.Inspect(DocumentFactory.PdfBomb(1L << 20, filter, encodings), new ExtractionOptions { MaxUnpackedBytes = 8L << 20 });
+        PdfInspector.Inspect(DocumentFactory.PdfBomb(1L << 20, filter, encodings, filterObject), new ExtractionOptions { MaxUnpackedBytes = 8L << 20 });
     }
 
     [Fact]
