@@ -13,9 +13,11 @@ internal sealed class ContentScanner
     // PDF names are at most 127 bytes; longer tokens are cut, as they only need telling apart.
     private const int MaxToken = 128;
 
-    private readonly StringBuilder _token = new();
+    private readonly StringBuilder _name = new();
     private TokenKind _kind;
-    private string? _pending; // a name followed by white space, which a "Do" next would draw
+    private bool _waiting; // _name, followed by white space: a "Do" next draws it
+    private int _wordLength;
+    private bool _word; // the word so far is "D" or "Do"
 
     private StringState _string;
     private int _depth;
@@ -61,7 +63,7 @@ internal sealed class ContentScanner
             CountHex((byte)'>');
         }
 
-        EndToken(pendingAfter: false);
+        EndToken(nameWaits: false);
     }
 
     private void CountLetter(byte b)
@@ -117,43 +119,58 @@ internal sealed class ContentScanner
     {
         if (IsWhiteSpace(b))
         {
-            EndToken(pendingAfter: true);
+            EndToken(nameWaits: true);
         }
         else if (b is (byte)'/' or (byte)'[' or (byte)']' or (byte)'<' or (byte)'>' or (byte)'(' or (byte)')' or (byte)'{' or (byte)'}' or (byte)'%')
         {
-            EndToken(pendingAfter: false);
-            _pending = null; // a delimiter between a name and "Do" makes it no draw
-            _kind = b == '/' ? TokenKind.Name : TokenKind.None;
+            EndToken(nameWaits: false);
+            _waiting = false; // a delimiter between a name and "Do" makes it no draw
+            if (b == '/')
+            {
+                _kind = TokenKind.Name;
+                _name.Clear();
+            }
+        }
+        else if (_kind == TokenKind.Name)
+        {
+            if (_name.Length < MaxToken)
+            {
+                _name.Append((char)b);
+            }
         }
         else
         {
-            _kind = _kind == TokenKind.None ? TokenKind.Word : _kind;
-            if (_token.Length < MaxToken)
+            // Only whether a word is "Do" matters: its length and first two letters.
+            _kind = TokenKind.Word;
+            _word = _wordLength switch
             {
-                _token.Append((char)b);
-            }
+                0 => b == 'D',
+                1 => _word && b == 'o',
+                _ => false,
+            };
+            _wordLength++;
         }
     }
 
     // A name ended by white space waits for a "Do"; a word is "Do" drawing the name waiting, or ends the wait.
-    private void EndToken(bool pendingAfter)
+    private void EndToken(bool nameWaits)
     {
         if (_kind == TokenKind.Name)
         {
-            _pending = pendingAfter && _token.Length > 0 ? PdfNames.SpelledOut(_token.ToString()) : null;
+            _waiting = nameWaits && _name.Length > 0;
         }
         else if (_kind == TokenKind.Word)
         {
-            if (_pending is not null && _token.Length == 2 && _token[0] == 'D' && _token[1] == 'o')
+            if (_waiting && _word && _wordLength == 2)
             {
-                Draws[_pending] = Draws.GetValueOrDefault(_pending) + 1;
+                string name = PdfNames.SpelledOut(_name.ToString());
+                Draws[name] = Draws.GetValueOrDefault(name) + 1;
             }
 
-            _pending = null;
+            _waiting = false;
         }
 
-        _token.Clear();
-        _kind = TokenKind.None;
+        (_kind, _wordLength, _word) = (TokenKind.None, 0, false);
     }
 
     private static bool IsWhiteSpace(byte b) => b is 0 or 9 or 10 or 12 or 13 or 32;
