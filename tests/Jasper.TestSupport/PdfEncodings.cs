@@ -43,6 +43,36 @@ public static class PdfEncodings
         return output.ToArray();
     }
 
+    /// <summary>
+    /// zlib whose first block stores <paramref name="stored"/> as it is (so that those bytes appear in the encoded
+    /// data), followed by <paramref name="data"/> deflated: it decodes to both.
+    /// </summary>
+    public static byte[] FlateStoring(byte[] stored, byte[] data)
+    {
+        using var deflated = new MemoryStream();
+        using (var deflate = new DeflateStream(deflated, CompressionLevel.SmallestSize))
+        {
+            deflate.Write(data);
+        }
+
+        uint a = 1, b = 0; // Adler-32 of everything decoded
+        foreach (byte x in stored.Concat(data))
+        {
+            a = (a + x) % 65521;
+            b = (b + a) % 65521;
+        }
+
+        int length = stored.Length;
+        return
+        [
+            0x78, 0x01, // zlib: deflate, 32K window, no dictionary
+            0x00, (byte)length, (byte)(length >> 8), (byte)~length, (byte)(~length >> 8), // a stored block, not the last
+            .. stored,
+            .. deflated.ToArray(),
+            (byte)(b >> 8), (byte)b, (byte)(a >> 8), (byte)a,
+        ];
+    }
+
     /// <summary>Two hex digits a byte, then the end marker.</summary>
     public static byte[] AsciiHex(byte[] data) => Encoding.ASCII.GetBytes(Convert.ToHexString(data) + ">");
 

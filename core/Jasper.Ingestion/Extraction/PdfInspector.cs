@@ -42,6 +42,7 @@ internal static partial class PdfInspector
         var letters = new Dictionary<long, ContentLetters>();
         var decryption = PdfDecryption.Of(text); // PdfPig opens a PDF encrypted with the empty user password
         var deferred = new List<StoredStream>();
+        var integers = new Lazy<Dictionary<long, long>>(() => IntegerObjects(text)); // read once, if a /Length needs it
         long unpacked = 0;
 
         // Unpacks one stream: an object stream's objects are recorded, content is weighed.
@@ -93,16 +94,11 @@ internal static partial class PdfInspector
 
             string dictionary = PdfNames.SpelledOut(text[body..keyword]);
             int data = keyword + "stream".Length + (text.AsSpan(keyword + "stream".Length).StartsWith("\r\n") ? 2 : 1);
-            int dataEnd = text.IndexOf("endstream", data, StringComparison.Ordinal);
-            if (dataEnd < 0)
+            if (StreamLength(text, data, dictionary, bodies, integers) is not (int length, int next))
             {
                 break;
             }
 
-            // The end of line before "endstream" is no part of the data (AES data is whole 16-byte blocks).
-            int length = dataEnd - data;
-            length -= length > 0 && text[data + length - 1] == '\n' ? 1 : 0;
-            length -= length > 0 && text[data + length - 1] == '\r' ? 1 : 0;
             var stored = new StoredStream(number, generation, dictionary, data, length);
             if (IndirectFilter().IsMatch(dictionary))
             {
@@ -113,7 +109,7 @@ internal static partial class PdfInspector
                 Read(stored);
             }
 
-            at = dataEnd + "endstream".Length;
+            at = next;
         }
 
         foreach (var stream in deferred)
@@ -359,6 +355,55 @@ internal static partial class PdfInspector
         scanner?.Scan(data);
     }
 
+    // Where a stream's data ends, as readers find it: its /Length (a number, or an object holding one) when
+    // "endstream" follows that many bytes, else the first "endstream" (less the end of line before it, no part of the
+    // data: AES data is whole 16-byte blocks). Data may hold the bytes "endstream", and a reader that trusts the
+    // /Length reads past them. Returns the data's length and where scanning goes on; null when no "endstream" follows.
+    private static (int Length, int Next)? StreamLength(string text, int data, string dictionary, Dictionary<long, string> bodies, Lazy<Dictionary<long, long>> integers)
+    {
+        long? declared = DirectLength().Match(dictionary) is { Success: true } direct ? long.Parse(direct.Groups["length"].ValueSpan, CultureInfo.InvariantCulture)
+            : IndirectLength().Match(dictionary) is { Success: true } indirect && long.Parse(indirect.Groups["target"].ValueSpan, CultureInfo.InvariantCulture) is long target
+                ? bodies.TryGetValue(target, out string? body) && long.TryParse(body.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value
+                : integers.Value.TryGetValue(target, out long found) ? found : null
+            : null;
+        if (declared is long n && n <= text.Length - data)
+        {
+            int after = data + (int)n;
+            while (after < text.Length && text[after] is '\r' or '\n' or ' ' or '\t' or '\f' or '\0')
+            {
+                after++;
+            }
+
+            if (text.AsSpan(after).StartsWith("endstream", StringComparison.Ordinal))
+            {
+                return ((int)n, after + "endstream".Length);
+            }
+        }
+
+        int end = text.IndexOf("endstream", data, StringComparison.Ordinal);
+        if (end < 0)
+        {
+            return null;
+        }
+
+        int length = end - data;
+        length -= length > 0 && text[data + length - 1] == '\n' ? 1 : 0;
+        length -= length > 0 && text[data + length - 1] == '\r' ? 1 : 0;
+        return (length, end + "endstream".Length);
+    }
+
+    // Every object of the file that is only an integer (such as a stream's /Length stored after the stream): one pass.
+    private static Dictionary<long, long> IntegerObjects(string text)
+    {
+        var integers = new Dictionary<long, long>();
+        foreach (Match m in IntegerObject().Matches(text))
+        {
+            integers[long.Parse(m.Groups["number"].ValueSpan, CultureInfo.InvariantCulture)] = long.Parse(m.Groups["value"].ValueSpan, CultureInfo.InvariantCulture);
+        }
+
+        return integers;
+    }
+
     // The filter (a name or an array of names) that object `target` holds, as a stream's /Filter refers to it; a bare
     // reference, which no filter chain reads, when the object is unknown.
     private static string FilterObject(Dictionary<long, string> bodies, string target) =>
@@ -372,6 +417,15 @@ internal static partial class PdfInspector
 
     [GeneratedRegex(@"\A[\s\0]*(?<target>\d{1,10})[\s\0]+\d{1,5}[\s\0]+R[\s\0]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex OnlyReference();
+
+    [GeneratedRegex(@"/Length\s+(?<length>\d{1,10})(?![0-9.]|\s+\d{1,5}\s+R\b)", RegexOptions.CultureInvariant)]
+    private static partial Regex DirectLength();
+
+    [GeneratedRegex(@"/Length\s+(?<target>\d{1,10})\s+\d{1,5}\s+R\b", RegexOptions.CultureInvariant)]
+    private static partial Regex IndirectLength();
+
+    [GeneratedRegex(@"(?<![0-9])(?<number>\d{1,10})[\s\0]+\d{1,5}[\s\0]+obj[\s\0]*(?<value>\d{1,10})[\s\0]*endobj", RegexOptions.CultureInvariant)]
+    private static partial Regex IntegerObject();
 
     // A /Filter that is a reference to an object holding the filter's name or names.
     [GeneratedRegex(@"/Filter\s*(?<target>\d{1,10})\s+\d{1,5}\s+R\b", RegexOptions.CultureInvariant)]

@@ -100,6 +100,44 @@ public sealed class PdfInspectorTests
         PdfInspector.Inspect(DocumentFactory.PdfBomb(1L << 20, filter, encodings, filterObject), new ExtractionOptions { MaxUnpackedBytes = 8L << 20 });
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // its /Length an object of its own, as most writers have it
+    public async Task A_bomb_whose_data_holds_the_word_endstream_is_read_to_its_length(bool indirect)
+    {
+        // Data can hold the bytes "endstream": readers take a stream's /Length when "endstream" follows it, and so
+        // PdfPig unpacked all of this while the inspector stopped at the first "endstream" and counted nothing.
+        byte[] bomb = PdfWithEndstreamInData(new byte[16 << 20], indirect);
+        byte[] text = PdfWithEndstreamInData("BT /F1 12 Tf 10 10 Td (After the word) Tj ET"u8.ToArray(), indirect);
+        var blocks = new List<TextBlock>();
+        await foreach (var block in new DocumentExtractor().ExtractAsync(_ => Task.FromResult<Stream>(new MemoryStream(text)), FileFormat.Pdf))
+        {
+            blocks.Add(block);
+        }
+
+        Assert.Contains("After the word", string.Concat(blocks.Select(b => b.Text)), StringComparison.Ordinal); // PdfPig reads past it
+
+        var error = Assert.Throws<DocumentException>(() => PdfInspector.Inspect(bomb, new ExtractionOptions { MaxUnpackedBytes = 8L << 20 }));
+
+        Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
+    }
+
+    // A one-page PDF whose content is "% endstream" (a comment, stored as it is in the Flate data) and then `content`.
+    private static byte[] PdfWithEndstreamInData(byte[] content, bool indirectLength)
+    {
+        byte[] data = PdfEncodings.FlateStoring("% endstream\n"u8.ToArray(), content);
+        string length = data.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        byte[] head = System.Text.Encoding.ASCII.GetBytes($"<< /Filter /FlateDecode /Length {(indirectLength ? "5 0 R" : length)} >>\nstream\n");
+        return DocumentFactory.RawPdf(
+        [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> /Contents 4 0 R >>",
+            (byte[])[.. head, .. data, .. "\nendstream"u8],
+            .. indirectLength ? new object?[] { length } : [],
+        ]);
+    }
+
     [Fact]
     public void Content_is_weighed_as_it_unpacks_and_never_held_whole()
     {
