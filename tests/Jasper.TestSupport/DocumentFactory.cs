@@ -253,9 +253,10 @@ public static class DocumentFactory
     /// <summary>
     /// A PDF file of the given objects, numbered from 1 (object 1 the catalog; null for one stored in an object stream,
     /// listed in <paramref name="compressed"/> as (object, stream object, index)), with a cross-reference table, or a
-    /// cross-reference stream when objects are compressed; <paramref name="trailer"/> adds entries to the trailer.
+    /// cross-reference stream when objects are compressed; <paramref name="trailer"/> adds entries to the trailer, and
+    /// <paramref name="headerSpace"/> is what separates the parts of each object's header ("1 0 obj").
     /// </summary>
-    public static byte[] RawPdf(IReadOnlyList<object?> objects, string trailer = "", IReadOnlyList<(int Object, int Stream, int Index)>? compressed = null)
+    public static byte[] RawPdf(IReadOnlyList<object?> objects, string trailer = "", IReadOnlyList<(int Object, int Stream, int Index)>? compressed = null, string headerSpace = " ")
     {
         using var pdf = new MemoryStream();
         void Write(string text) => pdf.Write(System.Text.Encoding.Latin1.GetBytes(text));
@@ -269,7 +270,7 @@ public static class DocumentFactory
             }
 
             offsets[i + 1] = pdf.Position;
-            Write($"{i + 1} 0 obj\n");
+            Write($"{i + 1}{headerSpace}0{headerSpace}obj\n");
             pdf.Write(objects[i] as byte[] ?? System.Text.Encoding.Latin1.GetBytes((string)objects[i]!));
             Write("\nendobj\n");
         }

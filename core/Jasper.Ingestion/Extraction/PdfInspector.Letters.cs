@@ -34,7 +34,7 @@ internal static partial class PdfInspector
                 continue;
             }
 
-            double page = PageContents(body).Sum(content => Drawing(letters.GetValueOrDefault(content), body));
+            double page = PageContents(body, bodies).Sum(content => Drawing(letters.GetValueOrDefault(content), body));
             if (page > maxLetters)
             {
                 throw new DocumentException(DocumentErrorKind.TooLarge, string.Create(CultureInfo.InvariantCulture,
@@ -64,12 +64,15 @@ internal static partial class PdfInspector
         }
     }
 
-    // The content streams a page dictionary names: one reference, or an array of them.
-    private static IEnumerable<long> PageContents(string page) =>
-        IndirectEntry(page, "Contents") is long single ? [single]
-        : ContentsArray().Match(page) is { Success: true } array
-            ? References().Matches(array.Groups["refs"].Value).Select(m => long.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture))
-            : [];
+    // The content streams a page dictionary names: one reference, an array of them, or a reference to such an array.
+    private static IEnumerable<long> PageContents(string page, Dictionary<long, string> bodies) =>
+        IndirectEntry(page, "Contents") is long single
+            ? bodies.TryGetValue(single, out string? array) && array.TrimStart().StartsWith('[') ? ReferencesIn(array) : [single]
+        : ContentsArray().Match(page) is { Success: true } inline ? ReferencesIn(inline.Groups["refs"].Value)
+        : [];
+
+    private static IEnumerable<long> ReferencesIn(string text) =>
+        References().Matches(text).Select(m => long.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture));
 
     [GeneratedRegex(@"/Type\s*/Page(?![A-Za-z])", RegexOptions.CultureInvariant)]
     private static partial Regex PageType();

@@ -42,6 +42,7 @@ internal static partial class PdfInspector
         var letters = new Dictionary<long, ContentLetters>();
         var decryption = PdfDecryption.Of(text); // PdfPig opens a PDF encrypted with the empty user password
         var deferred = new List<StoredStream>();
+        long budget = (4L * text.Length) + (1L << 20); // what telling objects apart may read: each byte about once
         var integers = new Lazy<Dictionary<long, long>>(() => IntegerObjects(text)); // read once, if a /Length needs it
         long unpacked = 0;
 
@@ -78,22 +79,25 @@ internal static partial class PdfInspector
             long number = long.Parse(header.Groups["number"].ValueSpan, CultureInfo.InvariantCulture);
             int generation = int.Parse(header.Groups["generation"].ValueSpan, CultureInfo.InvariantCulture);
             int body = header.Index + header.Length;
-            int end = text.IndexOf("endobj", body, StringComparison.Ordinal);
-            int keyword = text.IndexOf("stream", body, StringComparison.Ordinal);
-            if (end < 0)
+            if (PdfSyntax.BodyEnd(text, body, ref budget) is not (int end, ObjectEnd how))
             {
-                break; // a truncated file: PdfPig says so
+                // A string or comment that never closes: the object goes as far as the next "endobj", if any.
+                (end, how) = (text.IndexOf("endobj", body, StringComparison.Ordinal), ObjectEnd.EndObj);
+                if (end < 0)
+                {
+                    break; // a truncated file: PdfPig says so
+                }
             }
 
-            if (keyword < 0 || keyword > end)
+            if (how != ObjectEnd.Stream)
             {
                 Record(aliases, bodies, number, text.AsSpan(body, end - body));
-                at = end + "endobj".Length;
+                at = how == ObjectEnd.EndObj ? end + "endobj".Length : end;
                 continue;
             }
 
-            string dictionary = PdfNames.SpelledOut(text[body..keyword]);
-            int data = keyword + "stream".Length + (text.AsSpan(keyword + "stream".Length).StartsWith("\r\n") ? 2 : 1);
+            string dictionary = PdfSyntax.Normalized(text[body..end]);
+            int data = end + "stream".Length + (text.AsSpan(end + "stream".Length).StartsWith("\r\n") ? 2 : 1);
             if (StreamLength(text, data, dictionary, bodies, integers) is not (int length, int next))
             {
                 break;
@@ -236,7 +240,7 @@ internal static partial class PdfInspector
     // the same number had in an earlier revision of the file.
     private static void Record(Dictionary<long, long> aliases, Dictionary<long, string> bodies, long number, ReadOnlySpan<char> body)
     {
-        string text = PdfNames.SpelledOut(body.ToString());
+        string text = PdfSyntax.Normalized(body.ToString());
         bodies[number] = text; // resource dictionaries are looked up by number when forms are checked
         var reference = OnlyReference().Match(text);
         if (reference.Success)
@@ -412,7 +416,8 @@ internal static partial class PdfInspector
     private static int? IntegerEntry(string dictionary, string key) =>
         Regex.Match(dictionary, $@"/{key}\s+(\d{{1,9}})\b", RegexOptions.CultureInvariant) is { Success: true } m ? int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : null;
 
-    [GeneratedRegex(@"(?<![0-9])(?<number>\d{1,10})[\s\0]+(?<generation>\d{1,5})[\s\0]+obj\b", RegexOptions.CultureInvariant)]
+    // "12 0 obj", comments allowed between its parts, as a tokenizer skips them.
+    [GeneratedRegex(@"(?<![0-9])(?<number>\d{1,10})(?:[\s\0]|%[^\r\n]*)+(?<generation>\d{1,5})(?:[\s\0]|%[^\r\n]*)+obj\b", RegexOptions.CultureInvariant)]
     private static partial Regex ObjectHeader();
 
     [GeneratedRegex(@"\A[\s\0]*(?<target>\d{1,10})[\s\0]+\d{1,5}[\s\0]+R[\s\0]*\z", RegexOptions.CultureInvariant)]

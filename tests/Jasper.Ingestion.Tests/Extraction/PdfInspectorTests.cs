@@ -138,6 +138,50 @@ public sealed class PdfInspectorTests
         ]);
     }
 
+    // PdfPig finds objects by the cross-reference table and reads them with a tokenizer: comments, strings and
+    // indirect arrays that a pattern scan misreads hid a page of 3 million letters (1.32 GB) from the inspector.
+    [Theory]
+    [InlineData("a comment inside each object's header")]
+    [InlineData("a comment inside the stream's /Filter")]
+    [InlineData("a comment saying stream in the page")]
+    [InlineData("a string saying endobj in the page")]
+    [InlineData("the page's contents an indirect array")]
+    public async Task A_page_of_too_many_letters_is_weighed_however_its_objects_are_written(string writing)
+    {
+        var options = new ExtractionOptions { MaxElements = 1_000 };
+        var blocks = new List<TextBlock>();
+        await foreach (var block in new DocumentExtractor(options).ExtractAsync(_ => Task.FromResult<Stream>(new MemoryStream(PdfWritten(writing, 300))), FileFormat.Pdf))
+        {
+            blocks.Add(block);
+        }
+
+        Assert.Contains("xxxxxxxxxx", string.Concat(blocks.Select(b => b.Text)), StringComparison.Ordinal); // PdfPig reads it so
+
+        var error = Assert.Throws<DocumentException>(() => PdfInspector.Inspect(PdfWritten(writing, 3_000), options));
+
+        Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
+        Assert.Contains("more than 1000 letters", error.Message, StringComparison.Ordinal);
+    }
+
+    // A one-page PDF showing `letters` letters, written in one of the ways the theory above names.
+    private static byte[] PdfWritten(string writing, int letters)
+    {
+        byte[] content = PdfEncodings.Flate(System.Text.Encoding.ASCII.GetBytes($"BT /F1 12 Tf 10 10 Td [({new string('x', letters)})] TJ ET"));
+        string filter = writing.Contains("/Filter", StringComparison.Ordinal) ? "/Filter %no comment\n/FlateDecode" : "/Filter /FlateDecode";
+        string extra = writing.Contains("saying stream", StringComparison.Ordinal) ? "%stream\n" : writing.Contains("saying endobj", StringComparison.Ordinal) ? "/PieceInfo << /J << /Private (endobj) >> >>" : string.Empty;
+        bool array = writing.Contains("indirect array", StringComparison.Ordinal);
+        return DocumentFactory.RawPdf(
+            [
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] {extra} /Resources << /Font << /F1 5 0 R >> >> /Contents {(array ? 6 : 4)} 0 R >>",
+                DocumentFactory.PdfStream(filter, content),
+                "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+                .. array ? new object?[] { "[4 0 R]" } : [],
+            ],
+            headerSpace: writing.Contains("header", StringComparison.Ordinal) ? "\n%c\n" : " ");
+    }
+
     [Fact]
     public void Content_is_weighed_as_it_unpacks_and_never_held_whole()
     {
