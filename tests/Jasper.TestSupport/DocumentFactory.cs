@@ -254,9 +254,11 @@ public static class DocumentFactory
     /// A PDF file of the given objects, numbered from 1 (object 1 the catalog; null for one stored in an object stream,
     /// listed in <paramref name="compressed"/> as (object, stream object, index)), with a cross-reference table, or a
     /// cross-reference stream when objects are compressed; <paramref name="trailer"/> adds entries to the trailer, and
-    /// <paramref name="headerSpace"/> is what separates the parts of each object's header ("1 0 obj").
+    /// <paramref name="headerSpace"/> is what separates the parts of each object's header ("1 0 obj"), and
+    /// <paramref name="unlisted"/> is written after the objects, where the cross-reference table points nowhere (other
+    /// versions of objects that no reader following the table reads).
     /// </summary>
-    public static byte[] RawPdf(IReadOnlyList<object?> objects, string trailer = "", IReadOnlyList<(int Object, int Stream, int Index)>? compressed = null, string headerSpace = " ")
+    public static byte[] RawPdf(IReadOnlyList<object?> objects, string trailer = "", IReadOnlyList<(int Object, int Stream, int Index)>? compressed = null, string headerSpace = " ", string unlisted = "")
     {
         using var pdf = new MemoryStream();
         void Write(string text) => pdf.Write(System.Text.Encoding.Latin1.GetBytes(text));
@@ -275,6 +277,7 @@ public static class DocumentFactory
             Write("\nendobj\n");
         }
 
+        Write(unlisted);
         long xref = pdf.Position;
         int size = objects.Count + 1;
         if (compressed is null)

@@ -9,7 +9,20 @@ namespace Jasper.Ingestion.Extraction;
 internal static partial class PdfInspector
 {
     // A content stream's letters at most, and how often it draws each XObject name.
-    private sealed record ContentLetters(long Letters, Dictionary<string, long> Draws);
+    private sealed record ContentLetters(long Letters, Dictionary<string, long> Draws)
+    {
+        // Two versions of one stream as one: the more letters, and each name drawn as often as either draws it.
+        public ContentLetters With(ContentLetters other)
+        {
+            var draws = new Dictionary<string, long>(Draws, StringComparer.Ordinal);
+            foreach (var (name, times) in other.Draws)
+            {
+                draws[name] = Math.Max(times, draws.GetValueOrDefault(name));
+            }
+
+            return new ContentLetters(Math.Max(Letters, other.Letters), draws);
+        }
+    }
 
     // Streams that can be a page's content or a form: not images, fonts, metadata or cross-reference streams.
     private static bool MayBeContent(string dictionary) =>
@@ -18,16 +31,16 @@ internal static partial class PdfInspector
     // Every page's letters, its content streams' and those of the forms it draws (each as often as it is drawn), must
     // be at most maxLetters. The forms come ordered so that a form follows every form it draws (CheckForms).
     private static void CheckPageLetters(
-        Dictionary<long, ContentLetters> letters, List<long> formsInOrder, Dictionary<long, Form> forms, Dictionary<long, string> bodies,
+        Dictionary<long, ContentLetters> letters, List<long> formsInOrder, Dictionary<long, List<Form>> forms, PdfObjectVersions bodies,
         Lazy<Dictionary<string, HashSet<long>>> anywhere, int maxLetters)
     {
         var formLetters = new Dictionary<long, double>();
         foreach (long form in formsInOrder)
         {
-            formLetters[form] = Drawing(letters.GetValueOrDefault(form), forms[form].Dictionary);
+            formLetters[form] = forms[form].Max(version => Drawing(letters.GetValueOrDefault(form), version.Dictionary));
         }
 
-        foreach (var (number, body) in bodies)
+        foreach (var (number, body) in bodies.All)
         {
             if (!PageType().IsMatch(body))
             {
@@ -65,9 +78,9 @@ internal static partial class PdfInspector
     }
 
     // The content streams a page dictionary names: one reference, an array of them, or a reference to such an array.
-    private static IEnumerable<long> PageContents(string page, Dictionary<long, string> bodies) =>
+    private static IEnumerable<long> PageContents(string page, PdfObjectVersions bodies) =>
         IndirectEntry(page, "Contents") is long single
-            ? bodies.TryGetValue(single, out string? array) && array.TrimStart().StartsWith('[') ? ReferencesIn(array) : [single]
+            ? [single, .. bodies[single].Where(v => v.TrimStart().StartsWith('[')).SelectMany(ReferencesIn)]
         : ContentsArray().Match(page) is { Success: true } inline ? ReferencesIn(inline.Groups["refs"].Value)
         : [];
 

@@ -36,9 +36,9 @@ internal static partial class PdfInspector
         ArgumentNullException.ThrowIfNull(pdf);
         ArgumentNullException.ThrowIfNull(options);
         string text = Encoding.Latin1.GetString(pdf); // one char per byte, so indices are byte offsets
-        var aliases = new Dictionary<long, long>();
-        var bodies = new Dictionary<long, string>();
-        var forms = new Dictionary<long, Form>();
+        var aliases = new Dictionary<long, HashSet<long>>();
+        var bodies = new PdfObjectVersions();
+        var forms = new Dictionary<long, List<Form>>();
         var letters = new Dictionary<long, ContentLetters>();
         var decryption = PdfDecryption.Of(text); // PdfPig opens a PDF encrypted with the empty user password
         var deferred = new List<StoredStream>();
@@ -66,10 +66,12 @@ internal static partial class PdfInspector
                 // Behind a filter not unpacked here (none PdfPig decodes for text) or damaged data the content is not
                 // known: its packed length stands in for its letters (or what was read of it, if more, as a reader
                 // may show what it can of damaged data), and a form draws every name its resources bind.
-                letters[stream.Number] = read ? new ContentLetters(scanner.Letters, scanner.Draws) : new ContentLetters(Math.Max(stream.Length, scanner.Letters), scanner.Draws);
+                // Every version of a stream counts: the heaviest, and every form's draws.
+                var weighed = read ? new ContentLetters(scanner.Letters, scanner.Draws) : new ContentLetters(Math.Max(stream.Length, scanner.Letters), scanner.Draws);
+                letters[stream.Number] = letters.TryGetValue(stream.Number, out var other) ? other.With(weighed) : weighed;
                 if (form)
                 {
-                    forms[stream.Number] = new Form(stream.Dictionary, read ? [.. scanner.Draws.Keys] : null);
+                    (forms.TryGetValue(stream.Number, out var versions) ? versions : forms[stream.Number] = []).Add(new Form(stream.Dictionary, read ? [.. scanner.Draws.Keys] : null));
                 }
             }
         }
@@ -118,7 +120,10 @@ internal static partial class PdfInspector
 
         foreach (var stream in deferred)
         {
-            Read(stream with { Dictionary = IndirectFilter().Replace(stream.Dictionary, m => "/Filter " + FilterObject(bodies, m.Groups["target"].Value), 1) });
+            foreach (string filter in FilterObjects(bodies, IndirectFilter().Match(stream.Dictionary).Groups["target"].Value))
+            {
+                Read(stream with { Dictionary = IndirectFilter().Replace(stream.Dictionary, "/Filter " + filter, 1) });
+            }
         }
 
         CheckReferences(aliases);
@@ -134,7 +139,7 @@ internal static partial class PdfInspector
     // resources of its own draws from its caller's, so from any binding of the name in the file). Then no form may
     // reach itself, and no chain of forms may be deeper than the limit; both walked without recursion.
     // Returns the forms from the shallowest (drawing no other) to the deepest, so that a form comes after all it draws.
-    private static List<long> CheckForms(Dictionary<long, Form> forms, Dictionary<long, string> bodies, Lazy<Dictionary<string, HashSet<long>>> anywhereBindings, int maxDepth)
+    private static List<long> CheckForms(Dictionary<long, List<Form>> forms, PdfObjectVersions bodies, Lazy<Dictionary<string, HashSet<long>>> anywhereBindings, int maxDepth)
     {
         if (forms.Count == 0)
         {
@@ -143,13 +148,9 @@ internal static partial class PdfInspector
 
         var anywhere = anywhereBindings.Value;
         var draws = new Dictionary<long, List<long>>();
-        foreach (var (number, form) in forms)
+        foreach (var (number, versions) in forms)
         {
-            var own = XObjectBindings(form.Dictionary, bodies).ToList();
-            IEnumerable<long> targets = own.Count > 0
-                ? own.Where(b => form.Drawn is null || form.Drawn.Contains(b.Name)).Select(b => b.Target)
-                : (form.Drawn ?? [.. anywhere.Keys]).SelectMany(name => anywhere.TryGetValue(name, out var set) ? set : []);
-            draws[number] = [.. targets.Where(forms.ContainsKey).Distinct()];
+            draws[number] = [.. versions.SelectMany(form => Draws(form, bodies, anywhere)).Where(forms.ContainsKey).Distinct()];
         }
 
         // Depth of the deepest chain of forms below each form, by an explicit-stack depth-first walk.
@@ -202,12 +203,21 @@ internal static partial class PdfInspector
         return [.. depth.OrderBy(d => d.Value).Select(d => d.Key)];
     }
 
+    // The objects one version of a form draws.
+    private static IEnumerable<long> Draws(Form form, PdfObjectVersions bodies, Dictionary<string, HashSet<long>> anywhere)
+    {
+        var own = XObjectBindings(form.Dictionary, bodies).ToList();
+        return own.Count > 0
+            ? own.Where(b => form.Drawn is null || form.Drawn.Contains(b.Name)).Select(b => b.Target)
+            : (form.Drawn ?? [.. anywhere.Keys]).SelectMany(name => anywhere.TryGetValue(name, out var set) ? set : []);
+    }
+
     // Every XObject name bound anywhere in the file, with the objects it is bound to: whom a form or page without
     // resources of its own (inheriting them) may draw.
-    private static Dictionary<string, HashSet<long>> AnywhereBindings(Dictionary<long, Form> forms, Dictionary<long, string> bodies)
+    private static Dictionary<string, HashSet<long>> AnywhereBindings(Dictionary<long, List<Form>> forms, PdfObjectVersions bodies)
     {
         var anywhere = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
-        foreach (string body in bodies.Values.Concat(forms.Values.Select(f => f.Dictionary)))
+        foreach (string body in bodies.All.Select(o => o.Body).Concat(forms.Values.SelectMany(f => f).Select(f => f.Dictionary)))
         {
             foreach (var (name, target) in XObjectBindings(body, bodies))
             {
@@ -219,42 +229,33 @@ internal static partial class PdfInspector
     }
 
     // The (name, object) pairs of the XObject dictionary in `text`: inline, or one reference away (the /Resources
-    // dictionary or the /XObject dictionary itself stored as its own object).
-    private static IEnumerable<(string Name, long Target)> XObjectBindings(string text, Dictionary<long, string> bodies)
+    // dictionary or the /XObject dictionary itself stored as its own object, in every version of it).
+    private static IEnumerable<(string Name, long Target)> XObjectBindings(string text, PdfObjectVersions bodies)
     {
-        if (IndirectEntry(text, "Resources") is long resources && bodies.TryGetValue(resources, out string? resourcesBody))
-        {
-            text = resourcesBody;
-        }
-
-        string? map = InlineXObjects().Match(text) is { Success: true } inline ? inline.Groups["map"].Value
-            : IndirectEntry(text, "XObject") is long xobjects && bodies.TryGetValue(xobjects, out string? xobjectsBody) ? xobjectsBody
-            : null;
-        return map is null ? [] : NameBindings().Matches(map).Select(m => (m.Groups["name"].Value, long.Parse(m.Groups["target"].ValueSpan, CultureInfo.InvariantCulture)));
+        IEnumerable<string> resources = IndirectEntry(text, "Resources") is long reference && bodies[reference].Count > 0 ? bodies[reference] : [text];
+        var maps = resources.SelectMany(r => InlineXObjects().Match(r) is { Success: true } inline ? [inline.Groups["map"].Value]
+            : IndirectEntry(r, "XObject") is long xobjects ? bodies[xobjects]
+            : []);
+        return maps.SelectMany(map => NameBindings().Matches(map).Select(m => (m.Groups["name"].Value, long.Parse(m.Groups["target"].ValueSpan, CultureInfo.InvariantCulture))));
     }
 
     private static long? IndirectEntry(string dictionary, string key) =>
         Regex.Match(dictionary, $@"/{key}\s+(\d{{1,10}})\s+\d{{1,5}}\s+R\b", RegexOptions.CultureInvariant) is { Success: true } m ? long.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : null;
 
-    // An object whose body is only a reference is an alias of the object it names; any other body ends an alias
-    // the same number had in an earlier revision of the file.
-    private static void Record(Dictionary<long, long> aliases, Dictionary<long, string> bodies, long number, ReadOnlySpan<char> body)
+    // An object whose body is only a reference is an alias of the object it names, in whichever version of the file
+    // a reader follows: every version's alias is kept.
+    private static void Record(Dictionary<long, HashSet<long>> aliases, PdfObjectVersions bodies, long number, ReadOnlySpan<char> body)
     {
         string text = PdfSyntax.Normalized(body.ToString());
-        bodies[number] = text; // resource dictionaries are looked up by number when forms are checked
-        var reference = OnlyReference().Match(text);
-        if (reference.Success)
+        bodies.Add(number, text); // resource dictionaries are looked up by number when forms are checked
+        if (OnlyReference().Match(text) is { Success: true } reference)
         {
-            aliases[number] = long.Parse(reference.Groups["target"].ValueSpan, CultureInfo.InvariantCulture);
-        }
-        else
-        {
-            aliases.Remove(number);
+            (aliases.TryGetValue(number, out var targets) ? targets : aliases[number] = []).Add(long.Parse(reference.Groups["target"].ValueSpan, CultureInfo.InvariantCulture));
         }
     }
 
     // An object stream: N pairs of (object number, offset from /First), then the objects.
-    private static void RecordCompressed(Dictionary<long, long> aliases, Dictionary<long, string> bodies, ReadOnlySpan<byte> contents, string dictionary)
+    private static void RecordCompressed(Dictionary<long, HashSet<long>> aliases, PdfObjectVersions bodies, ReadOnlySpan<byte> contents, string dictionary)
     {
         if (IntegerEntry(dictionary, "N") is not int count || IntegerEntry(dictionary, "First") is not int first || first > contents.Length)
         {
@@ -274,27 +275,50 @@ internal static partial class PdfInspector
         }
     }
 
-    // Follows every alias chain without recursion; each object is walked from once.
-    private static void CheckReferences(Dictionary<long, long> aliases)
+    // Follows every alias chain, through every version of each object, without recursion: a chain that comes back
+    // to an object, or runs through more than MaxReferenceHops objects, is refused. Each object is walked from once.
+    private static void CheckReferences(Dictionary<long, HashSet<long>> aliases)
     {
-        var safe = new HashSet<long>();
+        var hops = new Dictionary<long, int>(); // the longest chain from each object walked
+        var onPath = new HashSet<long>();
         foreach (long start in aliases.Keys)
         {
-            var path = new HashSet<long> { start };
-            for (long node = start; aliases.TryGetValue(node, out long next) && !safe.Contains(next); node = next)
+            if (hops.ContainsKey(start))
             {
-                if (!path.Add(next))
-                {
-                    throw new DocumentException(DocumentErrorKind.Corrupt, $"the PDF's object {next} refers to itself through {path.Count} reference(s), which no reader can resolve");
-                }
-
-                if (path.Count > MaxReferenceHops)
-                {
-                    throw new DocumentException(DocumentErrorKind.Corrupt, $"the PDF's object {start} starts a chain of more than {MaxReferenceHops} references");
-                }
+                continue;
             }
 
-            safe.UnionWith(path);
+            var stack = new Stack<(long Object, IEnumerator<long> Targets)>();
+            stack.Push((start, aliases[start].GetEnumerator()));
+            onPath.Add(start);
+            while (stack.Count > 0)
+            {
+                var (node, targets) = stack.Peek();
+                if (targets.MoveNext())
+                {
+                    long next = targets.Current;
+                    if (onPath.Contains(next))
+                    {
+                        throw new DocumentException(DocumentErrorKind.Corrupt, $"the PDF's object {next} refers to itself through {stack.Count} reference(s), which no reader can resolve");
+                    }
+
+                    if (!hops.ContainsKey(next) && aliases.TryGetValue(next, out var further))
+                    {
+                        stack.Push((next, further.GetEnumerator()));
+                        onPath.Add(next);
+                    }
+
+                    continue;
+                }
+
+                stack.Pop();
+                onPath.Remove(node);
+                hops[node] = 1 + aliases[node].Select(t => hops.GetValueOrDefault(t)).DefaultIfEmpty(0).Max();
+                if (hops[node] > MaxReferenceHops)
+                {
+                    throw new DocumentException(DocumentErrorKind.Corrupt, $"the PDF's object {node} starts a chain of more than {MaxReferenceHops} references");
+                }
+            }
         }
     }
 
@@ -363,11 +387,11 @@ internal static partial class PdfInspector
     // "endstream" follows that many bytes, else the first "endstream" (less the end of line before it, no part of the
     // data: AES data is whole 16-byte blocks). Data may hold the bytes "endstream", and a reader that trusts the
     // /Length reads past them. Returns the data's length and where scanning goes on; null when no "endstream" follows.
-    private static (int Length, int Next)? StreamLength(string text, int data, string dictionary, Dictionary<long, string> bodies, Lazy<Dictionary<long, long>> integers)
+    private static (int Length, int Next)? StreamLength(string text, int data, string dictionary, PdfObjectVersions bodies, Lazy<Dictionary<long, long>> integers)
     {
         long? declared = DirectLength().Match(dictionary) is { Success: true } direct ? long.Parse(direct.Groups["length"].ValueSpan, CultureInfo.InvariantCulture)
             : IndirectLength().Match(dictionary) is { Success: true } indirect && long.Parse(indirect.Groups["target"].ValueSpan, CultureInfo.InvariantCulture) is long target
-                ? bodies.TryGetValue(target, out string? body) && long.TryParse(body.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value
+                ? bodies[target].Count > 0 && long.TryParse(bodies[target][^1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value
                 : integers.Value.TryGetValue(target, out long found) ? found : null
             : null;
         if (declared is long n && n <= text.Length - data)
@@ -408,10 +432,13 @@ internal static partial class PdfInspector
         return integers;
     }
 
-    // The filter (a name or an array of names) that object `target` holds, as a stream's /Filter refers to it; a bare
-    // reference, which no filter chain reads, when the object is unknown.
-    private static string FilterObject(Dictionary<long, string> bodies, string target) =>
-        bodies.TryGetValue(long.Parse(target, CultureInfo.InvariantCulture), out string? body) ? body.Trim() : target + " 0 R";
+    // The filters (a name or an array of names) that object `target` holds, as a stream's /Filter refers to it, in
+    // each of its versions (a few at most); a bare reference, which no filter chain reads, when the object is unknown.
+    private static IEnumerable<string> FilterObjects(PdfObjectVersions bodies, string target)
+    {
+        var versions = bodies[long.Parse(target, CultureInfo.InvariantCulture)];
+        return versions.Count == 0 ? [target + " 0 R"] : versions.Select(v => v.Trim()).Distinct(StringComparer.Ordinal).Take(4);
+    }
 
     private static int? IntegerEntry(string dictionary, string key) =>
         Regex.Match(dictionary, $@"/{key}\s+(\d{{1,9}})\b", RegexOptions.CultureInvariant) is { Success: true } m ? int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : null;

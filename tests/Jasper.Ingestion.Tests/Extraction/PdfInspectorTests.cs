@@ -182,6 +182,82 @@ public sealed class PdfInspectorTests
             headerSpace: writing.Contains("header", StringComparison.Ordinal) ? "\n%c\n" : " ");
     }
 
+    // A reader follows the cross-reference table to one version of an object; a later version the table does not
+    // point to must not stand in for it. PdfPig reads the listed page here, whatever the unlisted one says.
+    [Fact]
+    public async Task Every_version_of_a_page_is_weighed_not_only_the_last_in_the_file()
+    {
+        var options = new ExtractionOptions { MaxElements = 1_000 };
+        var blocks = new List<TextBlock>();
+        await foreach (var block in new DocumentExtractor(options).ExtractAsync(_ => Task.FromResult<Stream>(new MemoryStream(PdfWithUnlistedPage(300))), FileFormat.Pdf))
+        {
+            blocks.Add(block);
+        }
+
+        string text = string.Concat(blocks.Select(b => b.Text));
+        Assert.Contains("xxxxxxxxxx", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Decoy", text, StringComparison.Ordinal);
+
+        var error = Assert.Throws<DocumentException>(() => PdfInspector.Inspect(PdfWithUnlistedPage(3_000), options));
+
+        Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
+    }
+
+    [Fact]
+    public void A_cycle_through_an_unlisted_version_of_an_object_is_refused()
+    {
+        // The listed object 4 is only a reference to 5, which refers back; an unlisted later version of 4 is a
+        // dictionary. Reading by the table never ends (PdfPig recursed until the stack overflowed).
+        byte[] pdf = DocumentFactory.RawPdf(
+            [
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+                "5 0 R",
+                "4 0 R",
+            ],
+            unlisted: "4 0 obj\n<< /Length 0 >>\nendobj\n");
+
+        var error = Assert.Throws<DocumentException>(() => PdfInspector.Inspect(pdf, new ExtractionOptions()));
+
+        Assert.Equal(DocumentErrorKind.Corrupt, error.Kind);
+    }
+
+    [Fact]
+    public void A_form_drawing_itself_in_one_version_is_refused_whatever_another_version_draws()
+    {
+        byte[] pdf = DocumentFactory.RawPdf(
+            [
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /XObject << /Fm 4 0 R >> >> /Contents 5 0 R >>",
+                DocumentFactory.PdfStream("/Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /XObject << /Fm 4 0 R >> >>", "/Fm Do"u8.ToArray()),
+                DocumentFactory.PdfStream(string.Empty, "/Fm Do"u8.ToArray()),
+            ],
+            unlisted: "4 0 obj\n" + System.Text.Encoding.Latin1.GetString(DocumentFactory.PdfStream("/Type /XObject /Subtype /Form /BBox [0 0 1 1]", "BT ET"u8.ToArray())) + "\nendobj\n");
+
+        var error = Assert.Throws<DocumentException>(() => PdfInspector.Inspect(pdf, new ExtractionOptions()));
+
+        Assert.Contains("draws itself", error.Message, StringComparison.Ordinal);
+    }
+
+    // A one-page PDF whose listed page shows `letters` letters, and an unlisted later version of the page shows a few.
+    private static byte[] PdfWithUnlistedPage(int letters)
+    {
+        byte[] Content(string text) => DocumentFactory.PdfStream("/Filter /FlateDecode", PdfEncodings.Flate(System.Text.Encoding.ASCII.GetBytes($"BT /F1 12 Tf 10 10 Td ({text}) Tj ET")));
+        const string Page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /Font << /F1 5 0 R >> >> /Contents {0} 0 R >>";
+        return DocumentFactory.RawPdf(
+            [
+                "<< /Type /Catalog /Pages 2 0 R >>",
+                "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                string.Format(System.Globalization.CultureInfo.InvariantCulture, Page, 4),
+                Content(new string('x', letters)),
+                "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+                Content("Decoy"),
+            ],
+            unlisted: "3 0 obj\n" + string.Format(System.Globalization.CultureInfo.InvariantCulture, Page, 6) + "\nendobj\n");
+    }
+
     [Fact]
     public void Content_is_weighed_as_it_unpacks_and_never_held_whole()
     {
