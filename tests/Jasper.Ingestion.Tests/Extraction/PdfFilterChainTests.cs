@@ -1,4 +1,5 @@
 using System.Text;
+using Jasper.Ingestion.Extraction;
 using Jasper.Ingestion.Extraction.PdfFilters;
 using Jasper.TestSupport;
 using UglyToad.PdfPig.Filters;
@@ -53,6 +54,40 @@ public sealed class PdfFilterChainTests
             Assert.True(reference.AsSpan().SequenceEqual(data), shape);
             Assert.True(ours.AsSpan().SequenceEqual(reference), shape);
         }
+    }
+
+    // PdfPig takes a stream's /DecodeParms as the spec lays them out: a dictionary for a filter named alone, an array
+    // (one entry per filter) for an array of filters, and no parameters where the two do not match. A page whose
+    // content is encoded so is read by PdfPig, and decoded here to the same bytes.
+    [Theory]
+    [InlineData("/Filter /LZWDecode /DecodeParms << /EarlyChange 0 >>", 0)]
+    [InlineData("/Filter [/LZWDecode] /DecodeParms [<< /EarlyChange 0 >>]", 0)]
+    [InlineData("/Filter [/ASCIIHexDecode /LZWDecode] /DecodeParms [null << /EarlyChange 0 >>]", 0)]
+    [InlineData("/Filter [/LZWDecode] /DecodeParms << /EarlyChange 0 >>", 1)] // a dictionary for an array: none
+    [InlineData("/Filter /LZWDecode /DecodeParms [<< /EarlyChange 0 >>]", 1)] // an array for a name: none
+    public async Task Lzw_takes_its_early_change_where_pdfpig_does(string dictionary, int earlyChange)
+    {
+        var random = new Random(7);
+        string noise = new([.. Enumerable.Range(0, 3_000).Select(_ => (char)random.Next('a', 'z' + 1))]);
+        byte[] content = Encoding.ASCII.GetBytes($"% {noise}\nBT /F1 12 Tf 10 10 Td (Early change) Tj ET");
+        byte[] lzw = PdfEncodings.Lzw(content, earlyChange);
+        byte[] encoded = dictionary.Contains("ASCIIHexDecode", StringComparison.Ordinal) ? PdfEncodings.AsciiHex(lzw) : lzw;
+        byte[] pdf = DocumentFactory.RawPdf(
+        [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> /Contents 4 0 R >>",
+            DocumentFactory.PdfStream(dictionary, encoded),
+        ]);
+        var text = new StringBuilder();
+        await foreach (var block in new DocumentExtractor().ExtractAsync(_ => Task.FromResult<Stream>(new MemoryStream(pdf)), FileFormat.Pdf))
+        {
+            text.Append(block.Text);
+        }
+
+        Assert.Contains("Early change", text.ToString(), StringComparison.Ordinal); // PdfPig decoded it so
+
+        Assert.Equal(content, Decode(encoded, dictionary));
     }
 
     [Theory]

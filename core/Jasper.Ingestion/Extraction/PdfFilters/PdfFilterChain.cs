@@ -32,14 +32,14 @@ internal static partial class PdfFilterChain
             return null;
         }
 
-        int earlyChange = EarlyChangeZero().IsMatch(dictionary) ? 0 : 1;
+        var parameters = Parameters(dictionary, filters.Groups["one"].Success, names.Count);
         Stream decoded = encoded;
-        foreach (string name in names)
+        for (int i = 0; i < names.Count; i++)
         {
-            decoded = name switch
+            decoded = names[i] switch
             {
                 "FlateDecode" or "Fl" => new ZLibStream(decoded, CompressionMode.Decompress),
-                "LZWDecode" or "LZW" => new LzwDecodeStream(decoded, earlyChange),
+                "LZWDecode" or "LZW" => new LzwDecodeStream(decoded, parameters[i] is string p && EarlyChangeZero().IsMatch(p) ? 0 : 1),
                 "RunLengthDecode" or "RL" => new RunLengthDecodeStream(decoded),
                 "ASCII85Decode" or "A85" => new Ascii85DecodeStream(decoded),
                 _ => new AsciiHexDecodeStream(decoded),
@@ -47,6 +47,80 @@ internal static partial class PdfFilterChain
         }
 
         return decoded;
+    }
+
+    // Each filter's parameters dictionary, as PdfPig pairs them: /DecodeParms (or /DP) a dictionary when the filter is
+    // named alone, an array with an entry per filter when they are an array; none where the two do not match.
+    private static string?[] Parameters(string dictionary, bool alone, int count)
+    {
+        var parameters = new string?[count];
+        if (DecodeParameters().Match(dictionary) is not { Success: true } entry)
+        {
+            return parameters;
+        }
+
+        int at = entry.Index + entry.Length;
+        if (alone && dictionary.AsSpan(at).StartsWith("<<"))
+        {
+            parameters[0] = Balanced(dictionary, at);
+        }
+        else if (!alone && dictionary.AsSpan(at).StartsWith("["))
+        {
+            // The array's entries: dictionaries, or anything else (null) standing for none.
+            for (int i = 0, item = at + 1; i < count && item < dictionary.Length && dictionary[item] != ']'; i++)
+            {
+                item = SkipSpace(dictionary, item);
+                if (dictionary.AsSpan(item).StartsWith("<<"))
+                {
+                    parameters[i] = Balanced(dictionary, item);
+                    item += parameters[i]!.Length;
+                }
+                else
+                {
+                    while (item < dictionary.Length && !char.IsWhiteSpace(dictionary[item]) && dictionary[item] is not (']' or '<'))
+                    {
+                        item++;
+                    }
+                }
+
+                item = SkipSpace(dictionary, item);
+            }
+        }
+
+        return parameters;
+    }
+
+    // The dictionary that opens at `at` ("<<"), to its matching ">>" (parameters hold no strings), or to the end.
+    private static string Balanced(string text, int at)
+    {
+        int depth = 0;
+        for (int i = at; i + 1 < text.Length; i++)
+        {
+            if (text[i] == '<' && text[i + 1] == '<')
+            {
+                (depth, i) = (depth + 1, i + 1);
+            }
+            else if (text[i] == '>' && text[i + 1] == '>')
+            {
+                (depth, i) = (depth - 1, i + 1);
+                if (depth == 0)
+                {
+                    return text[at..(i + 1)];
+                }
+            }
+        }
+
+        return text[at..];
+    }
+
+    private static int SkipSpace(string text, int at)
+    {
+        while (at < text.Length && char.IsWhiteSpace(text[at]))
+        {
+            at++;
+        }
+
+        return at;
     }
 
     private static bool Decodes(string name) =>
@@ -58,6 +132,9 @@ internal static partial class PdfFilterChain
 
     [GeneratedRegex(@"/(?<name>[^\s/\[\]<>(){}%]+)", RegexOptions.CultureInvariant)]
     private static partial Regex Names();
+
+    [GeneratedRegex(@"/(?:DecodeParms|DP)(?![^\s/\[\]<>(){}%])\s*", RegexOptions.CultureInvariant)]
+    private static partial Regex DecodeParameters();
 
     [GeneratedRegex(@"/EarlyChange\s+0(?![0-9.])", RegexOptions.CultureInvariant)]
     private static partial Regex EarlyChangeZero();
