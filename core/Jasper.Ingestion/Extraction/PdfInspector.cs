@@ -257,13 +257,13 @@ internal static partial class PdfInspector
     // An object stream: N pairs of (object number, offset from /First), then the objects.
     private static void RecordCompressed(Dictionary<long, HashSet<long>> aliases, PdfObjectVersions bodies, ReadOnlySpan<byte> contents, string dictionary)
     {
-        if (IntegerEntry(dictionary, "N") is not int count || IntegerEntry(dictionary, "First") is not int first || first > contents.Length)
+        if (PdfSyntax.Integer(dictionary, "N") is not long count || PdfSyntax.Integer(dictionary, "First") is not long first || count < 0 || first < 0 || first > contents.Length)
         {
             return;
         }
 
         string text = Encoding.Latin1.GetString(contents);
-        var numbers = Integers().Matches(text[..first]).Select(m => long.Parse(m.ValueSpan, CultureInfo.InvariantCulture)).ToList();
+        var numbers = Integers().Matches(text[..(int)first]).Select(m => long.Parse(m.ValueSpan, CultureInfo.InvariantCulture)).ToList();
         for (int i = 0; i < count && (2 * i) + 1 < numbers.Count; i++)
         {
             long start = first + numbers[(2 * i) + 1];
@@ -439,9 +439,6 @@ internal static partial class PdfInspector
         var versions = bodies[long.Parse(target, CultureInfo.InvariantCulture)];
         return versions.Count == 0 ? [target + " 0 R"] : versions.Select(v => v.Trim()).Distinct(StringComparer.Ordinal).Take(4);
     }
-
-    private static int? IntegerEntry(string dictionary, string key) =>
-        Regex.Match(dictionary, $@"/{key}\s+(\d{{1,9}})\b", RegexOptions.CultureInvariant) is { Success: true } m ? int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : null;
 
     // "12 0 obj", comments allowed between its parts, as a tokenizer skips them.
     [GeneratedRegex(@"(?<![0-9])(?<number>\d{1,10})(?:[\s\0]|%[^\r\n]*)+(?<generation>\d{1,5})(?:[\s\0]|%[^\r\n]*)+obj\b", RegexOptions.CultureInvariant)]

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Jasper.Ingestion.Extraction;
 
@@ -114,6 +116,53 @@ internal static class PdfSyntax
         }
 
         return PdfNames.SpelledOut(plain.ToString());
+    }
+
+    /// <summary>
+    /// The dictionary that opens at <paramref name="at"/> (<c>&lt;&lt;</c>) through its matching <c>&gt;&gt;</c>,
+    /// strings and comments in it passed over; null when nothing opens there or it never closes.
+    /// </summary>
+    public static string? Dictionary(string text, int at)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (at < 0 || !text.AsSpan(at).StartsWith("<<"))
+        {
+            return null;
+        }
+
+        for (int i = at, depth = 0; i < text.Length;)
+        {
+            char c = text[i];
+            if (c == '<' && i + 1 < text.Length && text[i + 1] == '<')
+            {
+                (depth, i) = (depth + 1, i + 2);
+            }
+            else if (c == '>' && i + 1 < text.Length && text[i + 1] == '>')
+            {
+                (depth, i) = (depth - 1, i + 2);
+                if (depth == 0)
+                {
+                    return text[at..i];
+                }
+            }
+            else
+            {
+                i = c == '(' ? LiteralEnd(text, i) : c == '<' ? HexEnd(text, i) : c == '%' ? LineEnd(text, i) : i + 1;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The whole number <paramref name="dictionary"/> gives <paramref name="key"/> directly (not a reference to an
+    /// object holding one), or null.
+    /// </summary>
+    public static long? Integer(string dictionary, string key)
+    {
+        ArgumentNullException.ThrowIfNull(dictionary);
+        var entry = Regex.Match(dictionary, $@"/{Regex.Escape(key)}\s+(?<value>-?\d{{1,10}})(?![0-9.]|\s+\d{{1,5}}\s+R\b)", RegexOptions.CultureInvariant);
+        return entry.Success ? long.Parse(entry.Groups["value"].ValueSpan, CultureInfo.InvariantCulture) : null;
     }
 
     // Past the ")" that closes the literal string opening at `at`, nested parentheses and escapes followed.

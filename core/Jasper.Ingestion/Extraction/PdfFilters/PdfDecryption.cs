@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 
@@ -47,7 +46,7 @@ internal sealed partial class PdfDecryption
         }
 
         var entry = entries[^1]; // the newest trailer's
-        string? dictionary = entry.Groups["number"].Success ? ObjectBody(text, entry.Groups["number"].Value) : Balanced(text, entry.Groups["inline"].Index);
+        string? dictionary = entry.Groups["number"].Success ? ObjectBody(text, entry.Groups["number"].Value) : PdfSyntax.Dictionary(text, entry.Groups["inline"].Index);
         if (dictionary is null || !StandardHandler().IsMatch(dictionary))
         {
             return null;
@@ -117,7 +116,7 @@ internal sealed partial class PdfDecryption
     {
         byte[]? owner = StringEntry(dictionary, "O");
         byte[]? id = IdEntry().Matches(text) is { Count: > 0 } ids ? PdfStrings.Read(text, ids[^1].Index + ids[^1].Length) : null;
-        if (owner is null || owner.Length < 32 || id is null || length is < 5 or > 16 || LongEntry(dictionary, "P") is not long permissions)
+        if (owner is null || owner.Length < 32 || id is null || length is < 5 or > 16 || PdfSyntax.Integer(dictionary, "P") is not long permissions)
         {
             return null;
         }
@@ -192,9 +191,9 @@ internal sealed partial class PdfDecryption
             return Cipher.None;
         }
 
-        string? filters = CryptFilters().Match(dictionary) is { Success: true } all ? Balanced(dictionary, all.Index + all.Length - 2) : null;
+        string? filters = CryptFilters().Match(dictionary) is { Success: true } all ? PdfSyntax.Dictionary(dictionary, all.Index + all.Length - 2) : null;
         string? filter = filters is not null && Regex.Match(filters, $@"/{Regex.Escape(name)}\s*<<", RegexOptions.CultureInvariant) is { Success: true } own
-            ? Balanced(filters, own.Index + own.Length - 2)
+            ? PdfSyntax.Dictionary(filters, own.Index + own.Length - 2)
             : null;
         return filter is not null && CryptMethod().Match(filter) is { Success: true } method
             ? method.Groups["method"].Value switch
@@ -221,41 +220,11 @@ internal sealed partial class PdfDecryption
         return end < 0 ? null : text[body..end];
     }
 
-    // The dictionary that opens at `at` ("<<"), to its matching ">>".
-    private static string? Balanced(string text, int at)
-    {
-        if (at < 0)
-        {
-            return null;
-        }
-
-        for (int i = at, depth = 0; i + 1 < text.Length; i++)
-        {
-            if (text[i] == '<' && text[i + 1] == '<')
-            {
-                (depth, i) = (depth + 1, i + 1);
-            }
-            else if (text[i] == '>' && text[i + 1] == '>')
-            {
-                (depth, i) = (depth - 1, i + 1);
-                if (depth == 0)
-                {
-                    return text[at..(i + 1)];
-                }
-            }
-        }
-
-        return null;
-    }
-
     private static byte[]? StringEntry(string dictionary, string key) =>
         Regex.Match(dictionary, $@"/{key}(?![A-Za-z0-9])", RegexOptions.CultureInvariant) is { Success: true } m ? PdfStrings.Read(dictionary, m.Index + m.Length) : null;
 
     private static int? Integer(string dictionary, string key) =>
-        LongEntry(dictionary, key) is long value && value is >= 0 and <= int.MaxValue ? (int)value : null;
-
-    private static long? LongEntry(string dictionary, string key) =>
-        Regex.Match(dictionary, $@"/{key}\s+(-?\d{{1,10}})(?![0-9.])", RegexOptions.CultureInvariant) is { Success: true } m ? long.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : null;
+        PdfSyntax.Integer(dictionary, key) is long value && value is >= 0 and <= int.MaxValue ? (int)value : null;
 
     [GeneratedRegex(@"/Encrypt\s*(?:(?<number>\d{1,10})\s+\d{1,5}\s+R\b|(?<inline><<))", RegexOptions.CultureInvariant)]
     private static partial Regex EncryptEntry();

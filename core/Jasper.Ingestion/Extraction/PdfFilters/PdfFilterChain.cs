@@ -60,20 +60,20 @@ internal static partial class PdfFilterChain
         }
 
         int at = entry.Index + entry.Length;
-        if (alone && dictionary.AsSpan(at).StartsWith("<<"))
+        if (alone)
         {
-            parameters[0] = Balanced(dictionary, at);
+            parameters[0] = PdfSyntax.Dictionary(dictionary, at);
         }
-        else if (!alone && dictionary.AsSpan(at).StartsWith("["))
+        else if (dictionary.AsSpan(at).StartsWith("["))
         {
             // The array's entries: dictionaries, or anything else (null) standing for none.
             for (int i = 0, item = at + 1; i < count && item < dictionary.Length && dictionary[item] != ']'; i++)
             {
                 item = SkipSpace(dictionary, item);
-                if (dictionary.AsSpan(item).StartsWith("<<"))
+                if (PdfSyntax.Dictionary(dictionary, item) is string entryParameters)
                 {
-                    parameters[i] = Balanced(dictionary, item);
-                    item += parameters[i]!.Length;
+                    parameters[i] = entryParameters;
+                    item += entryParameters.Length;
                 }
                 else
                 {
@@ -88,29 +88,6 @@ internal static partial class PdfFilterChain
         }
 
         return parameters;
-    }
-
-    // The dictionary that opens at `at` ("<<"), to its matching ">>" (parameters hold no strings), or to the end.
-    private static string Balanced(string text, int at)
-    {
-        int depth = 0;
-        for (int i = at; i + 1 < text.Length; i++)
-        {
-            if (text[i] == '<' && text[i + 1] == '<')
-            {
-                (depth, i) = (depth + 1, i + 1);
-            }
-            else if (text[i] == '>' && text[i + 1] == '>')
-            {
-                (depth, i) = (depth - 1, i + 1);
-                if (depth == 0)
-                {
-                    return text[at..(i + 1)];
-                }
-            }
-        }
-
-        return text[at..];
     }
 
     private static int SkipSpace(string text, int at)
