@@ -24,9 +24,9 @@ internal static partial class PdfInspector
         }
     }
 
-    // Streams that can be a page's content or a form: not images, fonts, metadata or cross-reference streams.
-    private static bool MayBeContent(string dictionary) =>
-        !ImageSubtype().IsMatch(dictionary) && !NotContent().IsMatch(dictionary);
+    // Every stream any version of any page names as its content.
+    private static HashSet<long> PageContentsAll(PdfObjectVersions bodies) =>
+        [.. bodies.All.Where(o => PageType().IsMatch(o.Body)).SelectMany(o => PageContents(o.Body, bodies))];
 
     // Every page's letters, its content streams' and those of the forms it draws (each as often as it is drawn), must
     // be at most maxLetters. The forms come ordered so that a form follows every form it draws (CheckForms).
@@ -95,8 +95,4 @@ internal static partial class PdfInspector
 
     [GeneratedRegex(@"(\d{1,10})\s+\d{1,5}\s+R\b", RegexOptions.CultureInvariant)]
     private static partial Regex References();
-
-    // Font programs, metadata, colour profiles and cross-reference streams: never drawn as content.
-    [GeneratedRegex(@"/Length[123]\b|/Subtype\s*/(Type1C|CIDFontType0C|OpenType|XML)\b|/Type\s*/(Metadata|XRef|EmbeddedFile)\b|/N\s+[134]\b", RegexOptions.CultureInvariant)]
-    private static partial Regex NotContent();
 }

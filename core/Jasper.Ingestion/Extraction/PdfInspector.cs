@@ -22,8 +22,12 @@ namespace Jasper.Ingestion.Extraction;
 /// <item>no page may draw more than <see cref="ExtractionOptions.MaxElements"/> letters, its content streams' and
 /// those of the forms it draws, each as often as it draws it: PdfPig builds every glyph of a page at once.</item>
 /// </list>
-/// Names are compared with their <c>#xx</c> escapes spelled out, as PdfPig reads them. What it cannot read (a damaged
-/// stream, an unknown filter) it leaves to PdfPig, which reports it as corrupt.
+/// Each check sees the file as PdfPig will, or it could be walked around: streams decrypted when the empty user
+/// password opens the file (<see cref="PdfDecryption"/>), objects told apart by their syntax, with comments and
+/// strings passed over and names' <c>#xx</c> escapes spelled out (<see cref="PdfSyntax"/>), a stream's data ended
+/// by its <c>/Length</c>, and every version of an object the file holds, since which one the cross-reference table
+/// leads a reader to is not known here (<see cref="PdfObjectVersions"/>). What it cannot read (a damaged stream, an
+/// unknown filter) it leaves to PdfPig, which reports it as corrupt.
 /// </summary>
 internal static partial class PdfInspector
 {
@@ -42,16 +46,25 @@ internal static partial class PdfInspector
         var letters = new Dictionary<long, ContentLetters>();
         var decryption = PdfDecryption.Of(text); // PdfPig opens a PDF encrypted with the empty user password
         var deferred = new List<StoredStream>();
+        var images = new List<StoredStream>();
         long budget = (4L * text.Length) + (1L << 20); // what telling objects apart may read: each byte about once
         var integers = new Lazy<Dictionary<long, long>>(() => IntegerObjects(text)); // read once, if a /Length needs it
         long unpacked = 0;
 
-        // Unpacks one stream: an object stream's objects are recorded, content is weighed.
-        void Read(StoredStream stream)
+        // Unpacks one stream: an object stream's objects are recorded, any other stream is weighed as content might
+        // be (a dictionary's keys do not stop a page from naming it as its content). Images wait: text extraction
+        // never decodes them, unless a page names one as its content.
+        void Read(StoredStream stream, bool asContent = false)
         {
+            if (!asContent && ImageSubtype().IsMatch(stream.Dictionary))
+            {
+                images.Add(stream);
+                return;
+            }
+
             bool form = FormSubtype().IsMatch(stream.Dictionary);
             bool objectStream = ObjectStreamType().IsMatch(stream.Dictionary);
-            bool drawn = form || (!objectStream && MayBeContent(stream.Dictionary));
+            bool drawn = !objectStream;
             using var kept = objectStream ? new MemoryStream() : null;
             var scanner = drawn ? new ContentScanner() : null;
             bool read = Unpack(pdf, stream, decryption, options, kept, scanner, ref unpacked);
@@ -65,8 +78,8 @@ internal static partial class PdfInspector
             {
                 // Behind a filter not unpacked here (none PdfPig decodes for text) or damaged data the content is not
                 // known: its packed length stands in for its letters (or what was read of it, if more, as a reader
-                // may show what it can of damaged data), and a form draws every name its resources bind.
-                // Every version of a stream counts: the heaviest, and every form's draws.
+                // may show what it can of damaged data), and a form draws every name its resources bind. Of several
+                // versions of one stream, the heaviest counts, and a form draws what any version draws.
                 var weighed = read ? new ContentLetters(scanner.Letters, scanner.Draws) : new ContentLetters(Math.Max(stream.Length, scanner.Letters), scanner.Draws);
                 letters[stream.Number] = letters.TryGetValue(stream.Number, out var other) ? other.With(weighed) : weighed;
                 if (form)
@@ -122,8 +135,14 @@ internal static partial class PdfInspector
         {
             foreach (string filter in FilterObjects(bodies, IndirectFilter().Match(stream.Dictionary).Groups["target"].Value))
             {
-                Read(stream with { Dictionary = IndirectFilter().Replace(stream.Dictionary, "/Filter " + filter, 1) });
+                Read(stream with { Dictionary = IndirectFilter().Replace(stream.Dictionary, _ => "/Filter " + filter, 1) });
             }
+        }
+
+        var contents = PageContentsAll(bodies);
+        foreach (var image in images.Where(i => contents.Contains(i.Number)))
+        {
+            Read(image, asContent: true);
         }
 
         CheckReferences(aliases);
@@ -325,17 +344,11 @@ internal static partial class PdfInspector
     // A stream object's number and generation, dictionary, and where its data lies in the file.
     private readonly record struct StoredStream(long Number, int Generation, string Dictionary, int Offset, int Length);
 
-    // Unpacks a stream that is not an image, decrypting it and decoding its filters, into what reads it: kept whole
-    // (object streams) or scanned (content; the rest are dropped). What filters unpack counts against the limit; a
-    // stream without one holds only the file's own bytes. False when it is not unpacked here (a filter not decoded
-    // here, or damaged data).
+    // Unpacks a stream, decrypting it and decoding its filters, into what reads it: kept whole (object streams) or
+    // scanned (content). What filters unpack counts against the limit; a stream without one holds only the file's own
+    // bytes. False when it is not unpacked here (a filter not decoded here, or damaged data).
     private static bool Unpack(byte[] pdf, StoredStream stream, PdfDecryption? decryption, ExtractionOptions options, MemoryStream? kept, ContentScanner? scanner, ref long unpacked)
     {
-        if (ImageSubtype().IsMatch(stream.Dictionary))
-        {
-            return false;
-        }
-
         bool filtered = stream.Dictionary.Contains("/Filter", StringComparison.Ordinal);
         if (!filtered && decryption is null)
         {

@@ -146,6 +146,8 @@ public sealed class PdfInspectorTests
     [InlineData("a comment saying stream in the page")]
     [InlineData("a string saying endobj in the page")]
     [InlineData("the page's contents an indirect array")]
+    [InlineData("the content's dictionary saying /Length1, as a font's does")]
+    [InlineData("the content's dictionary saying /Subtype /Image")]
     public async Task A_page_of_too_many_letters_is_weighed_however_its_objects_are_written(string writing)
     {
         var options = new ExtractionOptions { MaxElements = 1_000 };
@@ -167,7 +169,10 @@ public sealed class PdfInspectorTests
     private static byte[] PdfWritten(string writing, int letters)
     {
         byte[] content = PdfEncodings.Flate(System.Text.Encoding.ASCII.GetBytes($"BT /F1 12 Tf 10 10 Td [({new string('x', letters)})] TJ ET"));
-        string filter = writing.Contains("/Filter", StringComparison.Ordinal) ? "/Filter %no comment\n/FlateDecode" : "/Filter /FlateDecode";
+        string filter = writing.Contains("/Filter", StringComparison.Ordinal) ? "/Filter %no comment\n/FlateDecode"
+            : writing.Contains("/Length1", StringComparison.Ordinal) ? "/Filter /FlateDecode /Length1 5"
+            : writing.Contains("/Image", StringComparison.Ordinal) ? "/Filter /FlateDecode /Subtype /Image"
+            : "/Filter /FlateDecode";
         string extra = writing.Contains("saying stream", StringComparison.Ordinal) ? "%stream\n" : writing.Contains("saying endobj", StringComparison.Ordinal) ? "/PieceInfo << /J << /Private (endobj) >> >>" : string.Empty;
         bool array = writing.Contains("indirect array", StringComparison.Ordinal);
         return DocumentFactory.RawPdf(
