@@ -51,9 +51,10 @@ internal static partial class PdfInspector
         var integers = new Lazy<Dictionary<long, long>>(() => IntegerObjects(text)); // read once, if a /Length needs it
         long unpacked = 0;
 
-        // Unpacks one stream: an object stream's objects are recorded, any other stream is weighed as content might
-        // be (a dictionary's keys do not stop a page from naming it as its content). Images wait: text extraction
-        // never decodes them, unless a page names one as its content.
+        // Unpacks one stream: every stream is weighed as content might be (a dictionary's keys do not stop a page from
+        // naming it as its content), and one that may hold objects has them recorded (PdfPig reads an object stream
+        // the cross-reference table points into whatever its /Type says). Images wait: text extraction never decodes
+        // them, unless a page names one as its content.
         void Read(StoredStream stream, bool asContent = false)
         {
             if (!asContent && ImageSubtype().IsMatch(stream.Dictionary))
@@ -63,29 +64,26 @@ internal static partial class PdfInspector
             }
 
             bool form = FormSubtype().IsMatch(stream.Dictionary);
-            bool objectStream = ObjectStreamType().IsMatch(stream.Dictionary);
-            bool drawn = !objectStream;
+            bool objectStream = ObjectStreamType().IsMatch(stream.Dictionary)
+                || (PdfSyntax.Integer(stream.Dictionary, "N") is not null && PdfSyntax.Integer(stream.Dictionary, "First") is not null);
             using var kept = objectStream ? new MemoryStream() : null;
-            var scanner = drawn ? new ContentScanner() : null;
+            var scanner = new ContentScanner();
             bool read = Unpack(pdf, stream, decryption, options, kept, scanner, ref unpacked);
-            scanner?.Finish();
+            scanner.Finish();
             if (read && kept is not null)
             {
                 RecordCompressed(aliases, bodies, kept.GetBuffer().AsSpan(0, (int)kept.Length), stream.Dictionary);
             }
 
-            if (scanner is not null)
+            // Behind a filter not unpacked here (none PdfPig decodes for text) or damaged data the content is not
+            // known: its packed length stands in for its letters (or what was read of it, if more, as a reader may
+            // show what it can of damaged data), and a form draws every name its resources bind. Of several versions
+            // of one stream, the heaviest counts, and a form draws what any version draws.
+            var weighed = read ? new ContentLetters(scanner.Letters, scanner.Draws) : new ContentLetters(Math.Max(stream.Length, scanner.Letters), scanner.Draws);
+            letters[stream.Number] = letters.TryGetValue(stream.Number, out var other) ? other.With(weighed) : weighed;
+            if (form)
             {
-                // Behind a filter not unpacked here (none PdfPig decodes for text) or damaged data the content is not
-                // known: its packed length stands in for its letters (or what was read of it, if more, as a reader
-                // may show what it can of damaged data), and a form draws every name its resources bind. Of several
-                // versions of one stream, the heaviest counts, and a form draws what any version draws.
-                var weighed = read ? new ContentLetters(scanner.Letters, scanner.Draws) : new ContentLetters(Math.Max(stream.Length, scanner.Letters), scanner.Draws);
-                letters[stream.Number] = letters.TryGetValue(stream.Number, out var other) ? other.With(weighed) : weighed;
-                if (form)
-                {
-                    (forms.TryGetValue(stream.Number, out var versions) ? versions : forms[stream.Number] = []).Add(new Form(stream.Dictionary, read ? [.. scanner.Draws.Keys] : null));
-                }
+                (forms.TryGetValue(stream.Number, out var versions) ? versions : forms[stream.Number] = []).Add(new Form(stream.Dictionary, read ? [.. scanner.Draws.Keys] : null));
             }
         }
 
@@ -347,7 +345,7 @@ internal static partial class PdfInspector
     // Unpacks a stream, decrypting it and decoding its filters, into what reads it: kept whole (object streams) or
     // scanned (content). What filters unpack counts against the limit; a stream without one holds only the file's own
     // bytes. False when it is not unpacked here (a filter not decoded here, or damaged data).
-    private static bool Unpack(byte[] pdf, StoredStream stream, PdfDecryption? decryption, ExtractionOptions options, MemoryStream? kept, ContentScanner? scanner, ref long unpacked)
+    private static bool Unpack(byte[] pdf, StoredStream stream, PdfDecryption? decryption, ExtractionOptions options, MemoryStream? kept, ContentScanner scanner, ref long unpacked)
     {
         bool filtered = stream.Dictionary.Contains("/Filter", StringComparison.Ordinal);
         if (!filtered && decryption is null)
@@ -390,10 +388,10 @@ internal static partial class PdfInspector
     }
 
     // Hands a stream's (unpacked) bytes to what reads them.
-    private static void Hand(ReadOnlySpan<byte> data, MemoryStream? kept, ContentScanner? scanner)
+    private static void Hand(ReadOnlySpan<byte> data, MemoryStream? kept, ContentScanner scanner)
     {
         kept?.Write(data);
-        scanner?.Scan(data);
+        scanner.Scan(data);
     }
 
     // Where a stream's data ends, as readers find it: its /Length (a number, or an object holding one) when

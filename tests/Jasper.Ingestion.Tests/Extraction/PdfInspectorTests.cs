@@ -148,6 +148,7 @@ public sealed class PdfInspectorTests
     [InlineData("the page's contents an indirect array")]
     [InlineData("the content's dictionary saying /Length1, as a font's does")]
     [InlineData("the content's dictionary saying /Subtype /Image")]
+    [InlineData("the page in an object stream that does not say /Type /ObjStm")]
     public async Task A_page_of_too_many_letters_is_weighed_however_its_objects_are_written(string writing)
     {
         var options = new ExtractionOptions { MaxElements = 1_000 };
@@ -175,6 +176,22 @@ public sealed class PdfInspectorTests
             : "/Filter /FlateDecode";
         string extra = writing.Contains("saying stream", StringComparison.Ordinal) ? "%stream\n" : writing.Contains("saying endobj", StringComparison.Ordinal) ? "/PieceInfo << /J << /Private (endobj) >> >>" : string.Empty;
         bool array = writing.Contains("indirect array", StringComparison.Ordinal);
+        const string Page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>";
+        if (writing.Contains("object stream", StringComparison.Ordinal))
+        {
+            byte[] objects = System.Text.Encoding.ASCII.GetBytes("3 0 " + Page);
+            return DocumentFactory.RawPdf(
+                [
+                    "<< /Type /Catalog /Pages 2 0 R >>",
+                    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                    null,
+                    DocumentFactory.PdfStream(filter, content),
+                    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+                    DocumentFactory.PdfStream("/N 1 /First 4 /Filter /FlateDecode", PdfEncodings.Flate(objects)),
+                ],
+                compressed: [(3, 6, 0)]);
+        }
+
         return DocumentFactory.RawPdf(
             [
                 "<< /Type /Catalog /Pages 2 0 R >>",
