@@ -4,8 +4,9 @@ namespace Jasper.Ingestion.Extraction;
 
 /// <summary>
 /// Weighs a PDF content stream a chunk at a time as it is unpacked, so that it is never held whole: the letters it can
-/// show at most (a byte of a literal string, or two digits of a hex string, is a letter at most) and how often it draws
-/// each XObject name with <c>/Name Do</c>. Draws are found with strings disregarded, as inline image data or a string
+/// show at most (a byte of a literal string, or two digits of a hex string, is a letter at most), its operators (the
+/// words outside strings that are not numbers: PdfPig holds every operation of a page at once) and how often it
+/// draws each XObject name with <c>/Name Do</c>. Draws are found with strings disregarded, as inline image data or a string
 /// can look like one: counting those too errs toward refusing.
 /// </summary>
 internal sealed class ContentScanner
@@ -18,6 +19,8 @@ internal sealed class ContentScanner
     private bool _waiting; // _name, followed by white space: a "Do" next draws it
     private int _wordLength;
     private bool _word; // the word so far is "D" or "Do"
+    private bool _wordOutside; // the word started outside strings
+    private bool _wordNumeric; // the word so far is a number
 
     private StringState _string;
     private int _depth;
@@ -41,6 +44,9 @@ internal sealed class ContentScanner
 
     /// <summary>The letters the content can show at most, so far.</summary>
     public long Letters { get; private set; }
+
+    /// <summary>The content's operators, so far.</summary>
+    public long Operators { get; private set; }
 
     /// <summary>How often the content draws each XObject name (escapes spelled out), so far.</summary>
     public Dictionary<string, long> Draws { get; } = new(StringComparer.Ordinal);
@@ -140,8 +146,14 @@ internal sealed class ContentScanner
         }
         else
         {
-            // Only whether a word is "Do" matters: its length and first two letters.
+            // Only whether a word is "Do", a number, or an operator matters.
+            if (_kind == TokenKind.None)
+            {
+                (_wordOutside, _wordNumeric) = (_string == StringState.Outside, true);
+            }
+
             _kind = TokenKind.Word;
+            _wordNumeric &= b is (>= (byte)'0' and <= (byte)'9') or (byte)'.' or (byte)'+' or (byte)'-';
             _word = _wordLength switch
             {
                 0 => b == 'D',
@@ -161,6 +173,7 @@ internal sealed class ContentScanner
         }
         else if (_kind == TokenKind.Word)
         {
+            Operators += _wordOutside && !_wordNumeric ? 1 : 0;
             if (_waiting && _word && _wordLength == 2)
             {
                 string name = PdfNames.SpelledOut(_name.ToString());

@@ -3,15 +3,17 @@ using System.Text.RegularExpressions;
 
 namespace Jasper.Ingestion.Extraction;
 
-// How many letters each page draws. PdfPig builds every glyph of a page at once (about 440 bytes each), so a 3.5 KB
-// PDF whose one page showed 3 million letters took 1.3 GB. A content stream's letters are bounded by the bytes of its
+// How many letters and operators each page draws. PdfPig builds every glyph of a page at once (about 440 bytes each),
+// so a 3.5 KB PDF whose one page showed 3 million letters took 1.3 GB, and every operation (about 240 bytes for
+// "0 0 m"), so a 61 KB PDF of 7 million took 1.87 GB. A content stream's letters are bounded by the bytes of its
 // strings (ContentScanner), and a form drawn N times counts N times over.
 internal static partial class PdfInspector
 {
-    // A content stream's letters at most, and how often it draws each XObject name.
+    // A content stream's weight (its letters at most and its operators, each held at once by PdfPig), and how often
+    // it draws each XObject name.
     private sealed record ContentLetters(long Letters, Dictionary<string, long> Draws)
     {
-        // Two versions of one stream as one: the more letters, and each name drawn as often as either draws it.
+        // Two versions of one stream as one: the heavier, and each name drawn as often as either draws it.
         public ContentLetters With(ContentLetters other)
         {
             var draws = new Dictionary<string, long>(Draws, StringComparer.Ordinal);
@@ -51,7 +53,7 @@ internal static partial class PdfInspector
             if (page > maxLetters)
             {
                 throw new DocumentException(DocumentErrorKind.TooLarge, string.Create(CultureInfo.InvariantCulture,
-                    $"a page of the PDF (object {number}) draws more than {maxLetters} letters, which would all be held at once"));
+                    $"a page of the PDF (object {number}) draws more than {maxLetters} letters and operators, which would all be held at once"));
             }
         }
 

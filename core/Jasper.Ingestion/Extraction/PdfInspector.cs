@@ -19,8 +19,9 @@ namespace Jasper.Ingestion.Extraction;
 /// text (<see cref="PdfFilterChain"/>), counting bytes against <see cref="ExtractionOptions.MaxUnpackedBytes"/>: a
 /// megabyte of compressed spaces unpacks to gigabytes, and PdfPig holds what it unpacks in memory. Images are
 /// skipped: text extraction never decodes them.</item>
-/// <item>no page may draw more than <see cref="ExtractionOptions.MaxElements"/> letters, its content streams' and
-/// those of the forms it draws, each as often as it draws it: PdfPig builds every glyph of a page at once.</item>
+/// <item>no page may draw more than <see cref="ExtractionOptions.MaxElements"/> letters and operators, its content
+/// streams' and those of the forms it draws, each as often as it draws it: PdfPig builds every glyph and every
+/// operation of a page at once.</item>
 /// </list>
 /// Each check sees the file as PdfPig will, or it could be walked around: streams decrypted when the empty user
 /// password opens the file (<see cref="PdfDecryption"/>), objects told apart by their syntax, with comments and
@@ -79,7 +80,8 @@ internal static partial class PdfInspector
             // known: its packed length stands in for its letters (or what was read of it, if more, as a reader may
             // show what it can of damaged data), and a form draws every name its resources bind. Of several versions
             // of one stream, the heaviest counts, and a form draws what any version draws.
-            var weighed = read ? new ContentLetters(scanner.Letters, scanner.Draws) : new ContentLetters(Math.Max(stream.Length, scanner.Letters), scanner.Draws);
+            long weight = scanner.Letters + scanner.Operators;
+            var weighed = new ContentLetters(read ? weight : Math.Max(stream.Length, weight), scanner.Draws);
             letters[stream.Number] = letters.TryGetValue(stream.Number, out var other) ? other.With(weighed) : weighed;
             if (form)
             {

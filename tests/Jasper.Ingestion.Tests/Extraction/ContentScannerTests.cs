@@ -24,6 +24,15 @@ public sealed class ContentScannerTests
     }
 
     [Fact]
+    public void Operators_are_the_words_outside_strings_that_are_not_numbers()
+    {
+        var scanner = Scan([Encoding.Latin1.GetBytes("q 1 0 0 1 -2.5 .5 cm BT (Tj in a string) Tj ET m() l[]re<4142>sh /Name Q")]);
+
+        // q cm BT Tj ET m l re sh Q: not the numbers, the name, nor the words inside the string.
+        Assert.Equal(10, scanner.Operators);
+    }
+
+    [Fact]
     public void Content_cut_into_single_bytes_weighs_the_same()
     {
         byte[] bytes = Encoding.Latin1.GetBytes(Content);
@@ -32,6 +41,7 @@ public sealed class ContentScannerTests
         var cut = Scan([.. bytes.Select(b => new[] { b })]);
 
         Assert.Equal(whole.Letters, cut.Letters);
+        Assert.Equal(whole.Operators, cut.Operators);
         Assert.Equal(whole.Draws, cut.Draws);
     }
 
