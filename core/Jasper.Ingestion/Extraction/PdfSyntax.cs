@@ -40,6 +40,15 @@ internal static class PdfSyntax
                 i = HexEnd(text, i); // or past "<<"
                 integers = 0;
             }
+            else if (c == '/')
+            {
+                // A name, never a keyword: /stream is no stream.
+                for (i++; i < text.Length && IsRegular(text[i]); i++)
+                {
+                }
+
+                integers = 0;
+            }
             else if (IsRegular(c))
             {
                 int start = i;

@@ -145,6 +145,7 @@ public sealed class PdfInspectorTests
     [InlineData("a comment inside the stream's /Filter")]
     [InlineData("a comment saying stream in the page")]
     [InlineData("a string saying endobj in the page")]
+    [InlineData("a name saying stream in the page")]
     [InlineData("the page's contents an indirect array")]
     [InlineData("the content's dictionary saying /Length1, as a font's does")]
     [InlineData("the content's dictionary saying /Subtype /Image")]
@@ -174,7 +175,10 @@ public sealed class PdfInspectorTests
             : writing.Contains("/Length1", StringComparison.Ordinal) ? "/Filter /FlateDecode /Length1 5"
             : writing.Contains("/Image", StringComparison.Ordinal) ? "/Filter /FlateDecode /Subtype /Image"
             : "/Filter /FlateDecode";
-        string extra = writing.Contains("saying stream", StringComparison.Ordinal) ? "%stream\n" : writing.Contains("saying endobj", StringComparison.Ordinal) ? "/PieceInfo << /J << /Private (endobj) >> >>" : string.Empty;
+        string extra = writing.Contains("comment saying stream", StringComparison.Ordinal) ? "%stream\n"
+            : writing.Contains("name saying stream", StringComparison.Ordinal) ? "/PieceInfo << /J << /Private /stream >> >>"
+            : writing.Contains("saying endobj", StringComparison.Ordinal) ? "/PieceInfo << /J << /Private (endobj) >> >>"
+            : string.Empty;
         bool array = writing.Contains("indirect array", StringComparison.Ordinal);
         const string Page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>";
         if (writing.Contains("object stream", StringComparison.Ordinal))

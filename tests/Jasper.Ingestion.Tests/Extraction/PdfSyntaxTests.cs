@@ -13,6 +13,7 @@ public sealed class PdfSyntaxTests
     [InlineData("<< /Length 3 >>\nstream\nabc", 16, "Stream")]
     [InlineData("<< /A 1 >>\n4 0 obj << >> endobj", 11, "NextObject")] // no endobj: the next header ends it
     [InlineData("<< /A ((x) y) >>endobj", 16, "EndObj")] // nested parentheses
+    [InlineData("<< /stream /endobj >> endobj", 22, "EndObj")] // names are no keywords
     public void An_object_ends_at_its_first_keyword_outside_strings_and_comments(string body, int at, string end)
     {
         long budget = 1_000;
