@@ -47,6 +47,8 @@ internal static partial class PdfInspector
         var letters = new Dictionary<long, ContentLetters>();
         var decryption = PdfDecryption.Of(text); // PdfPig opens a PDF encrypted with the empty user password
         var deferred = new List<StoredStream>();
+        var seen = new HashSet<int>(); // where the objects read start
+        var tables = new List<(string Dictionary, byte[] Rows)>(); // cross-reference streams, unpacked
         var images = new List<StoredStream>();
         long budget = (4L * text.Length) + (1L << 20); // what telling objects apart may read: each byte about once
         var integers = new Lazy<Dictionary<long, long>>(() => IntegerObjects(text)); // read once, if a /Length needs it
@@ -67,13 +69,19 @@ internal static partial class PdfInspector
             bool form = FormSubtype().IsMatch(stream.Dictionary);
             bool objectStream = ObjectStreamType().IsMatch(stream.Dictionary)
                 || (PdfSyntax.Integer(stream.Dictionary, "N") is not null && PdfSyntax.Integer(stream.Dictionary, "First") is not null);
-            using var kept = objectStream ? new MemoryStream() : null;
+            bool table = CrossReferenceType().IsMatch(stream.Dictionary);
+            using var kept = objectStream || table ? new MemoryStream() : null;
             var scanner = new ContentScanner();
             bool read = Unpack(pdf, stream, decryption, options, kept, scanner, ref unpacked);
             scanner.Finish();
-            if (read && kept is not null)
+            if (read && objectStream)
             {
-                RecordCompressed(aliases, bodies, kept.GetBuffer().AsSpan(0, (int)kept.Length), stream.Dictionary);
+                RecordCompressed(aliases, bodies, kept!.GetBuffer().AsSpan(0, (int)kept.Length), stream.Dictionary);
+            }
+
+            if (read && table)
+            {
+                tables.Add((stream.Dictionary, kept!.ToArray()));
             }
 
             // Behind a filter not unpacked here (none PdfPig decodes for text) or damaged data the content is not
@@ -89,8 +97,10 @@ internal static partial class PdfInspector
             }
         }
 
-        for (int at = 0; ObjectHeader().Match(text, at) is { Success: true } header;)
+        // Reads the object whose header this is; returns where the scan goes on, or null where the file ends.
+        int? ReadObject(Match header)
         {
+            seen.Add(header.Index);
             long number = long.Parse(header.Groups["number"].ValueSpan, CultureInfo.InvariantCulture);
             int generation = int.Parse(header.Groups["generation"].ValueSpan, CultureInfo.InvariantCulture);
             int body = header.Index + header.Length;
@@ -100,22 +110,21 @@ internal static partial class PdfInspector
                 (end, how) = (text.IndexOf("endobj", body, StringComparison.Ordinal), ObjectEnd.EndObj);
                 if (end < 0)
                 {
-                    break; // a truncated file: PdfPig says so
+                    return null; // a truncated file: PdfPig says so
                 }
             }
 
             if (how != ObjectEnd.Stream)
             {
                 Record(aliases, bodies, number, text.AsSpan(body, end - body));
-                at = how == ObjectEnd.EndObj ? end + "endobj".Length : end;
-                continue;
+                return how == ObjectEnd.EndObj ? end + "endobj".Length : end;
             }
 
             string dictionary = PdfSyntax.Normalized(text[body..end]);
             int data = end + "stream".Length + (text.AsSpan(end + "stream".Length).StartsWith("\r\n") ? 2 : 1);
             if (StreamLength(text, data, dictionary, bodies, integers) is not (int length, int next))
             {
-                break;
+                return null;
             }
 
             var stored = new StoredStream(number, generation, dictionary, data, length);
@@ -128,7 +137,22 @@ internal static partial class PdfInspector
                 Read(stored);
             }
 
-            at = next;
+            return next;
+        }
+
+        for (int? at = 0; at is int from && ObjectHeader().Match(text, from) is { Success: true } header;)
+        {
+            at = ReadObject(header);
+        }
+
+        // An object the scan stepped over (written inside another stream's data) is still read by a reader that
+        // follows the cross-reference table to it: every offset a table lists is an object to inspect.
+        foreach (long offset in TableOffsets(text, tables).Where(o => o < text.Length && !seen.Contains((int)o)).Order())
+        {
+            if (ObjectHeader().Match(text, (int)offset) is { Success: true } header && header.Index == offset)
+            {
+                ReadObject(header);
+            }
         }
 
         foreach (var stream in deferred)
@@ -445,6 +469,51 @@ internal static partial class PdfInspector
         return integers;
     }
 
+    // Every offset of an object in use that the file's cross-reference tables list: the entries of classic tables
+    // ("0000012345 00000 n"), and the type 1 rows of cross-reference streams (/W gives each field's width, /Index the
+    // object numbers' ranges, which only the row count matters for here).
+    private static IEnumerable<long> TableOffsets(string text, List<(string Dictionary, byte[] Rows)> tables)
+    {
+        foreach (Match entry in TableEntry().Matches(text))
+        {
+            yield return long.Parse(entry.Groups["offset"].ValueSpan, CultureInfo.InvariantCulture);
+        }
+
+        foreach (var (dictionary, rows) in tables)
+        {
+            if (Widths().Match(dictionary) is not { Success: true } w)
+            {
+                continue;
+            }
+
+            int[] widths = [.. Integers().Matches(w.Groups["widths"].Value).Select(m => int.Parse(m.ValueSpan, CultureInfo.InvariantCulture))];
+            if (widths.Length != 3 || widths.Any(x => x > 8) || widths.Sum() == 0)
+            {
+                continue;
+            }
+
+            for (int row = 0; row + widths.Sum() <= rows.Length; row += widths.Sum())
+            {
+                long type = widths[0] == 0 ? 1 : Field(rows, row, widths[0]);
+                if (type == 1)
+                {
+                    yield return Field(rows, row + widths[0], widths[1]);
+                }
+            }
+        }
+
+        static long Field(byte[] rows, int at, int width)
+        {
+            long value = 0;
+            for (int i = 0; i < width; i++)
+            {
+                value = (value << 8) | rows[at + i];
+            }
+
+            return value;
+        }
+    }
+
     // The filters (a name or an array of names) that object `target` holds, as a stream's /Filter refers to it, in
     // each of its versions (a few at most); a bare reference, which no filter chain reads, when the object is unknown.
     private static IEnumerable<string> FilterObjects(PdfObjectVersions bodies, string target)
@@ -484,6 +553,15 @@ internal static partial class PdfInspector
 
     [GeneratedRegex(@"/(?<name>[^\s/\[\]<>(){}%]+)\s+(?<target>\d{1,10})\s+\d{1,5}\s+R\b", RegexOptions.CultureInvariant)]
     private static partial Regex NameBindings();
+
+    [GeneratedRegex(@"(?<![0-9])(?<offset>\d{10}) \d{5} n(?=[\s])", RegexOptions.CultureInvariant)]
+    private static partial Regex TableEntry();
+
+    [GeneratedRegex(@"/W\s*\[(?<widths>[^\]]*)\]", RegexOptions.CultureInvariant)]
+    private static partial Regex Widths();
+
+    [GeneratedRegex(@"/Type\s*/XRef\b", RegexOptions.CultureInvariant)]
+    private static partial Regex CrossReferenceType();
 
     [GeneratedRegex(@"/Type\s*/ObjStm\b", RegexOptions.CultureInvariant)]
     private static partial Regex ObjectStreamType();

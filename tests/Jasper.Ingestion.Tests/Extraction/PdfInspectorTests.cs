@@ -238,6 +238,82 @@ public sealed class PdfInspectorTests
         Assert.Contains("more than 1000 letters and operators", error.Message, StringComparison.Ordinal);
     }
 
+    // An object written inside another stream's data is skipped with that data, but a reader that follows the
+    // cross-reference table reaches it: here the page's content, 3,000 letters (limit 1,000).
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the table a cross-reference stream (PDF 1.5)
+    public async Task An_object_inside_another_streams_data_is_inspected_when_the_table_points_to_it(bool crossReferenceStream)
+    {
+        var options = new ExtractionOptions { MaxElements = 1_000 };
+        var blocks = new List<TextBlock>();
+        await foreach (var block in new DocumentExtractor(options).ExtractAsync(_ => Task.FromResult<Stream>(new MemoryStream(PdfWithObjectInsideData(300, crossReferenceStream))), FileFormat.Pdf))
+        {
+            blocks.Add(block);
+        }
+
+        Assert.Contains("xxxxxxxxxx", string.Concat(blocks.Select(b => b.Text)), StringComparison.Ordinal); // PdfPig reads it
+
+        var error = Assert.Throws<DocumentException>(() => PdfInspector.Inspect(PdfWithObjectInsideData(3_000, crossReferenceStream), options));
+
+        Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
+    }
+
+    // A one-page PDF whose content, object 4, is written inside the data of object 5, an unfiltered stream that holds
+    // nothing else; the cross-reference table (or stream) points into it.
+    private static byte[] PdfWithObjectInsideData(int letters, bool crossReferenceStream)
+    {
+        byte[] content = PdfEncodings.Flate(System.Text.Encoding.ASCII.GetBytes($"BT /F1 12 Tf 10 10 Td ({new string('x', letters)}) Tj ET"));
+        byte[] inner = [.. "4 0 obj\n"u8, .. DocumentFactory.PdfStream("/Filter /FlateDecode", content), .. "\nendobj\n"u8];
+        var objects = new List<byte[]>
+        {
+            "<< /Type /Catalog /Pages 2 0 R >>"u8.ToArray(),
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>"u8.ToArray(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> /Contents 4 0 R >>"u8.ToArray(),
+        };
+        using var pdf = new MemoryStream();
+        pdf.Write("%PDF-1.5\n"u8);
+        var offsets = new long[6];
+        for (int i = 0; i < objects.Count; i++)
+        {
+            offsets[i + 1] = pdf.Position;
+            pdf.Write(System.Text.Encoding.ASCII.GetBytes($"{i + 1} 0 obj\n"));
+            pdf.Write(objects[i]);
+            pdf.Write("\nendobj\n"u8);
+        }
+
+        offsets[5] = pdf.Position;
+        byte[] head = System.Text.Encoding.ASCII.GetBytes($"5 0 obj\n<< /Length {inner.Length} >>\nstream\n");
+        offsets[4] = pdf.Position + head.Length;
+        pdf.Write(head);
+        pdf.Write(inner);
+        pdf.Write("\nendstream\nendobj\n"u8);
+        long xref = pdf.Position;
+        if (crossReferenceStream)
+        {
+            // Object 6: rows of (type 1, offset in 4 bytes, generation in 2), object 0 free.
+            var rows = new List<byte> { 0, 0, 0, 0, 0, 0xFF, 0xFF };
+            foreach (long offset in offsets.Skip(1).Append(xref))
+            {
+                rows.AddRange([1, (byte)(offset >> 24), (byte)(offset >> 16), (byte)(offset >> 8), (byte)offset, 0, 0]);
+            }
+
+            pdf.Write("6 0 obj\n"u8);
+            pdf.Write(DocumentFactory.PdfStream("/Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R", [.. rows]));
+            pdf.Write(System.Text.Encoding.ASCII.GetBytes($"\nendobj\nstartxref\n{xref}\n%%EOF\n"));
+            return pdf.ToArray();
+        }
+
+        pdf.Write("xref\n0 6\n0000000000 65535 f \n"u8);
+        for (int i = 1; i < 6; i++)
+        {
+            pdf.Write(System.Text.Encoding.ASCII.GetBytes($"{offsets[i]:D10} 00000 n \n"));
+        }
+
+        pdf.Write(System.Text.Encoding.ASCII.GetBytes($"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"));
+        return pdf.ToArray();
+    }
+
     // A reader follows the cross-reference table to one version of an object; a later version the table does not
     // point to must not stand in for it. PdfPig reads the listed page here, whatever the unlisted one says.
     [Fact]
