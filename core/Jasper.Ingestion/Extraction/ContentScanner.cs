@@ -115,7 +115,7 @@ internal sealed class ContentScanner
             Letters += (_hexDigits + 1) / 2;
             _string = StringState.Outside;
         }
-        else if (!IsWhiteSpace(b))
+        else if (!PdfSyntax.IsWhiteSpace((char)b))
         {
             _hexDigits++;
         }
@@ -123,11 +123,11 @@ internal sealed class ContentScanner
 
     private void FindDraw(byte b)
     {
-        if (IsWhiteSpace(b))
+        if (PdfSyntax.IsWhiteSpace((char)b))
         {
             EndToken(nameWaits: true);
         }
-        else if (b is (byte)'/' or (byte)'[' or (byte)']' or (byte)'<' or (byte)'>' or (byte)'(' or (byte)')' or (byte)'{' or (byte)'}' or (byte)'%')
+        else if (!PdfSyntax.IsRegular((char)b)) // a delimiter
         {
             EndToken(nameWaits: false);
             _waiting = false; // a delimiter between a name and "Do" makes it no draw
@@ -185,6 +185,4 @@ internal sealed class ContentScanner
 
         (_kind, _wordLength, _word) = (TokenKind.None, 0, false);
     }
-
-    private static bool IsWhiteSpace(byte b) => b is 0 or 9 or 10 or 12 or 13 or 32;
 }

@@ -433,12 +433,7 @@ internal static partial class PdfInspector
             : null;
         if (declared is long n && n <= text.Length - data)
         {
-            int after = data + (int)n;
-            while (after < text.Length && text[after] is '\r' or '\n' or ' ' or '\t' or '\f' or '\0')
-            {
-                after++;
-            }
-
+            int after = PdfSyntax.SkipWhiteSpace(text, data + (int)n);
             if (text.AsSpan(after).StartsWith("endstream", StringComparison.Ordinal))
             {
                 return ((int)n, after + "endstream".Length);

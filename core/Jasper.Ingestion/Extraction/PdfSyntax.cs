@@ -227,7 +227,21 @@ internal static class PdfSyntax
         return word.Length is > 0 and <= 10;
     }
 
-    private static bool IsWhiteSpace(char c) => c is '\0' or '\t' or '\n' or '\f' or '\r' or ' ';
+    /// <summary>PDF white space (ISO 32000-1, table 1): NUL, tab, line feed, form feed, carriage return and space.</summary>
+    public static bool IsWhiteSpace(char c) => c is '\0' or '\t' or '\n' or '\f' or '\r' or ' ';
 
-    private static bool IsRegular(char c) => !IsWhiteSpace(c) && c is not ('(' or ')' or '<' or '>' or '[' or ']' or '{' or '}' or '/' or '%');
+    /// <summary>A regular character: neither white space nor a delimiter (ISO 32000-1, 7.2.2), so part of a token.</summary>
+    public static bool IsRegular(char c) => !IsWhiteSpace(c) && c is not ('(' or ')' or '<' or '>' or '[' or ']' or '{' or '}' or '/' or '%');
+
+    /// <summary>The first index at or after <paramref name="at"/> that is not PDF white space.</summary>
+    public static int SkipWhiteSpace(string text, int at)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        while (at < text.Length && IsWhiteSpace(text[at]))
+        {
+            at++;
+        }
+
+        return at;
+    }
 }

@@ -56,7 +56,7 @@ internal sealed class Ascii85DecodeStream(Stream encoded) : FilterStream(encoded
                 value = unchecked((value * 85) + (uint)(b - '!'));
                 digits++;
             }
-            else if (!IsWhiteSpace(b))
+            else if (!PdfSyntax.IsWhiteSpace((char)b))
             {
                 throw new InvalidDataException($"ASCII85Decode data holds the byte {b}, which is no base-85 digit");
             }

@@ -40,7 +40,7 @@ internal sealed class AsciiHexDecodeStream(Stream encoded) : FilterStream(encode
                 case >= 'A' and <= 'F':
                     return b - 'A' + 10;
                 default:
-                    if (!IsWhiteSpace(b))
+                    if (!PdfSyntax.IsWhiteSpace((char)b))
                     {
                         throw new InvalidDataException($"ASCIIHexDecode data holds the byte {b}, which is no hex digit");
                     }

@@ -61,9 +61,6 @@ internal abstract class FilterStream(Stream encoded) : Stream
         return _input[_at++];
     }
 
-    /// <summary>PDF white space (ISO 32000-1, table 1), which the ASCII filters skip.</summary>
-    protected static bool IsWhiteSpace(int b) => b is 0 or 9 or 10 or 12 or 13 or 32;
-
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {

@@ -69,7 +69,7 @@ internal static partial class PdfFilterChain
             // The array's entries: dictionaries, or anything else (null) standing for none.
             for (int i = 0, item = at + 1; i < count && item < dictionary.Length && dictionary[item] != ']'; i++)
             {
-                item = SkipSpace(dictionary, item);
+                item = PdfSyntax.SkipWhiteSpace(dictionary, item);
                 if (PdfSyntax.Dictionary(dictionary, item) is string entryParameters)
                 {
                     parameters[i] = entryParameters;
@@ -77,27 +77,17 @@ internal static partial class PdfFilterChain
                 }
                 else
                 {
-                    while (item < dictionary.Length && !char.IsWhiteSpace(dictionary[item]) && dictionary[item] is not (']' or '<'))
+                    while (item < dictionary.Length && !PdfSyntax.IsWhiteSpace(dictionary[item]) && dictionary[item] is not (']' or '<'))
                     {
                         item++;
                     }
                 }
 
-                item = SkipSpace(dictionary, item);
+                item = PdfSyntax.SkipWhiteSpace(dictionary, item);
             }
         }
 
         return parameters;
-    }
-
-    private static int SkipSpace(string text, int at)
-    {
-        while (at < text.Length && char.IsWhiteSpace(text[at]))
-        {
-            at++;
-        }
-
-        return at;
     }
 
     private static bool Decodes(string name) =>

@@ -10,11 +10,7 @@ internal static class PdfStrings
     public static byte[]? Read(string text, int at)
     {
         ArgumentNullException.ThrowIfNull(text);
-        while (at < text.Length && char.IsWhiteSpace(text[at]))
-        {
-            at++;
-        }
-
+        at = PdfSyntax.SkipWhiteSpace(text, at);
         return at >= text.Length ? null
             : text[at] == '(' ? Literal(text, at + 1)
             : text[at] == '<' && (at + 1 >= text.Length || text[at + 1] != '<') ? Hex(text, at + 1)
