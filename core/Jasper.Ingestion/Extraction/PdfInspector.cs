@@ -44,7 +44,7 @@ internal static partial class PdfInspector
         var aliases = new Dictionary<long, HashSet<long>>();
         var bodies = new PdfObjectVersions();
         var forms = new Dictionary<long, List<Form>>();
-        var letters = new Dictionary<long, ContentLetters>();
+        var weights = new Dictionary<long, ContentWeight>();
         var decryption = PdfDecryption.Of(text); // PdfPig opens a PDF encrypted with the empty user password
         var deferred = new List<StoredStream>();
         var seen = new HashSet<int>(); // where the objects read start
@@ -85,12 +85,12 @@ internal static partial class PdfInspector
             }
 
             // Behind a filter not unpacked here (none PdfPig decodes for text) or damaged data the content is not
-            // known: its packed length stands in for its letters (or what was read of it, if more, as a reader may
+            // known: its packed length stands in for its weight (or what was read of it, if more, as a reader may
             // show what it can of damaged data), and a form draws every name its resources bind. Of several versions
             // of one stream, the heaviest counts, and a form draws what any version draws.
             long weight = scanner.Letters + scanner.Operators;
-            var weighed = new ContentLetters(read ? weight : Math.Max(stream.Length, weight), scanner.Draws);
-            letters[stream.Number] = letters.TryGetValue(stream.Number, out var other) ? other.With(weighed) : weighed;
+            var weighed = new ContentWeight(read ? weight : Math.Max(stream.Length, weight), scanner.Draws);
+            weights[stream.Number] = weights.TryGetValue(stream.Number, out var other) ? other.With(weighed) : weighed;
             if (form)
             {
                 (forms.TryGetValue(stream.Number, out var versions) ? versions : forms[stream.Number] = []).Add(new Form(stream.Dictionary, read ? [.. scanner.Draws.Keys] : null));
@@ -172,7 +172,7 @@ internal static partial class PdfInspector
         CheckReferences(aliases);
         var anywhere = new Lazy<Dictionary<string, HashSet<long>>>(() => AnywhereBindings(forms, bodies)); // read once, if at all
         var formsByDepth = CheckForms(forms, bodies, anywhere, options.MaxNestingDepth);
-        CheckPageLetters(letters, formsByDepth, forms, bodies, anywhere, options.MaxElements);
+        CheckPageWeights(weights, formsByDepth, forms, bodies, anywhere, options.MaxElements);
     }
 
     // A form XObject: its stream dictionary and the names its content draws with Do (null: not known, so all).

@@ -11,10 +11,10 @@ internal static partial class PdfInspector
 {
     // A content stream's weight (its letters at most and its operators, each held at once by PdfPig), and how often
     // it draws each XObject name.
-    private sealed record ContentLetters(long Letters, Dictionary<string, long> Draws)
+    private sealed record ContentWeight(long Weight, Dictionary<string, long> Draws)
     {
         // Two versions of one stream as one: the heavier, and each name drawn as often as either draws it.
-        public ContentLetters With(ContentLetters other)
+        public ContentWeight With(ContentWeight other)
         {
             var draws = new Dictionary<string, long>(Draws, StringComparer.Ordinal);
             foreach (var (name, times) in other.Draws)
@@ -22,7 +22,7 @@ internal static partial class PdfInspector
                 draws[name] = Math.Max(times, draws.GetValueOrDefault(name));
             }
 
-            return new ContentLetters(Math.Max(Letters, other.Letters), draws);
+            return new ContentWeight(Math.Max(Weight, other.Weight), draws);
         }
     }
 
@@ -30,16 +30,16 @@ internal static partial class PdfInspector
     private static HashSet<long> PageContentsAll(PdfObjectVersions bodies) =>
         [.. bodies.All.Where(o => PageType().IsMatch(o.Body)).SelectMany(o => PageContents(o.Body, bodies))];
 
-    // Every page's letters, its content streams' and those of the forms it draws (each as often as it is drawn), must
-    // be at most maxLetters. The forms come ordered so that a form follows every form it draws (CheckForms).
-    private static void CheckPageLetters(
-        Dictionary<long, ContentLetters> letters, List<long> formsInOrder, Dictionary<long, List<Form>> forms, PdfObjectVersions bodies,
-        Lazy<Dictionary<string, HashSet<long>>> anywhere, int maxLetters)
+    // Every page's weight, its content streams' and that of the forms it draws (each as often as it is drawn), must
+    // be at most maxWeight. The forms come ordered so that a form follows every form it draws (CheckForms).
+    private static void CheckPageWeights(
+        Dictionary<long, ContentWeight> weights, List<long> formsInOrder, Dictionary<long, List<Form>> forms, PdfObjectVersions bodies,
+        Lazy<Dictionary<string, HashSet<long>>> anywhere, int maxWeight)
     {
-        var formLetters = new Dictionary<long, double>();
+        var formWeights = new Dictionary<long, double>();
         foreach (long form in formsInOrder)
         {
-            formLetters[form] = forms[form].Max(version => Drawing(letters.GetValueOrDefault(form), version.Dictionary));
+            formWeights[form] = forms[form].Max(version => Drawing(weights.GetValueOrDefault(form), version.Dictionary));
         }
 
         foreach (var (number, body) in bodies.All)
@@ -49,17 +49,17 @@ internal static partial class PdfInspector
                 continue;
             }
 
-            double page = PageContents(body, bodies).Sum(content => Drawing(letters.GetValueOrDefault(content), body));
-            if (page > maxLetters)
+            double page = PageContents(body, bodies).Sum(content => Drawing(weights.GetValueOrDefault(content), body));
+            if (page > maxWeight)
             {
                 throw new DocumentException(DocumentErrorKind.TooLarge, string.Create(CultureInfo.InvariantCulture,
-                    $"a page of the PDF (object {number}) draws more than {maxLetters} letters and operators, which would all be held at once"));
+                    $"a page of the PDF (object {number}) draws more than {maxWeight} letters and operators, which would all be held at once"));
             }
         }
 
-        // A stream's letters plus, for each name it draws, as many times the most letters a form bound to that name
+        // A stream's weight plus, for each name it draws, as many times the most weight a form bound to that name
         // (by the resources of owner, or anywhere when owner has none of its own) draws.
-        double Drawing(ContentLetters? content, string owner)
+        double Drawing(ContentWeight? content, string owner)
         {
             if (content is null)
             {
@@ -67,12 +67,12 @@ internal static partial class PdfInspector
             }
 
             var own = XObjectBindings(owner, bodies).ToList();
-            double total = content.Letters;
+            double total = content.Weight;
             foreach (var (name, times) in content.Draws)
             {
                 var targets = own.Count > 0 ? own.Where(b => b.Name == name).Select(b => b.Target)
                     : anywhere.Value.TryGetValue(name, out var set) ? set : [];
-                total += times * targets.Select(t => formLetters.GetValueOrDefault(t)).DefaultIfEmpty(0).Max();
+                total += times * targets.Select(t => formWeights.GetValueOrDefault(t)).DefaultIfEmpty(0).Max();
             }
 
             return total;
