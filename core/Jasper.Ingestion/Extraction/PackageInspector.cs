@@ -8,8 +8,8 @@ namespace Jasper.Ingestion.Extraction;
 /// against <see cref="ExtractionOptions.MaxUnpackedBytes"/>, and every XML part is read with a streaming
 /// <see cref="XmlReader"/> (no DTDs, no external resources) that watches its depth against
 /// <see cref="ExtractionOptions.MaxNestingDepth"/> and counts its elements, all parts together, against
-/// <see cref="ExtractionOptions.MaxElements"/> (the parser's tree holds them all at once). Work and memory are bounded by the limits, whatever the package
-/// claims, and nothing here recurses.
+/// <see cref="ExtractionOptions.MaxElements"/> (the parser's tree holds them all at once). Work and memory are bounded
+/// by the limits, whatever the package claims, and nothing here recurses.
 /// </summary>
 internal static class PackageInspector
 {

@@ -67,16 +67,16 @@ internal static partial class PdfInspector
             }
 
             bool form = FormSubtype().IsMatch(stream.Dictionary);
-            bool objectStream = ObjectStreamType().IsMatch(stream.Dictionary)
-                || (PdfSyntax.Integer(stream.Dictionary, "N") is not null && PdfSyntax.Integer(stream.Dictionary, "First") is not null);
+            long? count = PdfSyntax.Integer(stream.Dictionary, "N"), first = PdfSyntax.Integer(stream.Dictionary, "First");
+            bool objectStream = ObjectStreamType().IsMatch(stream.Dictionary) || (count is not null && first is not null);
             bool table = CrossReferenceType().IsMatch(stream.Dictionary);
             using var kept = objectStream || table ? new MemoryStream() : null;
             var scanner = new ContentScanner();
             bool read = Unpack(pdf, stream, decryption, options, kept, scanner, ref unpacked);
             scanner.Finish();
-            if (read && objectStream)
+            if (read && objectStream && count is long objects && first is long offset)
             {
-                RecordCompressed(aliases, bodies, kept!.GetBuffer().AsSpan(0, (int)kept.Length), stream.Dictionary);
+                RecordCompressed(aliases, bodies, kept!.GetBuffer().AsSpan(0, (int)kept.Length), objects, offset);
             }
 
             if (read && table)
@@ -297,10 +297,10 @@ internal static partial class PdfInspector
         }
     }
 
-    // An object stream: N pairs of (object number, offset from /First), then the objects.
-    private static void RecordCompressed(Dictionary<long, HashSet<long>> aliases, PdfObjectVersions bodies, ReadOnlySpan<byte> contents, string dictionary)
+    // An object stream: `count` (its /N) pairs of (object number, offset from `first`, its /First), then the objects.
+    private static void RecordCompressed(Dictionary<long, HashSet<long>> aliases, PdfObjectVersions bodies, ReadOnlySpan<byte> contents, long count, long first)
     {
-        if (PdfSyntax.Integer(dictionary, "N") is not long count || PdfSyntax.Integer(dictionary, "First") is not long first || count < 0 || first < 0 || first > contents.Length)
+        if (count < 0 || first < 0 || first > contents.Length)
         {
             return;
         }
@@ -482,12 +482,13 @@ internal static partial class PdfInspector
             }
 
             int[] widths = [.. Integers().Matches(w.Groups["widths"].Value).Select(m => int.Parse(m.ValueSpan, CultureInfo.InvariantCulture))];
-            if (widths.Length != 3 || widths.Any(x => x > 8) || widths.Sum() == 0)
+            int rowLength = widths.Sum();
+            if (widths.Length != 3 || widths.Any(x => x > 8) || rowLength == 0)
             {
                 continue;
             }
 
-            for (int row = 0; row + widths.Sum() <= rows.Length; row += widths.Sum())
+            for (int row = 0; row + rowLength <= rows.Length; row += rowLength)
             {
                 long type = widths[0] == 0 ? 1 : Field(rows, row, widths[0]);
                 if (type == 1)
