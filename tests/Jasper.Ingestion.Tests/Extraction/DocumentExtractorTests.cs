@@ -355,28 +355,8 @@ public sealed class DocumentExtractorTests : IDisposable
     private async Task<string> ExtractAsync(string name) => string.Concat((await BlocksAsync(name)).Select(b => b.Text));
 
     // A stream that reads forward only, as a network stream does.
-    private sealed class ForwardOnly(Stream inner) : Stream
+    private sealed class ForwardOnly(Stream inner) : ForwardStream(inner)
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override int Read(byte[] buffer, int offset, int count) => Inner.Read(buffer, offset, count);
     }
 }
