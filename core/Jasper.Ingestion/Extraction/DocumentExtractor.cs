@@ -1,3 +1,5 @@
+using Jasper.Ingestion.Extraction.Isolation;
+
 namespace Jasper.Ingestion.Extraction;
 
 /// <summary>
@@ -9,13 +11,22 @@ internal sealed class DocumentExtractor
     private readonly ExtractionOptions _options;
     private readonly Dictionary<FileFormat, IDocumentExtractor> _extractors;
 
-    /// <summary>Creates the extractor with the standard format readers.</summary>
+    /// <summary>
+    /// Creates the extractor with the standard format readers; with <see cref="ExtractionOptions.Isolation"/> on, each
+    /// format that is parsed (all but plain text) is read in a worker process.
+    /// </summary>
     public DocumentExtractor(ExtractionOptions? options = null)
     {
         _options = options ?? new ExtractionOptions();
         _extractors = new IDocumentExtractor[] { new PlainTextExtractor(), new MarkdownExtractor(_options), new HtmlExtractor(_options), new PdfExtractor(_options), new DocxExtractor(_options) }
+            .Select(e => _options.Isolation.Enabled && e.Format != FileFormat.PlainText ? new IsolatedExtractor(e.Format, _options) : e)
             .ToDictionary(e => e.Format);
     }
+
+    /// <summary>The reader of <paramref name="format"/> in this process: what a worker runs. Its input is bounded by the parent already.</summary>
+    public IDocumentExtractor InProcess(FileFormat format) => _options.Isolation.Enabled
+        ? throw new InvalidOperationException("a worker parses in its own process; its options name no worker")
+        : _extractors[format];
 
     /// <summary>Reads the first bytes and decides the format (opening the document a second time for ZIP archives).</summary>
     public async Task<FileFormat> DetectAsync(Func<CancellationToken, Task<Stream>> open, string? name, long? length, CancellationToken cancellationToken = default)

@@ -1,3 +1,5 @@
+using Jasper.Ingestion.Extraction.Isolation;
+
 namespace Jasper.Ingestion.Extraction;
 
 /// <summary>Limits on what extraction accepts.</summary>
@@ -33,4 +35,10 @@ public sealed class ExtractionOptions
 
     /// <summary>Most pages a PDF may have; each page's text is held until the document is chunked.</summary>
     public int MaxPdfPages { get; set; } = 10_000;
+
+    /// <summary>
+    /// Whether PDF, Word, HTML and Markdown documents are parsed in a worker process of their own, under a memory
+    /// limit and a timeout; off by default (plain text is streamed, never parsed, and stays in this process).
+    /// </summary>
+    public ExtractionIsolation Isolation { get; set; } = new();
 }

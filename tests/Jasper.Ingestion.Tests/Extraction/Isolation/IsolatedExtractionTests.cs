@@ -1,0 +1,200 @@
+using System.ComponentModel;
+using Jasper.Ingestion.Extraction;
+using Jasper.Ingestion.Extraction.Isolation;
+using Jasper.TestSupport;
+
+namespace Jasper.Ingestion.Tests.Extraction.Isolation;
+
+/// <summary>
+/// Extraction in worker processes: the real worker (the test worker program hands over to
+/// <see cref="ExtractionWorker"/>, as a host's entry point does) against extraction in this process, and workers that
+/// die as a parser the inspectors missed would.
+/// </summary>
+public sealed class IsolatedExtractionTests : IDisposable
+{
+    private static readonly string WorkerAssembly = Path.Combine(AppContext.BaseDirectory, "Jasper.TestWorker.dll");
+
+    private readonly TempDirectory _dir = new();
+
+    public IsolatedExtractionTests() => MixedDocuments.Write(_dir.Path);
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Every_good_and_bad_document_reads_in_a_worker_as_in_this_process()
+    {
+        var inProcess = new DocumentExtractor();
+        var isolated = new DocumentExtractor(Isolated(ExtractionWorker.Argument));
+        foreach (string name in MixedDocuments.Good.Keys.Concat(MixedDocuments.Bad.Keys))
+        {
+            Assert.Equal(await OutcomeAsync(inProcess, name), await OutcomeAsync(isolated, name));
+        }
+    }
+
+    [Fact]
+    public async Task A_document_that_runs_the_worker_out_of_memory_fails_as_too_large_and_the_next_one_reads()
+    {
+        // 3 million letters on one page take PdfPig about 1.3 GB; with the inspector's element limit lifted it reaches
+        // PdfPig, whose allocations pass the worker's heap limit and throw there.
+        File.WriteAllBytes(_dir.Combine("letters.pdf"), DocumentFactory.PdfShowing(3_000_000));
+        var options = Isolated(ExtractionWorker.Argument);
+        options.MaxElements = int.MaxValue;
+        options.Isolation.MemoryLimitBytes = 256L << 20;
+        var extractor = new DocumentExtractor(options);
+
+        var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync(extractor, "letters.pdf"));
+
+        Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
+        Assert.Contains("more than the 256 MB of memory an extraction worker may use", error.Message, StringComparison.Ordinal);
+        Assert.Contains(MixedDocuments.Good["report.pdf"], string.Concat((await BlocksAsync(extractor, "report.pdf")).Select(b => b.Text)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_worker_whose_stack_overflows_fails_the_document_as_too_deep()
+    {
+        var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync(new DocumentExtractor(Isolated("overflow-stack")), "report.pdf"));
+
+        Assert.Equal(DocumentErrorKind.TooDeep, error.Kind);
+        Assert.Contains("overflowed the extraction worker's stack", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_worker_that_dies_of_an_unhandled_out_of_memory_fails_the_document_as_too_large()
+    {
+        var options = Isolated("exhaust-memory");
+        options.Isolation.MemoryLimitBytes = 128L << 20;
+
+        var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync(new DocumentExtractor(options), "page.html"));
+
+        Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
+        Assert.Contains("more than the 128 MB of memory", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_worker_that_crashes_fails_the_document_with_its_exit_code_and_last_words()
+    {
+        var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync(new DocumentExtractor(Isolated("exit", "3")), "letter.docx"));
+
+        Assert.Equal(DocumentErrorKind.Failed, error.Kind);
+        Assert.Contains("exit code 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the worker broke", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_worker_that_hangs_is_stopped_at_its_timeout()
+    {
+        var options = Isolated("hang");
+        options.Isolation.Timeout = TimeSpan.FromSeconds(2);
+
+        var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync(new DocumentExtractor(options), "guide.md"));
+
+        Assert.Equal(DocumentErrorKind.TooLarge, error.Kind);
+        Assert.Contains("took longer than the 2 seconds", error.Message, StringComparison.Ordinal);
+        await AssertNoWorkerLeftAsync("hang");
+    }
+
+    [Fact]
+    public async Task Cancelling_stops_the_worker()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => BlocksAsync(new DocumentExtractor(Isolated("hang")), "guide.md", cancel.Token));
+
+        await AssertNoWorkerLeftAsync("hang");
+    }
+
+    [Fact]
+    public async Task A_worker_that_cannot_start_is_an_error_of_this_host_not_of_the_document()
+    {
+        var options = new ExtractionOptions();
+        options.Isolation.WorkerPath = _dir.Combine("no-such-worker");
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => BlocksAsync(new DocumentExtractor(options), "report.pdf"));
+
+        Assert.IsType<Win32Exception>(error);
+    }
+
+    [Fact]
+    public async Task Plain_text_is_streamed_in_this_process_even_when_isolated()
+    {
+        // A worker that would fail every document: plain text never reaches it.
+        var blocks = await BlocksAsync(new DocumentExtractor(Isolated("exit", "3")), "notes.txt");
+
+        Assert.Contains(MixedDocuments.Good["notes.txt"], string.Concat(blocks.Select(b => b.Text)), StringComparison.Ordinal);
+    }
+
+    // Options naming the test worker program with the given arguments.
+    private static ExtractionOptions Isolated(params string[] arguments)
+    {
+        var options = new ExtractionOptions();
+        options.Isolation.WorkerPath = "dotnet";
+        options.Isolation.WorkerArguments.Add(WorkerAssembly);
+        foreach (string argument in arguments)
+        {
+            options.Isolation.WorkerArguments.Add(argument);
+        }
+
+        return options;
+    }
+
+    // The blocks a document yields, or the reason it failed.
+    private async Task<string> OutcomeAsync(DocumentExtractor extractor, string name)
+    {
+        try
+        {
+            return string.Join("\u0001", (await BlocksAsync(extractor, name)).Select(b => $"{b.Kind}:{b.Text}"));
+        }
+        catch (DocumentException ex)
+        {
+            return ex.Reason;
+        }
+    }
+
+    private async Task<List<TextBlock>> BlocksAsync(DocumentExtractor extractor, string name, CancellationToken cancellationToken = default)
+    {
+        string path = _dir.Combine(name);
+        Func<CancellationToken, Task<Stream>> open = _ => Task.FromResult<Stream>(File.OpenRead(path));
+        var format = await extractor.DetectAsync(open, name, new FileInfo(path).Length, cancellationToken);
+        var blocks = new List<TextBlock>();
+        await foreach (var block in extractor.ExtractAsync(open, format, cancellationToken))
+        {
+            blocks.Add(block);
+        }
+
+        return blocks;
+    }
+
+    // No test worker in the given mode is running any more (Linux, where /proc lists the processes).
+    private static async Task AssertNoWorkerLeftAsync(string mode)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        bool Running() => Directory.EnumerateDirectories("/proc").Any(d =>
+        {
+            try
+            {
+                string[] arguments = File.ReadAllText(Path.Combine(d, "cmdline")).Split('\0');
+                return arguments.Contains(WorkerAssembly) && arguments.Contains(mode);
+            }
+            catch (IOException)
+            {
+                return false; // it ended while being read
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return false;
+            }
+        });
+
+        // Kill is asynchronous; the worker is gone within moments.
+        for (int i = 0; i < 50 && Running(); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.False(Running(), $"a test worker '{mode}' is still running");
+    }
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using Jasper.Ingestion.Extraction.Isolation;
+
+if (ExtractionWorker.IsRequested(args))
+{
+    return await ExtractionWorker.RunAsync();
+}
+
+// Every misbehaviour starts once the document has been read, as a parser's would.
+await Console.OpenStandardInput().CopyToAsync(Stream.Null);
+switch (args)
+{
+    case ["overflow-stack"]:
+        return Recursion.Descend(0);
+    case ["exhaust-memory"]:
+        var kept = new List<byte[]>();
+        while (true)
+        {
+            kept.Add(new byte[16 << 20]);
+            kept[^1].AsSpan().Fill(1); // touched, so the pages are real
+        }
+
+    case ["hang"]:
+        await Task.Delay(Timeout.Infinite);
+        return 0;
+    case ["exit", var code]:
+        await Console.Error.WriteLineAsync("the worker broke");
+        return int.Parse(code, CultureInfo.InvariantCulture);
+    default:
+        await Console.Error.WriteLineAsync($"unknown mode: {string.Join(' ', args)}");
+        return 64;
+}
+
+internal static class Recursion
+{
+    // Not a tail call (the sum uses the result), so each level takes a frame, as a recursive parser's does.
+    public static int Descend(int depth) => depth == int.MaxValue ? 0 : Descend(depth + 1) + 1;
+}
