@@ -6,8 +6,9 @@ if (ExtractionWorker.IsRequested(args))
     return await ExtractionWorker.RunAsync();
 }
 
-// Every misbehaviour starts once the document has been read, as a parser's would.
-await Console.OpenStandardInput().CopyToAsync(Stream.Null);
+// Every misbehaviour starts once a request has begun to arrive, as a parser's would (a worker's input stays open for
+// the next document, so there is no end of it to wait for).
+Console.OpenStandardInput().ReadByte();
 switch (args)
 {
     case ["overflow-stack"]:

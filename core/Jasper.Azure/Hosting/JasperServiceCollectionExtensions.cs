@@ -21,12 +21,14 @@ public static class JasperServiceCollectionExtensions
 {
     /// <summary>
     /// Adds Jasper's services, configured from the <c>Jasper</c> section and the storage account of
-    /// <c>AzureWebJobsStorage</c>. The model starts loading when the host starts.
+    /// <c>AzureWebJobsStorage</c>, then by <paramref name="configure"/> when given (what configuration cannot say, such
+    /// as the host program that parses documents in worker processes). The model starts loading when the host starts.
     /// </summary>
-    public static IServiceCollection AddJasper(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddJasper(this IServiceCollection services, IConfiguration configuration, Action<JasperOptions>? configure = null)
     {
         var options = new JasperOptions();
         configuration.GetSection(JasperOptions.Section).Bind(options);
+        configure?.Invoke(options);
         string? clientId = configuration["AzureWebJobsStorage:clientId"] ?? configuration["AZURE_CLIENT_ID"];
 
         services.AddSingleton(options);

@@ -1,10 +1,11 @@
 namespace Jasper.Ingestion.Extraction;
 
 /// <summary>
-/// A read-only, forward-only stream over another, which it owns (disposing it disposes that one): the base of the
-/// streams extraction wraps around a document's bytes to bound or decode them as they are read.
+/// A read-only, forward-only stream over another, which it owns (disposing it disposes that one) unless told to leave
+/// it open: the base of the streams extraction wraps around a document's bytes to bound, decode or unframe them as
+/// they are read.
 /// </summary>
-internal abstract class ForwardStream(Stream inner) : Stream
+internal abstract class ForwardStream(Stream inner, bool leaveOpen = false) : Stream
 {
     /// <inheritdoc />
     public override bool CanRead => true;
@@ -41,14 +42,18 @@ internal abstract class ForwardStream(Stream inner) : Stream
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
-        await Inner.DisposeAsync().ConfigureAwait(false);
+        if (!leaveOpen)
+        {
+            await Inner.DisposeAsync().ConfigureAwait(false);
+        }
+
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !leaveOpen)
         {
             Inner.Dispose();
         }

@@ -12,6 +12,8 @@ namespace Jasper.Ingestion.Extraction.Isolation;
 /// </summary>
 public sealed class ExtractionIsolation
 {
+    private WorkerPool? _pool;
+
     /// <summary>The program started for each document; null (the default) parses in this process.</summary>
     public string? WorkerPath { get; set; }
 
@@ -30,6 +32,12 @@ public sealed class ExtractionIsolation
 
     /// <summary>Whether a worker is named.</summary>
     public bool Enabled => !string.IsNullOrEmpty(WorkerPath);
+
+    /// <summary>
+    /// The workers waiting for a document, shared by every extractor these options configure: hosts make a pipeline
+    /// per document, and a worker outlives it.
+    /// </summary>
+    internal WorkerPool Pool => LazyInitializer.EnsureInitialized(ref _pool, () => new WorkerPool(this));
 
     /// <summary>
     /// Names <paramref name="program"/>, run as this process runs it (through its own executable, or through the

@@ -4,9 +4,9 @@ using System.Runtime.CompilerServices;
 namespace Jasper.Ingestion.Extraction.Isolation;
 
 /// <summary>
-/// Extracts one format in a worker process (<see cref="ExtractionIsolation"/>), started for each document: the
-/// document is streamed to it, its blocks stream back. A worker that dies, overruns its time or is abandoned is
-/// stopped; the document fails with the reason, and this process goes on.
+/// Extracts one format in worker processes (<see cref="ExtractionIsolation"/>): the document streams to a worker while
+/// its blocks stream back. A worker that dies, overruns its time or is abandoned is stopped; the document fails with
+/// the reason, and this process goes on. One that finishes cleanly waits for the next document (<see cref="WorkerPool"/>).
 /// </summary>
 internal sealed class IsolatedExtractor(FileFormat format, ExtractionOptions options) : IDocumentExtractor
 {
@@ -17,88 +17,95 @@ internal sealed class IsolatedExtractor(FileFormat format, ExtractionOptions opt
     public async IAsyncEnumerable<TextBlock> ExtractAsync(Stream content, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        using var worker = WorkerProcess.Start(options.Isolation);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.Isolation.Timeout);
-        await SendAsync(worker, content, deadline.Token, cancellationToken).ConfigureAwait(false);
-        while (await ReceiveAsync(worker, deadline.Token, cancellationToken).ConfigureAwait(false) is { } block)
-        {
-            yield return block;
-        }
-    }
-
-    // Writes the request and the document, then closes the worker's input so that it sees the document's end. A worker
-    // that dies while reading breaks the pipe; sending stops there, and its exit, read after its last reply, says why.
-    // Reading the document may fail on its own (a blob's connection drops): that error is the caller's.
-    private async Task SendAsync(WorkerProcess worker, Stream content, CancellationToken deadline, CancellationToken cancellationToken)
-    {
+        var pool = options.Isolation.Pool;
+        var worker = pool.Rent();
+        bool clean = false;
         try
         {
-            using var request = new MemoryStream();
-            new WorkerRequest(format, options).WriteTo(request);
-            if (!await TryWriteAsync(worker.Input, request.GetBuffer().AsMemory(0, (int)request.Length), deadline).ConfigureAwait(false))
-            {
-                return;
-            }
+            worker.BeginDocument();
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(options.Isolation.Timeout);
 
-            var buffer = new byte[81_920];
-            int read;
-            while ((read = await content.ReadAsync(buffer, deadline).ConfigureAwait(false)) > 0)
+            // Sent beside the replies: a parser may answer before it has read everything, and neither pipe may fill
+            // while the other waits.
+            var sending = SendAsync(worker, content, deadline.Token);
+            while (true)
             {
-                if (!await TryWriteAsync(worker.Input, buffer.AsMemory(0, read), deadline).ConfigureAwait(false))
+                var reply = await ReceiveAsync(worker, sending, deadline.Token, cancellationToken).ConfigureAwait(false);
+                if (reply is WorkerReply.Block block)
                 {
-                    return;
+                    yield return block.Value;
+                    continue;
+                }
+
+                await sending.ConfigureAwait(false);
+                clean = true; // an end, a refusal or a failure, all said in full: the worker is ready for the next
+                switch (reply)
+                {
+                    case WorkerReply.Refusal refusal:
+                        throw new DocumentException(refusal.Kind, refusal.Message);
+                    case WorkerReply.Failure failure:
+                        throw new InvalidOperationException($"the extraction worker failed: {failure.Message}");
+                    default:
+                        yield break;
                 }
             }
-
-            worker.Input.Close();
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        finally
         {
-            throw TimedOut();
+            if (clean)
+            {
+                pool.Return(worker);
+            }
+            else
+            {
+                worker.Dispose();
+            }
         }
     }
 
-    // Whether the bytes reached the worker (false: it has ended).
-    private static async Task<bool> TryWriteAsync(Stream input, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    // The request, then the document. A worker that died while reading broke the pipe: sending stops there, and its
+    // replies end early. Reading the document may fail on its own (a blob's connection drops): that error is the caller's.
+    private async Task SendAsync(WorkerProcess worker, Stream content, CancellationToken cancellationToken)
     {
+        using var request = new MemoryStream();
+        new WorkerRequest(format, options).WriteTo(request);
         try
         {
-            await input.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-            await input.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return true;
+            await worker.Input.WriteAsync(request.GetBuffer().AsMemory(0, (int)request.Length), cancellationToken).ConfigureAwait(false);
         }
         catch (IOException)
         {
-            return false;
+            return;
         }
+
+        await ChunkedDocument.SendAsync(content, worker.Input, cancellationToken).ConfigureAwait(false);
     }
 
-    // The next block, or null at the end; a refusal, a failure or the worker's death throw.
-    private async Task<TextBlock?> ReceiveAsync(WorkerProcess worker, CancellationToken deadline, CancellationToken cancellationToken)
+    // The next reply. Sending that fails (the document could not be read) ends the document with its error; a worker
+    // whose replies end before the last one has died, and its exit says why.
+    private async Task<WorkerReply> ReceiveAsync(WorkerProcess worker, Task sending, CancellationToken deadline, CancellationToken cancellationToken)
     {
-        WorkerReply? reply;
         try
         {
-            reply = await WorkerReply.ReadFromAsync(worker.Output, deadline).ConfigureAwait(false);
+            var receiving = WorkerReply.ReadFromAsync(worker.Output, deadline);
+            if (await Task.WhenAny(receiving, sending).ConfigureAwait(false) == sending && sending.IsFaulted)
+            {
+                worker.Stop();
+                _ = receiving.ContinueWith(r => r.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                await sending.ConfigureAwait(false); // throws the document's error
+            }
+
+            return await receiving.ConfigureAwait(false) ?? throw await worker.DiedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (EndOfStreamException)
+        {
+            throw await worker.DiedAsync(cancellationToken).ConfigureAwait(false); // it died part way through a reply
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw TimedOut();
         }
-        catch (EndOfStreamException)
-        {
-            reply = null; // it died part way through a reply
-        }
-
-        return reply switch
-        {
-            WorkerReply.Block block => block.Value,
-            WorkerReply.End => null,
-            WorkerReply.Refusal refusal => throw new DocumentException(refusal.Kind, refusal.Message),
-            WorkerReply.Failure failure => throw new InvalidOperationException($"the extraction worker failed: {failure.Message}"),
-            _ => throw await worker.DiedAsync(cancellationToken).ConfigureAwait(false),
-        };
     }
 
     private DocumentException TimedOut() => new(DocumentErrorKind.TooLarge,

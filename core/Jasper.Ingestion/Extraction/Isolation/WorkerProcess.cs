@@ -5,8 +5,8 @@ using System.Text;
 namespace Jasper.Ingestion.Extraction.Isolation;
 
 /// <summary>
-/// One running worker: its standard input and output, the start of its standard error (kept to say why it died), and
-/// its end. Disposing stops it if it is still running.
+/// One running worker: its standard input and output, the start of what it wrote to standard error during the current
+/// document (kept to say why it died), and its end. Disposing stops it if it is still running.
 /// </summary>
 internal sealed class WorkerProcess : IDisposable
 {
@@ -31,6 +31,30 @@ internal sealed class WorkerProcess : IDisposable
 
     /// <summary>The worker's standard output.</summary>
     public Stream Output => _process.StandardOutput.BaseStream;
+
+    /// <summary>The documents it has been given.</summary>
+    public int Documents { get; private set; }
+
+    /// <summary>Whether it has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>When it finished its last document (null while it has one).</summary>
+    public DateTime? IdleSince { get; private set; }
+
+    /// <summary>Marks the end of a document.</summary>
+    public void EndDocument() => IdleSince = DateTime.UtcNow;
+
+    /// <summary>Starts a document: what the worker says from here on is what may explain its end.</summary>
+    public void BeginDocument()
+    {
+        lock (_error)
+        {
+            _error.Clear();
+        }
+
+        IdleSince = null;
+        Documents++;
+    }
 
     /// <summary>Starts the worker <paramref name="isolation"/> names, under its memory limit.</summary>
     public static WorkerProcess Start(ExtractionIsolation isolation)

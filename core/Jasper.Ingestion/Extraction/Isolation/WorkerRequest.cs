@@ -1,8 +1,8 @@
 namespace Jasper.Ingestion.Extraction.Isolation;
 
 /// <summary>
-/// What a worker is sent before the document's bytes: the format to parse and the limits to parse it under. The
-/// document follows to the end of the worker's standard input.
+/// What a worker is sent before each document: the format to parse and the limits to parse it under. The document
+/// follows as a <see cref="ChunkedDocument"/>.
 /// </summary>
 /// <param name="Format">The format, already detected by the parent.</param>
 /// <param name="Options">The limits; the worker parses in its own process, so <see cref="ExtractionOptions.Isolation"/> is not sent.</param>
@@ -21,11 +21,26 @@ internal sealed record WorkerRequest(FileFormat Format, ExtractionOptions Option
         writer.Write(Options.MaxPdfPages);
     }
 
-    /// <summary>Reads a request written by <see cref="WriteTo"/>, leaving <paramref name="stream"/> at the document.</summary>
-    public static WorkerRequest ReadFrom(Stream stream)
+    /// <summary>
+    /// Reads a request written by <see cref="WriteTo"/>, leaving <paramref name="stream"/> at the document; null when
+    /// the stream ends before one (the parent has no more documents for this worker).
+    /// </summary>
+    public static WorkerRequest? TryReadFrom(Stream stream)
     {
+        var head = new byte[sizeof(int)];
+        int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (read == 0)
+        {
+            return null;
+        }
+
+        if (read < head.Length)
+        {
+            throw new EndOfStreamException("the stream ended inside a request");
+        }
+
         using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
-        var format = (FileFormat)reader.ReadInt32();
+        var format = (FileFormat)System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(head);
         if (!Enum.IsDefined(format))
         {
             throw new InvalidDataException($"the request names no format ({(int)format})");

@@ -32,6 +32,20 @@ public sealed class IsolatedExtractionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_worker_that_finished_a_document_cleanly_parses_the_next_one_too()
+    {
+        var before = Workers(ExtractionWorker.Argument); // other tests' idle workers, waiting for documents that will not come
+        var extractor = new DocumentExtractor(Isolated(ExtractionWorker.Argument));
+        foreach (string name in new[] { "report.pdf", "letter.docx", "page.html", "truncated.pdf", "guide.md" })
+        {
+            await OutcomeAsync(extractor, name);
+        }
+
+        // One worker, started for the first document and waiting for the next (a refusal is a clean end too).
+        Assert.Single(Workers(ExtractionWorker.Argument).Except(before));
+    }
+
+    [Fact]
     public async Task A_document_that_runs_the_worker_out_of_memory_fails_as_too_large_and_the_next_one_reads()
     {
         // 3 million letters on one page take PdfPig about 1.3 GB; with the inspector's element limit lifted it reaches
@@ -164,37 +178,45 @@ public sealed class IsolatedExtractionTests : IDisposable
         return blocks;
     }
 
-    // No test worker in the given mode is running any more (Linux, where /proc lists the processes).
+    // No test worker in the given mode is running any more.
     private static async Task AssertNoWorkerLeftAsync(string mode)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
-        bool Running() => Directory.EnumerateDirectories("/proc").Any(d =>
-        {
-            try
-            {
-                string[] arguments = File.ReadAllText(Path.Combine(d, "cmdline")).Split('\0');
-                return arguments.Contains(WorkerAssembly) && arguments.Contains(mode);
-            }
-            catch (IOException)
-            {
-                return false; // it ended while being read
-            }
-            catch (UnauthorizedAccessException)
-            {
-                return false;
-            }
-        });
-
         // Kill is asynchronous; the worker is gone within moments.
-        for (int i = 0; i < 50 && Running(); i++)
+        for (int i = 0; i < 50 && Workers(mode).Count > 0; i++)
         {
             await Task.Delay(100);
         }
 
-        Assert.False(Running(), $"a test worker '{mode}' is still running");
+        Assert.True(Workers(mode).Count == 0, $"a test worker '{mode}' is still running");
+    }
+
+    // The test workers running in the given mode and started by this process (Linux, where /proc lists processes;
+    // elsewhere none are seen). Other tests run workers of their own at the same time, from options of their own.
+    private static List<int> Workers(string mode)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return [];
+        }
+
+        var found = new List<int>();
+        foreach (string directory in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                string[] arguments = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0');
+                string status = File.ReadAllText(Path.Combine(directory, "status"));
+                if (arguments.Contains(WorkerAssembly) && arguments.Contains(mode) && status.Contains($"PPid:\t{Environment.ProcessId}\n", StringComparison.Ordinal))
+                {
+                    found.Add(int.Parse(Path.GetFileName(directory), System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // It ended while being read, or is not ours to read.
+            }
+        }
+
+        return found;
     }
 }

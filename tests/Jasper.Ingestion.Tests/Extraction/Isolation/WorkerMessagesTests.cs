@@ -20,12 +20,38 @@ public sealed class WorkerMessagesTests
         new WorkerRequest(FileFormat.Docx, options).WriteTo(stream);
         stream.WriteByte(42); // the document's first byte
         stream.Position = 0;
-        var read = WorkerRequest.ReadFrom(stream);
+        var read = WorkerRequest.TryReadFrom(stream)!;
 
         Assert.Equal(FileFormat.Docx, read.Format);
         Assert.All(limits, limit => Assert.Equal(limit.GetValue(options), limit.GetValue(read.Options)));
         Assert.False(read.Options.Isolation.Enabled);
         Assert.Equal(42, stream.ReadByte());
+    }
+
+    [Fact]
+    public void A_worker_whose_input_ends_before_a_request_has_no_more_documents_and_one_cut_inside_a_request_is_an_error()
+    {
+        Assert.Null(WorkerRequest.TryReadFrom(new MemoryStream()));
+        Assert.Throws<EndOfStreamException>(() => WorkerRequest.TryReadFrom(new MemoryStream([1, 0])));
+    }
+
+    [Fact]
+    public async Task A_document_crosses_in_chunks_whole_and_ends_where_it_does()
+    {
+        byte[] document = [.. Enumerable.Range(0, 200_000).Select(i => (byte)(i * 7))];
+        using var input = new MemoryStream();
+        Assert.True(await ChunkedDocument.SendAsync(new MemoryStream(document), input, CancellationToken.None));
+        input.WriteByte(99); // the next request's first byte
+        input.Position = 0;
+
+        using var received = new MemoryStream();
+        await using (var chunked = new ChunkedDocument(input))
+        {
+            await chunked.CopyToAsync(received);
+        }
+
+        Assert.Equal(document, received.ToArray());
+        Assert.Equal(99, input.ReadByte()); // left open, at the next request
     }
 
     [Fact]
