@@ -35,6 +35,33 @@ public sealed class IngestCommandTests
     }
 
     [Fact]
+    public async Task Documents_are_parsed_in_a_worker_of_jasper_itself_unless_asked_in_process()
+    {
+        using var dir = new TempDirectory();
+        string folder = MixedDocuments.Write(dir.Combine("docs"));
+        string jasper = Path.Combine(AppContext.BaseDirectory, "jasper.dll");
+        var before = ChildProcesses.Running(jasper, "--jasper-extraction-worker"); // other tests' workers, idle
+
+        var isolated = await CliRunner.RunAsync("ingest", folder, "--model", TinyModels.Fp32, "--out", dir.Combine("isolated"));
+        var started = ChildProcesses.Running(jasper, "--jasper-extraction-worker").Except(before).ToList();
+        var inProcess = await CliRunner.RunAsync("ingest", folder, "--model", TinyModels.Fp32, "--out", dir.Combine("in-process"), "--in-process");
+
+        // The same records and failures either way; the worker that parsed them waits for more (a minute, then exits).
+        Assert.Single(started);
+        Assert.Equal(inProcess.ExitCode, isolated.ExitCode);
+        foreach (string file in Directory.GetFiles(dir.Combine("in-process")).Select(Path.GetFileName)!)
+        {
+            Assert.Equal(File.ReadAllText(dir.Combine("in-process", file!)), File.ReadAllText(dir.Combine("isolated", file!)));
+        }
+
+        Assert.Equal(Directory.GetFiles(dir.Combine("in-process")).Length, Directory.GetFiles(dir.Combine("isolated")).Length);
+        foreach (var (name, _) in MixedDocuments.Bad)
+        {
+            Assert.Contains(name, isolated.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_directory_link_that_loops_back_is_not_followed()
     {
         using var dir = new TempDirectory();

@@ -60,8 +60,9 @@ public sealed partial class IngestionFlowTests : IClassFixture<AzuriteFixture>, 
         await _services.GetRequiredService<ModelHost>().WaitReadyAsync();
     }
 
-    // The app's services over this test's containers and table, with what configure adds or replaces.
-    private ServiceProvider BuildServices(Action<IServiceCollection>? configure = null)
+    // The app's services over this test's containers and table, with what configure adds or replaces, settings beside
+    // the test's, and what jasper changes in the options once bound (as the app's Program does).
+    private ServiceProvider BuildServices(Action<IServiceCollection>? configure = null, IDictionary<string, string?>? settings = null, Action<JasperOptions>? jasper = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -73,8 +74,8 @@ public sealed partial class IngestionFlowTests : IClassFixture<AzuriteFixture>, 
             ["Jasper:Distribution:StatusTable"] = "status" + _run,
             ["Jasper:Distribution:StuckAfter"] = "-00:01:00", // every queued document without progress is stuck to the sweep (allowing for clock skew)
             ["Jasper:Distribution:ReconcilePageSize"] = "2", // every reconciliation here takes more than one page
-        }).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IMeterFactory, TestMeterFactory>().AddJasper(configuration).AddSingleton<IDocumentEventPublisher, RecordingPublisher>()
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
+        var services = new ServiceCollection().AddLogging().AddSingleton<IMeterFactory, TestMeterFactory>().AddJasper(configuration, jasper).AddSingleton<IDocumentEventPublisher, RecordingPublisher>()
             .AddSingleton<TimeProvider>(_clock);
         configure?.Invoke(services);
         return services.BuildServiceProvider();
@@ -391,6 +392,32 @@ public sealed partial class IngestionFlowTests : IClassFixture<AzuriteFixture>, 
 
         Assert.Equal(DocumentProgressState.Failed, (await StatusAsync(blob)).State);
         Assert.Equal(41, (await poison.GetPropertiesAsync()).Value.ApproximateMessagesCount); // left for whoever investigates
+    }
+
+    [Fact]
+    public async Task The_app_parses_uploads_in_workers_of_its_own_so_one_that_exhausts_a_parser_fails_alone()
+    {
+        // The inspector's element limit lifted, 3 million letters on one page reach PdfPig (about 1.3 GB in one
+        // process); in a worker of this app (its Program hands over to ExtractionWorker) they pass the heap limit.
+        await _services.DisposeAsync();
+        _services = BuildServices(
+            settings: new Dictionary<string, string?>
+            {
+                ["Jasper:Ingestion:Extraction:MaxElements"] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Jasper:Ingestion:Extraction:Isolation:MemoryLimitBytes"] = (256L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Jasper:Ingestion:Extraction:Isolation:Timeout"] = "00:01:00", // were Program to start the Functions host instead, this would end it
+            },
+            jasper: IsolatedExtraction.Configure);
+        var hostile = await UploadAsync("letters.pdf", DocumentFactory.PdfShowing(3_000_000));
+        var good = await UploadAsync("report.pdf", DocumentFactory.Pdf(SampleParagraphs.Text(6).Split("\n\n")));
+
+        await IngestAsync(hostile);
+        await IngestAsync(good);
+
+        var refused = await StatusAsync(hostile);
+        Assert.Equal(DocumentProgressState.Failed, refused.State);
+        Assert.Equal("too-large: parsing it needs more than the 256 MB of memory an extraction worker may use", refused.Error);
+        Assert.Equal(DocumentProgressState.Queued, (await StatusAsync(good)).State);
     }
 
     [Fact]

@@ -190,33 +190,7 @@ public sealed class IsolatedExtractionTests : IDisposable
         Assert.True(Workers(mode).Count == 0, $"a test worker '{mode}' is still running");
     }
 
-    // The test workers running in the given mode and started by this process (Linux, where /proc lists processes;
-    // elsewhere none are seen). Other tests run workers of their own at the same time, from options of their own.
-    private static List<int> Workers(string mode)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            return [];
-        }
-
-        var found = new List<int>();
-        foreach (string directory in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                string[] arguments = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0');
-                string status = File.ReadAllText(Path.Combine(directory, "status"));
-                if (arguments.Contains(WorkerAssembly) && arguments.Contains(mode) && status.Contains($"PPid:\t{Environment.ProcessId}\n", StringComparison.Ordinal))
-                {
-                    found.Add(int.Parse(Path.GetFileName(directory), System.Globalization.CultureInfo.InvariantCulture));
-                }
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // It ended while being read, or is not ours to read.
-            }
-        }
-
-        return found;
-    }
+    // The test workers in the given mode this process started that are still running (other tests run workers of
+    // their own at the same time, from options of their own).
+    private static IReadOnlyList<int> Workers(string mode) => ChildProcesses.Running(WorkerAssembly, mode);
 }
