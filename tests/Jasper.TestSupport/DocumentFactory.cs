@@ -236,6 +236,30 @@ public static class DocumentFactory
     }
 
     /// <summary>
+    /// A one-page PDF that draws <paramref name="forms"/> forms side by side, each once, each showing one letter; the
+    /// page and every form share one resource dictionary binding all of them, as generated PDFs often do.
+    /// </summary>
+    public static byte[] PdfWithSharedForms(int forms)
+    {
+        int resources = 4 + forms;
+        var objects = new List<object?>
+        {
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents {resources + 1} 0 R /Resources {resources} 0 R >>",
+        };
+        for (int i = 0; i < forms; i++)
+        {
+            objects.Add(PdfStream($"/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources {resources} 0 R", System.Text.Encoding.ASCII.GetBytes("BT /F1 12 Tf 20 100 Td (x) Tj ET")));
+        }
+
+        string bindings = string.Concat(Enumerable.Range(0, forms).Select(i => $"/X{i} {4 + i} 0 R "));
+        objects.Add($"<< /XObject << {bindings}>> /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>");
+        objects.Add(PdfStream(string.Empty, System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, forms).Select(i => $"/X{i} Do ")))));
+        return RawPdf(objects);
+    }
+
+    /// <summary>
     /// A one-page PDF whose content stream is <paramref name="unpackedBytes"/> spaces compressed with FlateDecode, or
     /// with the given <paramref name="filter"/> and <paramref name="encodings"/> (its full names in decoding order,
     /// space-separated): a few kilobytes of file that unpack to as much as asked. <paramref name="filterObject"/>, when

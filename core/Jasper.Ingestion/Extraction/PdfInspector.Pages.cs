@@ -34,7 +34,7 @@ internal static partial class PdfInspector
     // be at most maxWeight. The forms come ordered so that a form follows every form it draws (CheckForms).
     private static void CheckPageWeights(
         Dictionary<long, ContentWeight> weights, List<long> formsInOrder, Dictionary<long, List<Form>> forms, PdfObjectVersions bodies,
-        Lazy<Dictionary<string, HashSet<long>>> anywhere, int maxWeight)
+        XObjectBindings xobjects, Lazy<IReadOnlyDictionary<string, HashSet<long>>> anywhere, int maxWeight)
     {
         var formWeights = new Dictionary<long, double>();
         foreach (long form in formsInOrder)
@@ -66,12 +66,12 @@ internal static partial class PdfInspector
                 return 0;
             }
 
-            var own = XObjectBindings(owner, bodies).ToList();
+            var own = xobjects.Of(owner);
+            var bound = own.Count > 0 ? own : anywhere.Value;
             double total = content.Weight;
             foreach (var (name, times) in content.Draws)
             {
-                var targets = own.Count > 0 ? own.Where(b => b.Name == name).Select(b => b.Target)
-                    : anywhere.Value.TryGetValue(name, out var set) ? set : [];
+                var targets = bound.TryGetValue(name, out var set) ? set : [];
                 total += times * targets.Select(t => formWeights.GetValueOrDefault(t)).DefaultIfEmpty(0).Max();
             }
 
@@ -81,7 +81,7 @@ internal static partial class PdfInspector
 
     // The content streams a page dictionary names: one reference, an array of them, or a reference to such an array.
     private static IEnumerable<long> PageContents(string page, PdfObjectVersions bodies) =>
-        IndirectEntry(page, "Contents") is long single
+        PdfSyntax.Reference(page, "Contents") is long single
             ? [single, .. bodies[single].Where(v => v.TrimStart().StartsWith('[')).SelectMany(ReferencesIn)]
         : ContentsArray().Match(page) is { Success: true } inline ? ReferencesIn(inline.Groups["refs"].Value)
         : [];

@@ -170,9 +170,12 @@ internal static partial class PdfInspector
         }
 
         CheckReferences(aliases);
-        var anywhere = new Lazy<Dictionary<string, HashSet<long>>>(() => AnywhereBindings(forms, bodies)); // read once, if at all
-        var formsByDepth = CheckForms(forms, bodies, anywhere, options.MaxNestingDepth);
-        CheckPageWeights(weights, formsByDepth, forms, bodies, anywhere, options.MaxElements);
+        // Every XObject name bound anywhere in the file: whom a form or page without resources of its own (inheriting
+        // them) may draw. Read once, if at all.
+        var xobjects = new XObjectBindings(bodies);
+        var anywhere = new Lazy<IReadOnlyDictionary<string, HashSet<long>>>(() => xobjects.Anywhere(forms.Values.SelectMany(f => f).Select(f => f.Dictionary)));
+        var formsByDepth = CheckForms(forms, xobjects, anywhere, options.MaxNestingDepth);
+        CheckPageWeights(weights, formsByDepth, forms, bodies, xobjects, anywhere, options.MaxElements);
     }
 
     // A form XObject: its stream dictionary and the names its content draws with Do (null: not known, so all).
@@ -182,18 +185,17 @@ internal static partial class PdfInspector
     // resources of its own draws from its caller's, so from any binding of the name in the file). Then no form may
     // reach itself, and no chain of forms may be deeper than the limit; both walked without recursion.
     // Returns the forms from the shallowest (drawing no other) to the deepest, so that a form comes after all it draws.
-    private static List<long> CheckForms(Dictionary<long, List<Form>> forms, PdfObjectVersions bodies, Lazy<Dictionary<string, HashSet<long>>> anywhereBindings, int maxDepth)
+    private static List<long> CheckForms(Dictionary<long, List<Form>> forms, XObjectBindings xobjects, Lazy<IReadOnlyDictionary<string, HashSet<long>>> anywhere, int maxDepth)
     {
         if (forms.Count == 0)
         {
             return [];
         }
 
-        var anywhere = anywhereBindings.Value;
         var draws = new Dictionary<long, List<long>>();
         foreach (var (number, versions) in forms)
         {
-            draws[number] = [.. versions.SelectMany(form => Draws(form, bodies, anywhere)).Where(forms.ContainsKey).Distinct()];
+            draws[number] = [.. versions.SelectMany(form => Draws(form, xobjects, anywhere)).Where(forms.ContainsKey).Distinct()];
         }
 
         // Depth of the deepest chain of forms below each form, by an explicit-stack depth-first walk.
@@ -247,43 +249,13 @@ internal static partial class PdfInspector
     }
 
     // The objects one version of a form draws.
-    private static IEnumerable<long> Draws(Form form, PdfObjectVersions bodies, Dictionary<string, HashSet<long>> anywhere)
+    private static IEnumerable<long> Draws(Form form, XObjectBindings xobjects, Lazy<IReadOnlyDictionary<string, HashSet<long>>> anywhere)
     {
-        var own = XObjectBindings(form.Dictionary, bodies).ToList();
-        return own.Count > 0
-            ? own.Where(b => form.Drawn is null || form.Drawn.Contains(b.Name)).Select(b => b.Target)
-            : (form.Drawn ?? [.. anywhere.Keys]).SelectMany(name => anywhere.TryGetValue(name, out var set) ? set : []);
+        var own = xobjects.Of(form.Dictionary);
+        var bound = own.Count > 0 ? own : anywhere.Value;
+        return own.Count > 0 && form.Drawn is null ? own.Values.SelectMany(targets => targets)
+            : (form.Drawn ?? [.. bound.Keys]).SelectMany(name => bound.TryGetValue(name, out var targets) ? targets : []);
     }
-
-    // Every XObject name bound anywhere in the file, with the objects it is bound to: whom a form or page without
-    // resources of its own (inheriting them) may draw.
-    private static Dictionary<string, HashSet<long>> AnywhereBindings(Dictionary<long, List<Form>> forms, PdfObjectVersions bodies)
-    {
-        var anywhere = new Dictionary<string, HashSet<long>>(StringComparer.Ordinal);
-        foreach (string body in bodies.All.Select(o => o.Body).Concat(forms.Values.SelectMany(f => f).Select(f => f.Dictionary)))
-        {
-            foreach (var (name, target) in XObjectBindings(body, bodies))
-            {
-                (anywhere.TryGetValue(name, out var set) ? set : anywhere[name] = []).Add(target);
-            }
-        }
-
-        return anywhere;
-    }
-
-    // The (name, object) pairs of the XObject dictionary in `text`: inline, or one reference away (the /Resources
-    // dictionary or the /XObject dictionary itself stored as its own object, in every version of it).
-    private static IEnumerable<(string Name, long Target)> XObjectBindings(string text, PdfObjectVersions bodies)
-    {
-        IEnumerable<string> resources = IndirectEntry(text, "Resources") is long reference && bodies[reference].Count > 0 ? bodies[reference] : [text];
-        var maps = resources.SelectMany(r => InlineXObjects().Match(r) is { Success: true } inline ? [inline.Groups["map"].Value]
-            : IndirectEntry(r, "XObject") is long xobjects ? bodies[xobjects]
-            : []);
-        return maps.SelectMany(map => NameBindings().Matches(map).Select(m => (m.Groups["name"].Value, long.Parse(m.Groups["target"].ValueSpan, CultureInfo.InvariantCulture))));
-    }
-
-    private static long? IndirectEntry(string dictionary, string key) =>
-        Regex.Match(dictionary, $@"/{key}\s+(\d{{1,10}})\s+\d{{1,5}}\s+R\b", RegexOptions.CultureInvariant) is { Success: true } m ? long.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) : null;
 
     // An object whose body is only a reference is an alias of the object it names, in whichever version of the file
     // a reader follows: every version's alias is kept.
@@ -544,11 +516,7 @@ internal static partial class PdfInspector
     [GeneratedRegex(@"/Subtype\s*/Form\b", RegexOptions.CultureInvariant)]
     private static partial Regex FormSubtype();
 
-    [GeneratedRegex(@"/XObject\s*<<(?<map>[^<>]*)>>", RegexOptions.CultureInvariant)]
-    private static partial Regex InlineXObjects();
 
-    [GeneratedRegex(@"/(?<name>[^\s/\[\]<>(){}%]+)\s+(?<target>\d{1,10})\s+\d{1,5}\s+R\b", RegexOptions.CultureInvariant)]
-    private static partial Regex NameBindings();
 
     [GeneratedRegex(@"(?<![0-9])(?<offset>\d{10}) \d{5} n(?=[\s])", RegexOptions.CultureInvariant)]
     private static partial Regex TableEntry();

@@ -174,6 +174,14 @@ internal static class PdfSyntax
         return entry.Success ? long.Parse(entry.Groups["value"].ValueSpan, CultureInfo.InvariantCulture) : null;
     }
 
+    /// <summary>The object <paramref name="dictionary"/> gives <paramref name="key"/> as a reference (<c>/Key 12 0 R</c>), or null.</summary>
+    public static long? Reference(string dictionary, string key)
+    {
+        ArgumentNullException.ThrowIfNull(dictionary);
+        var entry = Regex.Match(dictionary, $@"/{Regex.Escape(key)}\s+(?<target>\d{{1,10}})\s+\d{{1,5}}\s+R\b", RegexOptions.CultureInvariant);
+        return entry.Success ? long.Parse(entry.Groups["target"].ValueSpan, CultureInfo.InvariantCulture) : null;
+    }
+
     // Past the ")" that closes the literal string opening at `at`, nested parentheses and escapes followed.
     private static int LiteralEnd(string text, int at)
     {

@@ -57,6 +57,20 @@ public sealed class PdfInspectorTests
     }
 
     [Fact]
+    public void Forms_sharing_one_resource_dictionary_are_inspected_in_work_that_grows_with_them_not_with_their_square()
+    {
+        // Each form once looked its names up in the shared dictionary by reading all of it: 3,000 forms in 0.5 MB took
+        // 12 s, and 30,000 in 5 MB would take 20 minutes. Memory allocated stands for the work, and is not noisy as time is.
+        byte[] pdf = DocumentFactory.PdfWithSharedForms(2_000);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        PdfInspector.Inspect(pdf, new ExtractionOptions());
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 100 * pdf.Length, $"{allocated:N0} bytes allocated inspecting {pdf.Length:N0}");
+    }
+
+    [Fact]
     public async Task Forms_that_share_their_page_resources_are_drawn()
     {
         var blocks = new List<TextBlock>();
