@@ -64,6 +64,22 @@ public sealed class IsolatedExtractionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_document_that_overflows_pdfpigs_stack_in_the_worker_fails_as_too_deep_and_this_process_goes_on()
+    {
+        // 5,000 nested forms: with the inspector's depth limit lifted they reach PdfPig, which draws a form within a
+        // form by recursion until the worker's stack overflows; in this process that would end the test run.
+        File.WriteAllBytes(_dir.Combine("nested.pdf"), DocumentFactory.PdfWithForms(5_000, closeCycle: false));
+        var options = Isolated(ExtractionWorker.Argument);
+        options.MaxNestingDepth = int.MaxValue;
+        var extractor = new DocumentExtractor(options);
+
+        var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync(extractor, "nested.pdf"));
+
+        Assert.Equal("too-deep: parsing it overflowed the extraction worker's stack (nesting or references deeper than the parser can follow)", error.Reason);
+        Assert.Contains(MixedDocuments.Good["report.pdf"], string.Concat((await BlocksAsync(extractor, "report.pdf")).Select(b => b.Text)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_worker_whose_stack_overflows_fails_the_document_as_too_deep()
     {
         var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync(new DocumentExtractor(Isolated("overflow-stack")), "report.pdf"));
