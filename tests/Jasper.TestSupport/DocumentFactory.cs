@@ -214,32 +214,23 @@ public static class DocumentFactory
     /// (<paramref name="closeCycle"/>: the last draws the first again). Every form and the page share one resource
     /// dictionary (object 3 + forms + 1), as generated PDFs often do: sharing alone is no cycle.
     /// </summary>
-    public static byte[] PdfWithForms(int forms, bool closeCycle)
-    {
-        int resources = 4 + forms;
-        var objects = new List<object?>
-        {
-            "<< /Type /Catalog /Pages 2 0 R >>",
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents {resources + 1} 0 R /Resources {resources} 0 R >>",
-        };
-        for (int i = 0; i < forms; i++)
-        {
-            string draw = i + 1 < forms ? $"/X{i + 1} Do" : closeCycle ? "/X0 Do" : "BT ET";
-            objects.Add(PdfStream($"/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources {resources} 0 R", System.Text.Encoding.ASCII.GetBytes(draw)));
-        }
-
-        string bindings = string.Concat(Enumerable.Range(0, forms).Select(i => $"/X{i} {4 + i} 0 R "));
-        objects.Add($"<< /XObject << {bindings}>> /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>");
-        objects.Add(PdfStream(string.Empty, System.Text.Encoding.ASCII.GetBytes("BT /F1 12 Tf 20 100 Td (Drawn) Tj ET /X0 Do")));
-        return RawPdf(objects);
-    }
+    public static byte[] PdfWithForms(int forms, bool closeCycle) => PdfOfForms(
+        forms,
+        i => i + 1 < forms ? $"/X{i + 1} Do" : closeCycle ? "/X0 Do" : "BT ET",
+        "BT /F1 12 Tf 20 100 Td (Drawn) Tj ET /X0 Do");
 
     /// <summary>
     /// A one-page PDF that draws <paramref name="forms"/> forms side by side, each once, each showing one letter; the
     /// page and every form share one resource dictionary binding all of them, as generated PDFs often do.
     /// </summary>
-    public static byte[] PdfWithSharedForms(int forms)
+    public static byte[] PdfWithSharedForms(int forms) => PdfOfForms(
+        forms,
+        _ => "BT /F1 12 Tf 20 100 Td (x) Tj ET",
+        string.Concat(Enumerable.Range(0, forms).Select(i => $"/X{i} Do ")));
+
+    // One page, forms 4 .. 4 + forms - 1 with the given content each (form i's), and one resource dictionary (object
+    // 4 + forms) binding /X0 .. to them that the page and every form share; the page's content is the last object.
+    private static byte[] PdfOfForms(int forms, Func<int, string> formContent, string pageContent)
     {
         int resources = 4 + forms;
         var objects = new List<object?>
@@ -250,12 +241,12 @@ public static class DocumentFactory
         };
         for (int i = 0; i < forms; i++)
         {
-            objects.Add(PdfStream($"/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources {resources} 0 R", System.Text.Encoding.ASCII.GetBytes("BT /F1 12 Tf 20 100 Td (x) Tj ET")));
+            objects.Add(PdfStream($"/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources {resources} 0 R", System.Text.Encoding.ASCII.GetBytes(formContent(i))));
         }
 
         string bindings = string.Concat(Enumerable.Range(0, forms).Select(i => $"/X{i} {4 + i} 0 R "));
         objects.Add($"<< /XObject << {bindings}>> /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>");
-        objects.Add(PdfStream(string.Empty, System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, forms).Select(i => $"/X{i} Do ")))));
+        objects.Add(PdfStream(string.Empty, System.Text.Encoding.ASCII.GetBytes(pageContent)));
         return RawPdf(objects);
     }
 

@@ -27,7 +27,10 @@ public sealed class ExtractionIsolation
     /// </summary>
     public long MemoryLimitBytes { get; set; } = 1L << 30;
 
-    /// <summary>The longest a worker may take over one document before it is stopped and the document fails as too large.</summary>
+    /// <summary>
+    /// The longest a worker may go without answering (for the formats parsed whole, the whole parse) before it is
+    /// stopped and the document fails as too large. The time the caller takes over each block does not count.
+    /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Whether a worker is named.</summary>

@@ -24,13 +24,14 @@ internal sealed class IsolatedExtractor(FileFormat format, ExtractionOptions opt
         {
             worker.BeginDocument();
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(options.Isolation.Timeout);
 
             // Sent beside the replies: a parser may answer before it has read everything, and neither pipe may fill
             // while the other waits.
             var sending = SendAsync(worker, content, deadline.Token);
             while (true)
             {
+                // The time runs while this side waits, not while the caller holds a block (chunking it, say).
+                deadline.CancelAfter(options.Isolation.Timeout);
                 var reply = await ReceiveAsync(worker, sending, deadline.Token, cancellationToken).ConfigureAwait(false);
                 if (reply is WorkerReply.Block block)
                 {
@@ -109,5 +110,5 @@ internal sealed class IsolatedExtractor(FileFormat format, ExtractionOptions opt
     }
 
     private DocumentException TimedOut() => new(DocumentErrorKind.TooLarge,
-        string.Create(CultureInfo.InvariantCulture, $"parsing it took longer than the {options.Isolation.Timeout.TotalSeconds:0.#} seconds an extraction worker may take"));
+        string.Create(CultureInfo.InvariantCulture, $"parsing it took longer than the {options.Isolation.Timeout.TotalSeconds:0.#} seconds an extraction worker may go without answering"));
 }

@@ -124,6 +124,26 @@ public sealed class IsolatedExtractionTests : IDisposable
     }
 
     [Fact]
+    public async Task The_time_a_caller_takes_over_each_block_does_not_count_against_the_worker()
+    {
+        File.WriteAllText(_dir.Combine("slow.md"), "# One\n\nTwo.\n\nThree.\n\nFour.\n");
+        var options = Isolated(ExtractionWorker.Argument);
+        options.Isolation.Timeout = TimeSpan.FromSeconds(10);
+        var extractor = new DocumentExtractor(options);
+        Func<CancellationToken, Task<Stream>> open = _ => Task.FromResult<Stream>(File.OpenRead(_dir.Combine("slow.md")));
+
+        // 4 seconds over each of four blocks: 16 in all, more than the worker may take, all of it this side's.
+        var blocks = new List<TextBlock>();
+        await foreach (var block in extractor.ExtractAsync(open, FileFormat.Markdown))
+        {
+            blocks.Add(block);
+            await Task.Delay(TimeSpan.FromSeconds(4));
+        }
+
+        Assert.Equal(["One", "Two.", "Three.", "Four."], blocks.Select(b => b.Text.Trim()));
+    }
+
+    [Fact]
     public async Task Cancelling_stops_the_worker()
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
