@@ -13,12 +13,16 @@ namespace Jasper.Functions;
 /// </summary>
 public static class IsolatedExtraction
 {
-    /// <summary>Names this app as the worker, unless configuration named another.</summary>
+    /// <summary>
+    /// Names this app as the worker, unless configuration named another, or named none with an empty
+    /// <c>Jasper__Ingestion__Extraction__Isolation__WorkerPath</c> (parse in the app's own process: for a host that may
+    /// not start processes).
+    /// </summary>
     public static void Configure(JasperOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var isolation = options.Ingestion.Extraction.Isolation;
-        if (!isolation.Enabled)
+        if (isolation.WorkerPath is null)
         {
             isolation.RunIn(Assembly.GetExecutingAssembly());
         }

@@ -420,6 +420,23 @@ public sealed partial class IngestionFlowTests : IClassFixture<AzuriteFixture>, 
         Assert.Equal(DocumentProgressState.Queued, (await StatusAsync(good)).State);
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("", false)]
+    public void An_empty_worker_path_setting_parses_in_the_apps_own_process(string? workerPath, bool isolated)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Jasper:Ingestion:Extraction:Isolation:WorkerPath"] = workerPath,
+        }).Build();
+        var options = new JasperOptions();
+        configuration.GetSection(JasperOptions.Section).Bind(options);
+
+        IsolatedExtraction.Configure(options);
+
+        Assert.Equal(isolated, options.Ingestion.Extraction.Isolation.Enabled);
+    }
+
     [Fact]
     public async Task A_document_whose_parser_error_quotes_100_KB_of_it_is_recorded_as_failed_with_a_reason_a_status_row_holds()
     {
