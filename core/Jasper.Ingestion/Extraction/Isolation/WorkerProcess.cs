@@ -81,9 +81,17 @@ internal sealed class WorkerProcess : IDisposable
         var process = new Process { StartInfo = start };
         var worker = new WorkerProcess(process, isolation.MemoryLimitBytes);
         process.ErrorDataReceived += (_, line) => worker.KeepError(line.Data);
-        process.Start();
-        process.BeginErrorReadLine();
-        return worker;
+        try
+        {
+            process.Start();
+            process.BeginErrorReadLine();
+            return worker;
+        }
+        catch
+        {
+            worker.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

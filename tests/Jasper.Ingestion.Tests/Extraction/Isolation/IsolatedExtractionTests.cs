@@ -154,6 +154,29 @@ public sealed class IsolatedExtractionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_document_that_grows_past_its_limit_while_it_is_sent_fails_with_this_sides_reason_and_stops_the_worker()
+    {
+        // Its length unknown when detected, the document is read until the limit, which it passes while being sent.
+        File.WriteAllText(_dir.Combine("grown.html"), "<html><body>" + string.Concat(Enumerable.Repeat("<p>paragraph</p>", 10_000)) + "</body></html>");
+        var options = Isolated(ExtractionWorker.Argument);
+        options.MaxParsedBytes = 100_000;
+        var extractor = new DocumentExtractor(options);
+        Func<CancellationToken, Task<Stream>> open = _ => Task.FromResult<Stream>(File.OpenRead(_dir.Combine("grown.html")));
+        var format = await extractor.DetectAsync(open, "grown.html", length: null);
+        var before = Workers(ExtractionWorker.Argument);
+
+        var error = await Assert.ThrowsAsync<DocumentException>(async () =>
+        {
+            await foreach (var block in extractor.ExtractAsync(open, format))
+            {
+            }
+        });
+
+        Assert.Equal("too-large: over the 100000-byte limit for Html documents", error.Reason);
+        await AssertNoWorkerLeftAsync(ExtractionWorker.Argument, before); // half a document in it: not kept
+    }
+
+    [Fact]
     public async Task A_worker_that_cannot_start_is_an_error_of_this_host_not_of_the_document()
     {
         var options = new ExtractionOptions();
@@ -214,16 +237,18 @@ public sealed class IsolatedExtractionTests : IDisposable
         return blocks;
     }
 
-    // No test worker in the given mode is running any more.
-    private static async Task AssertNoWorkerLeftAsync(string mode)
+    // No test worker in the given mode is running any more, but those running before (other tests', idle).
+    private static async Task AssertNoWorkerLeftAsync(string mode, IReadOnlyList<int>? before = null)
     {
+        List<int> Left() => [.. Workers(mode).Except(before ?? [])];
+
         // Kill is asynchronous; the worker is gone within moments.
-        for (int i = 0; i < 50 && Workers(mode).Count > 0; i++)
+        for (int i = 0; i < 50 && Left().Count > 0; i++)
         {
             await Task.Delay(100);
         }
 
-        Assert.True(Workers(mode).Count == 0, $"a test worker '{mode}' is still running");
+        Assert.True(Left().Count == 0, $"a test worker '{mode}' is still running");
     }
 
     // The test workers in the given mode this process started that are still running (other tests run workers of
