@@ -5,8 +5,8 @@ namespace Jasper.Ingestion.Extraction.Isolation;
 
 /// <summary>
 /// The child side of <see cref="ExtractionIsolation"/>: reads requests and documents from standard input, one at a
-/// time, parses each in this process and writes its text blocks, or why it failed, to standard output. A host program that isolates
-/// extraction hands over to it at the top of its entry point:
+/// time, parses each in this process and writes its text blocks, or why it failed, to standard output. A host program
+/// that isolates extraction hands over to it at the top of its entry point:
 /// <code>
 /// if (ExtractionWorker.IsRequested(args)) return await ExtractionWorker.RunAsync();
 /// </code>
@@ -41,7 +41,8 @@ public static class ExtractionWorker
         await using var input = Console.OpenStandardInput();
         while (true)
         {
-            // Reading standard input cannot be cancelled, so the wait runs beside the idle timer; the process's exit ends it.
+            // Reading standard input cannot be cancelled, so the wait runs beside the idle timer; the process's exit
+            // ends it.
             var next = Task.Run(() => WorkerRequest.TryReadFrom(input), cancellationToken);
             if (await Task.WhenAny(next, Task.Delay(IdleExit, cancellationToken)).ConfigureAwait(false) != next || await next.ConfigureAwait(false) is not { } request)
             {

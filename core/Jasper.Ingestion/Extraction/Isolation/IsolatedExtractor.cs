@@ -6,7 +6,8 @@ namespace Jasper.Ingestion.Extraction.Isolation;
 /// <summary>
 /// Extracts one format in worker processes (<see cref="ExtractionIsolation"/>): the document streams to a worker while
 /// its blocks stream back. A worker that dies, overruns its time or is abandoned is stopped; the document fails with
-/// the reason, and this process goes on. One that finishes cleanly waits for the next document (<see cref="WorkerPool"/>).
+/// the reason, and this process goes on. One that finishes cleanly waits for the next document
+/// (<see cref="WorkerPool"/>).
 /// </summary>
 internal sealed class IsolatedExtractor(FileFormat format, ExtractionOptions options) : IDocumentExtractor
 {
@@ -66,7 +67,8 @@ internal sealed class IsolatedExtractor(FileFormat format, ExtractionOptions opt
     }
 
     // The request, then the document. A worker that died while reading broke the pipe: sending stops there, and its
-    // replies end early. Reading the document may fail on its own (a blob's connection drops): that error is the caller's.
+    // replies end early. Reading the document may fail on its own (a blob's connection drops): that error is the
+    // caller's.
     private async Task SendAsync(WorkerProcess worker, Stream content, CancellationToken cancellationToken)
     {
         using var request = new MemoryStream();

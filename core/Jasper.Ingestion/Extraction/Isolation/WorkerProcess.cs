@@ -10,7 +10,8 @@ namespace Jasper.Ingestion.Extraction.Isolation;
 /// </summary>
 internal sealed class WorkerProcess : IDisposable
 {
-    // Enough of standard error to find the runtime's last words; the rest (a stack overflow's trace) is read and dropped.
+    // Enough of standard error to find the runtime's last words; the rest (a stack overflow's trace) is read and
+    // dropped.
     private const int KeptErrorChars = 16_384;
 
     // How long a worker that closed its output may take to exit before it is stopped.

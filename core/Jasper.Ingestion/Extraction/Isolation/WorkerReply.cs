@@ -5,8 +5,9 @@ namespace Jasper.Ingestion.Extraction.Isolation;
 
 /// <summary>
 /// One message from a worker on its standard output: a text block, the document's failure, an error of the worker's
-/// own, or the end. Each is a tag byte, and for all but the end a kind byte and UTF-16 text (this machine's byte order: both ends are on
-/// it) with its length in chars: UTF-16 carries a block's text exactly (an unpaired surrogate included), as it would be in one process.
+/// own, or the end. Each is a tag byte, and for all but the end a kind byte and UTF-16 text with its length in chars,
+/// in this machine's byte order (both ends are on it): UTF-16 carries a block's text exactly, an unpaired surrogate
+/// included, as it would be in one process.
 /// </summary>
 internal abstract record WorkerReply
 {
