@@ -2,6 +2,7 @@ using UglyToad.PdfPig;
 using UglyToad.PdfPig.Core;
 using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
 using UglyToad.PdfPig.Exceptions;
+using UglyToad.PdfPig.Fonts;
 
 namespace Jasper.Ingestion.Extraction;
 
@@ -42,9 +43,16 @@ internal sealed class PdfExtractor(ExtractionOptions options) : BufferedDocument
             // Retrying cannot help: it needs a password this system does not have.
             throw new DocumentException(DocumentErrorKind.Unsupported, "the PDF is encrypted; upload it without a password", ex);
         }
-        catch (Exception ex) when (ex is PdfDocumentFormatException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or InvalidCastException or KeyNotFoundException or FormatException)
+        catch (Exception ex) when (ex is PdfDocumentFormatException or InvalidFontFormatException or CorruptCompressedDataException
+            or InvalidOperationException or ArgumentException or IndexOutOfRangeException or InvalidCastException or KeyNotFoundException or FormatException)
         {
             throw new DocumentException(DocumentErrorKind.Corrupt, $"the PDF cannot be read ({ex.Message})", ex);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or NotImplementedException)
+        {
+            // PdfPig's word for a filter or font it does not read (damaged files name such things too): the document's
+            // failure, which retrying cannot mend.
+            throw new DocumentException(DocumentErrorKind.Unsupported, $"the PDF uses something PdfPig cannot read ({ex.Message})", ex);
         }
 
         return builder.Build("the PDF has no text layer (scanned pages need OCR first)");

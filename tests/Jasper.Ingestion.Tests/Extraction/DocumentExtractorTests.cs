@@ -316,6 +316,38 @@ public sealed class DocumentExtractorTests : IDisposable
         Assert.Contains("encrypted", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("unknown-filter.pdf", "unsupported: the PDF uses something PdfPig cannot read (The filter with the name FlateD")]
+    [InlineData("font-without-type.pdf", "unsupported: the PDF uses something PdfPig cannot read (Parsing not implemented for fonts")]
+    [InlineData("font-without-first-char.pdf", "corrupt: the PDF cannot be read (The Type 1 font did not contain a first character entry")]
+    public async Task A_pdf_pdfpig_throws_on_is_the_documents_failure_not_this_systems(string name, string reason)
+    {
+        // Found by fuzzing the sample PDF (tests/fixtures/fuzzed): PdfPig threw these, and as "failed" (an error of this
+        // system's, not the document's) the Functions app retried each upload five times and poisoned it.
+        File.Copy(Path.Combine(RepoPaths.Fixtures, "fuzzed", name), _dir.Combine(name));
+
+        var error = await Assert.ThrowsAsync<DocumentException>(() => ExtractAsync(name));
+
+        Assert.StartsWith(reason, error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_type1_font_without_a_first_character_or_a_standard_name_is_corrupt()
+    {
+        await File.WriteAllBytesAsync(_dir.Combine("font.pdf"), DocumentFactory.RawPdf(
+        [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            DocumentFactory.PdfStream(string.Empty, Encoding.ASCII.GetBytes("BT /F1 12 Tf 20 100 Td (Hello) Tj ET")),
+            "<< /Type /Font /Subtype /Type1 >>",
+        ]));
+
+        var error = await Assert.ThrowsAsync<DocumentException>(() => ExtractAsync("font.pdf"));
+
+        Assert.StartsWith("corrupt: the PDF cannot be read (The Type 1 font did not contain a first character entry", error.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_parser_error_quoting_the_document_names_it_without_its_control_characters_or_its_bulk()
     {
