@@ -22,6 +22,9 @@ public static class ExtractionWorker
     /// </summary>
     internal static readonly TimeSpan IdleExit = TimeSpan.FromSeconds(60);
 
+    // The heap past which a worker collects everything between documents.
+    private const long LargeHeapBytes = 64L << 20;
+
     /// <summary>Whether <paramref name="args"/> start this program as a worker.</summary>
     public static bool IsRequested(IReadOnlyList<string> args)
     {
@@ -51,10 +54,13 @@ public static class ExtractionWorker
 
             await ServeAsync(request, input, output, cancellationToken).ConfigureAwait(false);
 
-            // Each document starts from a small heap: what the last one left is collected and handed back, so a worker
-            // waiting for its next document holds little.
-            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            // A large document's leftovers are collected and handed back, so that a worker waiting for its next
+            // document holds little; after a small one (most) a full collection would cost more than it frees.
+            if (GC.GetTotalMemory(forceFullCollection: false) > LargeHeapBytes)
+            {
+                GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
         }
     }
 
@@ -83,7 +89,7 @@ public static class ExtractionWorker
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            end = new WorkerReply.Failure($"{ex.GetType().Name}: {ex.Message}");
+            end = new WorkerReply.Failure(ex.Message);
         }
 
         await document.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false); // what the parser left unread, up to the next request

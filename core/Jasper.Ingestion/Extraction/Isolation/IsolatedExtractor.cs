@@ -47,7 +47,8 @@ internal sealed class IsolatedExtractor(FileFormat format, ExtractionOptions opt
                     case WorkerReply.Refusal refusal:
                         throw new DocumentException(refusal.Kind, refusal.Message);
                     case WorkerReply.Failure failure:
-                        throw new InvalidOperationException($"the extraction worker failed: {failure.Message}");
+                        throw new InvalidOperationException(failure.Message); // the reason reads as it would in one process
+
                     default:
                         yield break;
                 }

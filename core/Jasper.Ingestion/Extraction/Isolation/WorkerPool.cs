@@ -11,7 +11,7 @@ namespace Jasper.Ingestion.Extraction.Isolation;
 internal sealed class WorkerPool(ExtractionIsolation isolation)
 {
     /// <summary>The most documents one worker parses.</summary>
-    public const int DocumentsPerWorker = 100;
+    public const int DocumentsPerWorker = 1_000;
 
     // Enough for every document planned ahead at once (IngestionOptions.MostDocumentsAhead), one per core.
     private static readonly int MostIdle = Environment.ProcessorCount;

@@ -25,7 +25,13 @@ public sealed class IsolatedExtractionTests : IDisposable
     {
         var inProcess = new DocumentExtractor();
         var isolated = new DocumentExtractor(Isolated(ExtractionWorker.Argument));
-        foreach (string name in MixedDocuments.Good.Keys.Concat(MixedDocuments.Bad.Keys))
+        string[] fuzzed = Directory.GetFiles(Path.Combine(RepoPaths.Fixtures, "fuzzed"), "*.pdf");
+        foreach (string file in fuzzed)
+        {
+            File.Copy(file, _dir.Combine(Path.GetFileName(file)));
+        }
+
+        foreach (string name in MixedDocuments.Good.Keys.Concat(MixedDocuments.Bad.Keys).Concat(fuzzed.Select(Path.GetFileName))!)
         {
             Assert.Equal(await OutcomeAsync(inProcess, name), await OutcomeAsync(isolated, name));
         }

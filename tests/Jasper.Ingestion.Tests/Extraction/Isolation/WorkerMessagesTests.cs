@@ -62,7 +62,7 @@ public sealed class WorkerMessagesTests
             new WorkerReply.Block(new TextBlock("Überschrift \ud800 中文\n\n", TextBlockKind.Heading)),
             new WorkerReply.Block(new TextBlock(string.Empty, TextBlockKind.Paragraph)),
             new WorkerReply.Refusal(DocumentErrorKind.TooDeep, "the PDF nests forms more than 256 deep"),
-            new WorkerReply.Failure("IOException: disk full"),
+            new WorkerReply.Failure("disk full"),
             new WorkerReply.End(),
         ];
         using var stream = new MemoryStream();
