@@ -152,6 +152,41 @@ public sealed class IngestionRunTests : IDisposable
         Assert.Equal(reports.Sum(r => r.Chunks), chunks.GetMeasurementSnapshot().Sum(m => m.Value));
     }
 
+    [Fact]
+    public async Task Documents_planned_ahead_in_parallel_in_workers_get_what_they_get_in_this_process()
+    {
+        // Four documents extracted at once, from a pool of workers shared by the run's extractions.
+        string folder = MixedDocuments.Write(_dir.Combine("docs"));
+        foreach (string file in Directory.GetFiles(folder).Where(f => f.EndsWith(".pdf", StringComparison.Ordinal) || f.EndsWith(".docx", StringComparison.Ordinal) || f.EndsWith(".html", StringComparison.Ordinal)))
+        {
+            for (int copy = 1; copy <= 3; copy++)
+            {
+                File.Copy(file, Path.Combine(folder, $"copy{copy}-{Path.GetFileName(file)}"));
+            }
+        }
+
+        var files = Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToList();
+        var isolated = new IngestionOptions { DocumentsAhead = 4, InferenceTokens = 300 };
+        isolated.Extraction.Isolation.WorkerPath = "dotnet";
+        isolated.Extraction.Isolation.WorkerArguments.Add(Path.Combine(AppContext.BaseDirectory, "Jasper.TestWorker.dll"));
+        isolated.Extraction.Isolation.WorkerArguments.Add(Jasper.Ingestion.Extraction.Isolation.ExtractionWorker.Argument);
+        var inWorkers = new LocalDirectorySink(_dir.Combine("workers"));
+        var inProcess = new LocalDirectorySink(_dir.Combine("process"));
+
+        var theirs = await ToListAsync(new IngestionPipeline(_encoder, inWorkers, isolated).IngestAllAsync(files.Select(DocumentSource.FromFile)));
+        var ours = await ToListAsync(new IngestionPipeline(_encoder, inProcess, new IngestionOptions { DocumentsAhead = 4, InferenceTokens = 300 }).IngestAllAsync(files.Select(DocumentSource.FromFile)));
+
+        Assert.Equal(ours.Select(r => (r.Source, r.Status, r.Error, r.Chunks)), theirs.Select(r => (r.Source, r.Status, r.Error, r.Chunks)));
+        Assert.Contains(theirs, r => r.Status == DocumentStatus.Succeeded);
+        foreach (var report in ours.Where(r => r.Status == DocumentStatus.Succeeded))
+        {
+            var expected = SinkRecords.Read(inProcess, report.DocumentId);
+            var actual = SinkRecords.Read(inWorkers, report.DocumentId);
+            Assert.Equal(expected.Select(r => r.Text), actual.Select(r => r.Text));
+            Assert.Equal(expected.SelectMany(r => r.Embedding), actual.SelectMany(r => r.Embedding));
+        }
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(3)]
