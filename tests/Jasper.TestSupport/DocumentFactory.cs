@@ -221,16 +221,18 @@ public static class DocumentFactory
 
     /// <summary>
     /// A one-page PDF that draws <paramref name="forms"/> forms side by side, each once, each showing one letter; the
-    /// page and every form share one resource dictionary binding all of them, as generated PDFs often do.
+    /// page and every form share one resource dictionary binding all of them, as generated PDFs often do. The forms'
+    /// content is written with <paramref name="formFilter"/> as its <c>/Filter</c> when given (not encoded for it).
     /// </summary>
-    public static byte[] PdfWithSharedForms(int forms) => PdfOfForms(
+    public static byte[] PdfWithSharedForms(int forms, string? formFilter = null) => PdfOfForms(
         forms,
         _ => "BT /F1 12 Tf 20 100 Td (x) Tj ET",
-        string.Concat(Enumerable.Range(0, forms).Select(i => $"/X{i} Do ")));
+        string.Concat(Enumerable.Range(0, forms).Select(i => $"/X{i} Do ")),
+        formFilter is null ? string.Empty : " /Filter " + formFilter);
 
     // One page, forms 4 .. 4 + forms - 1 with the given content each (form i's), and one resource dictionary (object
     // 4 + forms) binding /X0 .. to them that the page and every form share; the page's content is the last object.
-    private static byte[] PdfOfForms(int forms, Func<int, string> formContent, string pageContent)
+    private static byte[] PdfOfForms(int forms, Func<int, string> formContent, string pageContent, string formEntries = "")
     {
         int resources = 4 + forms;
         var objects = new List<object?>
@@ -241,7 +243,7 @@ public static class DocumentFactory
         };
         for (int i = 0; i < forms; i++)
         {
-            objects.Add(PdfStream($"/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources {resources} 0 R", System.Text.Encoding.ASCII.GetBytes(formContent(i))));
+            objects.Add(PdfStream($"/Type /XObject /Subtype /Form /BBox [0 0 200 200] /Resources {resources} 0 R{formEntries}", System.Text.Encoding.ASCII.GetBytes(formContent(i))));
         }
 
         string bindings = string.Concat(Enumerable.Range(0, forms).Select(i => $"/X{i} {4 + i} 0 R "));

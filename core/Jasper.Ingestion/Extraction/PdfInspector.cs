@@ -192,37 +192,59 @@ internal static partial class PdfInspector
             return [];
         }
 
+        // A form whose content is not known draws whatever its resources bind. One node per such binding (numbered
+        // below zero; objects are numbered from zero up) stands for all it binds, so that N forms sharing a
+        // dictionary of N share its N edges instead of holding N each: N² for a few megabytes of file.
         var draws = new Dictionary<long, List<long>>();
-        foreach (var (number, versions) in forms)
+        var everyBound = new Dictionary<IReadOnlyDictionary<string, HashSet<long>>, long>(ReferenceEqualityComparer.Instance);
+        long AllOf(IReadOnlyDictionary<string, HashSet<long>> bound)
         {
-            draws[number] = [.. versions.SelectMany(form => Draws(form, xobjects, anywhere)).Where(forms.ContainsKey).Distinct()];
+            if (!everyBound.TryGetValue(bound, out long node))
+            {
+                everyBound[bound] = node = -1 - everyBound.Count;
+                draws[node] = [.. bound.Values.SelectMany(targets => targets).Where(forms.ContainsKey).Distinct()];
+            }
+
+            return node;
         }
 
-        // Depth of the deepest chain of forms below each form, by an explicit-stack depth-first walk.
+        foreach (var (number, versions) in forms)
+        {
+            draws[number] = [.. versions.SelectMany(form =>
+            {
+                var own = xobjects.Of(form.Dictionary);
+                var bound = own.Count > 0 ? own : anywhere.Value;
+                return form.Drawn is null ? [AllOf(bound)]
+                    : form.Drawn.SelectMany(name => bound.TryGetValue(name, out var targets) ? targets : []).Where(forms.ContainsKey);
+            }).Distinct()];
+        }
+
+        // Depth of the deepest chain of forms below each node, by an explicit-stack depth-first walk (a node standing
+        // for a binding is no level of its own).
         var depth = new Dictionary<long, int>();
         var onPath = new HashSet<long>();
         foreach (long root in forms.Keys)
         {
-            var stack = new Stack<(long Form, int Next)>();
+            var stack = new Stack<(long Node, int Next)>();
             stack.Push((root, 0));
             onPath.Add(root);
             while (stack.Count > 0)
             {
-                var (form, next) = stack.Pop();
-                if (depth.ContainsKey(form))
+                var (node, next) = stack.Pop();
+                if (depth.ContainsKey(node))
                 {
-                    onPath.Remove(form);
+                    onPath.Remove(node);
                     continue;
                 }
 
-                var children = draws[form];
+                var children = draws[node];
                 if (next < children.Count)
                 {
-                    stack.Push((form, next + 1));
+                    stack.Push((node, next + 1));
                     long child = children[next];
                     if (onPath.Contains(child))
                     {
-                        throw new DocumentException(DocumentErrorKind.Corrupt, $"the PDF's form {child} draws itself, directly or through other forms, which no reader can finish");
+                        throw new DocumentException(DocumentErrorKind.Corrupt, $"the PDF's form {(child >= 0 ? child : node)} draws itself, directly or through other forms, which no reader can finish");
                     }
 
                     if (!depth.ContainsKey(child))
@@ -234,27 +256,18 @@ internal static partial class PdfInspector
                     continue;
                 }
 
-                int deepest = 1 + children.Select(c => depth[c]).DefaultIfEmpty(0).Max();
+                int deepest = (node >= 0 ? 1 : 0) + children.Select(c => depth[c]).DefaultIfEmpty(0).Max();
                 if (deepest > maxDepth)
                 {
                     throw new DocumentException(DocumentErrorKind.TooDeep, $"the PDF nests forms more than {maxDepth} deep");
                 }
 
-                depth[form] = deepest;
-                onPath.Remove(form);
+                depth[node] = deepest;
+                onPath.Remove(node);
             }
         }
 
-        return [.. depth.OrderBy(d => d.Value).Select(d => d.Key)];
-    }
-
-    // The objects one version of a form draws.
-    private static IEnumerable<long> Draws(Form form, XObjectBindings xobjects, Lazy<IReadOnlyDictionary<string, HashSet<long>>> anywhere)
-    {
-        var own = xobjects.Of(form.Dictionary);
-        var bound = own.Count > 0 ? own : anywhere.Value;
-        return own.Count > 0 && form.Drawn is null ? own.Values.SelectMany(targets => targets)
-            : (form.Drawn ?? [.. bound.Keys]).SelectMany(name => bound.TryGetValue(name, out var targets) ? targets : []);
+        return [.. depth.Where(d => d.Key >= 0).OrderBy(d => d.Value).Select(d => d.Key)];
     }
 
     // An object whose body is only a reference is an alias of the object it names, in whichever version of the file

@@ -71,6 +71,21 @@ public sealed class PdfInspectorTests
     }
 
     [Fact]
+    public void Forms_of_unknown_content_sharing_one_dictionary_are_walked_in_work_that_grows_with_them()
+    {
+        // A form whose content is not known (a filter not unpacked here) may draw anything its resources bind; each
+        // form once held every form of the shared dictionary, N² in all. It may draw itself, so the file is refused.
+        byte[] pdf = DocumentFactory.PdfWithSharedForms(2_000, formFilter: "/DCTDecode");
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        var error = Assert.Throws<DocumentException>(() => PdfInspector.Inspect(pdf, new ExtractionOptions()));
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains("draws itself", error.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 100 * pdf.Length, $"{allocated:N0} bytes allocated inspecting {pdf.Length:N0}");
+    }
+
+    [Fact]
     public async Task Forms_that_share_their_page_resources_are_drawn()
     {
         var blocks = new List<TextBlock>();
