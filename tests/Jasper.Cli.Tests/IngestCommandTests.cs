@@ -62,6 +62,27 @@ public sealed class IngestCommandTests
     }
 
     [Fact]
+    public async Task The_jasper_executable_starts_itself_as_the_worker()
+    {
+        // Installed as a .NET tool or published self-contained, jasper is its own executable, not `dotnet jasper.dll`:
+        // the worker is that executable again. A wrong worker would fail every PDF, Word and HTML file.
+        using var dir = new TempDirectory();
+        string folder = MixedDocuments.Write(dir.Combine("docs"));
+        string jasper = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "jasper.exe" : "jasper");
+
+        var isolated = await ProgramRun.RunAsync(jasper, ["ingest", folder, "--model", TinyModels.Fp32, "--out", dir.Combine("isolated")]);
+        var inProcess = await ProgramRun.RunAsync(jasper, ["ingest", folder, "--model", TinyModels.Fp32, "--out", dir.Combine("in-process"), "--in-process"]);
+
+        Assert.True(isolated.ExitCode == 2, isolated.Output); // the bad documents fail, each alone
+        Assert.Equal(inProcess.ExitCode, isolated.ExitCode);
+        Assert.Equal(MixedDocuments.Good.Count, Directory.GetFiles(dir.Combine("isolated"), "*.jsonl").Length);
+        foreach (string file in Directory.GetFiles(dir.Combine("in-process"), "*.jsonl").Select(Path.GetFileName)!)
+        {
+            Assert.Equal(File.ReadAllText(dir.Combine("in-process", file!)), File.ReadAllText(dir.Combine("isolated", file!)));
+        }
+    }
+
+    [Fact]
     public async Task A_directory_link_that_loops_back_is_not_followed()
     {
         using var dir = new TempDirectory();
