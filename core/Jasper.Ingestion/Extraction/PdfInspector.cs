@@ -412,7 +412,7 @@ internal static partial class PdfInspector
     private static (int Length, int Next)? StreamLength(string text, int data, string dictionary, PdfObjectVersions bodies, Lazy<Dictionary<long, long>> integers)
     {
         long? declared = DirectLength().Match(dictionary) is { Success: true } direct ? long.Parse(direct.Groups["length"].ValueSpan, CultureInfo.InvariantCulture)
-            : IndirectLength().Match(dictionary) is { Success: true } indirect && long.Parse(indirect.Groups["target"].ValueSpan, CultureInfo.InvariantCulture) is long target
+            : PdfSyntax.Reference(dictionary, "Length") is long target
                 ? bodies[target].Count > 0 && long.TryParse(bodies[target][^1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value
                 : integers.Value.TryGetValue(target, out long found) ? found : null
             : null;
@@ -513,9 +513,6 @@ internal static partial class PdfInspector
     [GeneratedRegex(@"/Length\s+(?<length>\d{1,10})(?![0-9.]|\s+\d{1,5}\s+R\b)", RegexOptions.CultureInvariant)]
     private static partial Regex DirectLength();
 
-    [GeneratedRegex(@"/Length\s+(?<target>\d{1,10})\s+\d{1,5}\s+R\b", RegexOptions.CultureInvariant)]
-    private static partial Regex IndirectLength();
-
     [GeneratedRegex(@"(?<![0-9])(?<number>\d{1,10})[\s\0]+\d{1,5}[\s\0]+obj[\s\0]*(?<value>\d{1,10})[\s\0]*endobj", RegexOptions.CultureInvariant)]
     private static partial Regex IntegerObject();
 
@@ -528,8 +525,6 @@ internal static partial class PdfInspector
 
     [GeneratedRegex(@"/Subtype\s*/Form\b", RegexOptions.CultureInvariant)]
     private static partial Regex FormSubtype();
-
-
 
     [GeneratedRegex(@"(?<![0-9])(?<offset>\d{10}) \d{5} n(?=[\s])", RegexOptions.CultureInvariant)]
     private static partial Regex TableEntry();
