@@ -362,7 +362,7 @@ public sealed class DocumentExtractorTests : IDisposable
         Assert.EndsWith("more characters)", error.Message, StringComparison.Ordinal);
     }
 
-    private static Func<CancellationToken, Task<Stream>> Open(string path) => _ => Task.FromResult<Stream>(File.OpenRead(path));
+    private static Func<CancellationToken, Task<Stream>> Open(string path) => ExtractedFiles.Open(path);
 
     private Task<FileFormat> DetectAsync(string name)
     {
@@ -370,19 +370,8 @@ public sealed class DocumentExtractorTests : IDisposable
         return _extractor.DetectAsync(Open(path), name, new FileInfo(path).Length);
     }
 
-    private async Task<List<TextBlock>> BlocksAsync(string name, DocumentExtractor? extractor = null)
-    {
-        extractor ??= _extractor;
-        string path = _dir.Combine(name);
-        var format = await extractor.DetectAsync(Open(path), name, new FileInfo(path).Length);
-        var blocks = new List<TextBlock>();
-        await foreach (var block in extractor.ExtractAsync(Open(path), format))
-        {
-            blocks.Add(block);
-        }
-
-        return blocks;
-    }
+    private Task<List<TextBlock>> BlocksAsync(string name, DocumentExtractor? extractor = null) =>
+        ExtractedFiles.BlocksAsync(extractor ?? _extractor, _dir.Combine(name));
 
     private async Task<string> ExtractAsync(string name) => string.Concat((await BlocksAsync(name)).Select(b => b.Text));
 

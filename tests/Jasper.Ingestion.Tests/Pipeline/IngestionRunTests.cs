@@ -3,9 +3,11 @@ using Jasper.Embeddings.Checkpoints;
 using Jasper.Embeddings.Conversion;
 using Jasper.Embeddings.Inference;
 using Jasper.Embeddings.Numerics;
+using Jasper.Ingestion.Extraction.Isolation;
 using Jasper.Ingestion.Pipeline;
 using Jasper.Ingestion.Sinks;
 using Jasper.Ingestion.Telemetry;
+using Jasper.Ingestion.Tests.Extraction.Isolation;
 using Jasper.Ingestion.Vectors;
 using Jasper.TestSupport;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -166,10 +168,7 @@ public sealed class IngestionRunTests : IDisposable
         }
 
         var files = Directory.GetFiles(folder).Order(StringComparer.Ordinal).ToList();
-        var isolated = new IngestionOptions { DocumentsAhead = 4, InferenceTokens = 300 };
-        isolated.Extraction.Isolation.WorkerPath = "dotnet";
-        isolated.Extraction.Isolation.WorkerArguments.Add(Path.Combine(AppContext.BaseDirectory, "Jasper.TestWorker.dll"));
-        isolated.Extraction.Isolation.WorkerArguments.Add(Jasper.Ingestion.Extraction.Isolation.ExtractionWorker.Argument);
+        var isolated = new IngestionOptions { DocumentsAhead = 4, InferenceTokens = 300, Extraction = TestWorkers.Options(ExtractionWorker.Argument) };
         var inWorkers = new LocalDirectorySink(_dir.Combine("workers"));
         var inProcess = new LocalDirectorySink(_dir.Combine("process"));
 

@@ -12,8 +12,6 @@ namespace Jasper.Ingestion.Tests.Extraction.Isolation;
 /// </summary>
 public sealed class IsolatedExtractionTests : IDisposable
 {
-    private static readonly string WorkerAssembly = Path.Combine(AppContext.BaseDirectory, "Jasper.TestWorker.dll");
-
     private readonly TempDirectory _dir = new();
 
     public IsolatedExtractionTests() => MixedDocuments.Write(_dir.Path);
@@ -24,7 +22,7 @@ public sealed class IsolatedExtractionTests : IDisposable
     public async Task Every_good_and_bad_document_reads_in_a_worker_as_in_this_process()
     {
         var inProcess = new DocumentExtractor();
-        var isolated = new DocumentExtractor(Isolated(ExtractionWorker.Argument));
+        var isolated = new DocumentExtractor(TestWorkers.Options(ExtractionWorker.Argument));
         string[] fuzzed = Directory.GetFiles(Path.Combine(RepoPaths.Fixtures, "fuzzed"), "*.pdf");
         foreach (string file in fuzzed)
         {
@@ -41,7 +39,7 @@ public sealed class IsolatedExtractionTests : IDisposable
     public async Task A_worker_that_finished_a_document_cleanly_parses_the_next_one_too()
     {
         var before = Workers(ExtractionWorker.Argument); // other tests' idle workers, waiting for documents that will not come
-        var extractor = new DocumentExtractor(Isolated(ExtractionWorker.Argument));
+        var extractor = new DocumentExtractor(TestWorkers.Options(ExtractionWorker.Argument));
         foreach (string name in new[] { "report.pdf", "letter.docx", "page.html", "truncated.pdf", "guide.md" })
         {
             await OutcomeAsync(extractor, name);
@@ -57,7 +55,7 @@ public sealed class IsolatedExtractionTests : IDisposable
         // 3 million letters on one page take PdfPig about 1.3 GB; with the inspector's element limit lifted it reaches
         // PdfPig, whose allocations pass the worker's heap limit and throw there.
         File.WriteAllBytes(_dir.Combine("letters.pdf"), DocumentFactory.PdfShowing(3_000_000));
-        var options = Isolated(ExtractionWorker.Argument);
+        var options = TestWorkers.Options(ExtractionWorker.Argument);
         options.MaxElements = int.MaxValue;
         options.Isolation.MemoryLimitBytes = 256L << 20;
         var extractor = new DocumentExtractor(options);
@@ -75,7 +73,7 @@ public sealed class IsolatedExtractionTests : IDisposable
         // 5,000 nested forms: with the inspector's depth limit lifted they reach PdfPig, which draws a form within a
         // form by recursion until the worker's stack overflows; in this process that would end the test run.
         File.WriteAllBytes(_dir.Combine("nested.pdf"), DocumentFactory.PdfWithForms(5_000, closeCycle: false));
-        var options = Isolated(ExtractionWorker.Argument);
+        var options = TestWorkers.Options(ExtractionWorker.Argument);
         options.MaxNestingDepth = int.MaxValue;
         var extractor = new DocumentExtractor(options);
 
@@ -88,7 +86,7 @@ public sealed class IsolatedExtractionTests : IDisposable
     [Fact]
     public async Task A_worker_whose_stack_overflows_fails_the_document_as_too_deep()
     {
-        var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync(new DocumentExtractor(Isolated("overflow-stack")), "report.pdf"));
+        var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync(new DocumentExtractor(TestWorkers.Options("overflow-stack")), "report.pdf"));
 
         Assert.Equal(DocumentErrorKind.TooDeep, error.Kind);
         Assert.Contains("overflowed the extraction worker's stack", error.Message, StringComparison.Ordinal);
@@ -97,7 +95,7 @@ public sealed class IsolatedExtractionTests : IDisposable
     [Fact]
     public async Task A_worker_that_dies_of_an_unhandled_out_of_memory_fails_the_document_as_too_large()
     {
-        var options = Isolated("exhaust-memory");
+        var options = TestWorkers.Options("exhaust-memory");
         options.Isolation.MemoryLimitBytes = 128L << 20;
 
         var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync(new DocumentExtractor(options), "page.html"));
@@ -109,7 +107,7 @@ public sealed class IsolatedExtractionTests : IDisposable
     [Fact]
     public async Task A_worker_that_crashes_fails_the_document_with_its_exit_code_and_last_words()
     {
-        var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync(new DocumentExtractor(Isolated("exit", "3")), "letter.docx"));
+        var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync(new DocumentExtractor(TestWorkers.Options("exit", "3")), "letter.docx"));
 
         Assert.Equal(DocumentErrorKind.Failed, error.Kind);
         Assert.Contains("exit code 3", error.Message, StringComparison.Ordinal);
@@ -119,7 +117,7 @@ public sealed class IsolatedExtractionTests : IDisposable
     [Fact]
     public async Task A_worker_that_hangs_is_stopped_at_its_timeout()
     {
-        var options = Isolated("hang");
+        var options = TestWorkers.Options("hang");
         options.Isolation.Timeout = TimeSpan.FromSeconds(2);
 
         var error = await Assert.ThrowsAsync<DocumentException>(() => BlocksAsync(new DocumentExtractor(options), "guide.md"));
@@ -133,10 +131,10 @@ public sealed class IsolatedExtractionTests : IDisposable
     public async Task The_time_a_caller_takes_over_each_block_does_not_count_against_the_worker()
     {
         File.WriteAllText(_dir.Combine("slow.md"), "# One\n\nTwo.\n\nThree.\n\nFour.\n");
-        var options = Isolated(ExtractionWorker.Argument);
+        var options = TestWorkers.Options(ExtractionWorker.Argument);
         options.Isolation.Timeout = TimeSpan.FromSeconds(10);
         var extractor = new DocumentExtractor(options);
-        Func<CancellationToken, Task<Stream>> open = _ => Task.FromResult<Stream>(File.OpenRead(_dir.Combine("slow.md")));
+        var open = ExtractedFiles.Open(_dir.Combine("slow.md"));
 
         // 4 seconds over each of four blocks: 16 in all, more than the worker may take, all of it this side's.
         var blocks = new List<TextBlock>();
@@ -154,7 +152,7 @@ public sealed class IsolatedExtractionTests : IDisposable
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => BlocksAsync(new DocumentExtractor(Isolated("hang")), "guide.md", cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => BlocksAsync(new DocumentExtractor(TestWorkers.Options("hang")), "guide.md", cancel.Token));
 
         await AssertNoWorkerLeftAsync("hang");
     }
@@ -164,10 +162,10 @@ public sealed class IsolatedExtractionTests : IDisposable
     {
         // Its length unknown when detected, the document is read until the limit, which it passes while being sent.
         File.WriteAllText(_dir.Combine("grown.html"), "<html><body>" + string.Concat(Enumerable.Repeat("<p>paragraph</p>", 10_000)) + "</body></html>");
-        var options = Isolated(ExtractionWorker.Argument);
+        var options = TestWorkers.Options(ExtractionWorker.Argument);
         options.MaxParsedBytes = 100_000;
         var extractor = new DocumentExtractor(options);
-        Func<CancellationToken, Task<Stream>> open = _ => Task.FromResult<Stream>(File.OpenRead(_dir.Combine("grown.html")));
+        var open = ExtractedFiles.Open(_dir.Combine("grown.html"));
         var format = await extractor.DetectAsync(open, "grown.html", length: null);
         var before = Workers(ExtractionWorker.Argument);
 
@@ -197,23 +195,9 @@ public sealed class IsolatedExtractionTests : IDisposable
     public async Task Plain_text_is_streamed_in_this_process_even_when_isolated()
     {
         // A worker that would fail every document: plain text never reaches it.
-        var blocks = await BlocksAsync(new DocumentExtractor(Isolated("exit", "3")), "notes.txt");
+        var blocks = await BlocksAsync(new DocumentExtractor(TestWorkers.Options("exit", "3")), "notes.txt");
 
         Assert.Contains(MixedDocuments.Good["notes.txt"], string.Concat(blocks.Select(b => b.Text)), StringComparison.Ordinal);
-    }
-
-    // Options naming the test worker program with the given arguments.
-    private static ExtractionOptions Isolated(params string[] arguments)
-    {
-        var options = new ExtractionOptions();
-        options.Isolation.WorkerPath = "dotnet";
-        options.Isolation.WorkerArguments.Add(WorkerAssembly);
-        foreach (string argument in arguments)
-        {
-            options.Isolation.WorkerArguments.Add(argument);
-        }
-
-        return options;
     }
 
     // The blocks a document yields, or the reason it failed.
@@ -229,19 +213,8 @@ public sealed class IsolatedExtractionTests : IDisposable
         }
     }
 
-    private async Task<List<TextBlock>> BlocksAsync(DocumentExtractor extractor, string name, CancellationToken cancellationToken = default)
-    {
-        string path = _dir.Combine(name);
-        Func<CancellationToken, Task<Stream>> open = _ => Task.FromResult<Stream>(File.OpenRead(path));
-        var format = await extractor.DetectAsync(open, name, new FileInfo(path).Length, cancellationToken);
-        var blocks = new List<TextBlock>();
-        await foreach (var block in extractor.ExtractAsync(open, format, cancellationToken))
-        {
-            blocks.Add(block);
-        }
-
-        return blocks;
-    }
+    private Task<List<TextBlock>> BlocksAsync(DocumentExtractor extractor, string name, CancellationToken cancellationToken = default) =>
+        ExtractedFiles.BlocksAsync(extractor, _dir.Combine(name), cancellationToken);
 
     // No test worker in the given mode is running any more, but those running before (other tests', idle).
     private static async Task AssertNoWorkerLeftAsync(string mode, IReadOnlyList<int>? before = null)
@@ -259,5 +232,5 @@ public sealed class IsolatedExtractionTests : IDisposable
 
     // The test workers in the given mode this process started that are still running (other tests run workers of
     // their own at the same time, from options of their own).
-    private static IReadOnlyList<int> Workers(string mode) => ChildProcesses.Running(WorkerAssembly, mode);
+    private static IReadOnlyList<int> Workers(string mode) => ChildProcesses.Running(TestWorkers.Assembly, mode);
 }
